@@ -1,0 +1,143 @@
+//! The command line as clap parses it (raw), before validation into a
+//! `Config` (see `config.rs`).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awsrun",
+    version,
+    about = "AWS infrastructure as editable, re-runnable Rhai scripts",
+    long_about = "AWS infrastructure as editable, re-runnable Rhai scripts.\n\n\
+        `awsrun SCRIPT` is `awsrun run SCRIPT`; `--dry-run` plans against a simulated account \
+        and needs no AWS credentials."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub global: Global,
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// AWS region (default: from the AWS config chain; dry-run falls back to ap-northeast-2)
+    #[arg(long, global = true, value_name = "R")]
+    pub region: Option<String>,
+    /// AWS profile from ~/.aws/config
+    #[arg(long, global = true, value_name = "P")]
+    pub profile: Option<String>,
+    /// Send AWS requests to this endpoint (e.g. a local AWS-compatible server)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Log every AWS call to stderr
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+    /// No colours in reports
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a script (plan first; live runs ask before changing anything)
+    Run(RunArgs),
+    /// Parse and statically check a script, then try it on a fresh simulated account; no AWS call
+    Check {
+        script: PathBuf,
+        /// KEY=VALUE: a string variable visible to the script
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        vars: Vec<String>,
+    },
+    /// Interactive prompt wired to the same engine
+    Repl {
+        /// Use the simulated account
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Delete everything tagged with a stack, in dependency order
+    Destroy {
+        #[arg(long)]
+        stack: String,
+        /// Show what would be deleted
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Every host and stdlib function: signature, doc, example
+    Docs { name: Option<String> },
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    pub script: PathBuf,
+    /// Plan against the simulated account; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// KEY=VALUE: a string variable visible to the script
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// Stack name (default: the script's file stem)
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Do not ask for confirmation
+    #[arg(long)]
+    pub yes: bool,
+}
+
+const SUBCOMMANDS: [&str; 6] = ["run", "check", "repl", "destroy", "docs", "help"];
+const VALUE_FLAGS: [&str; 7] = ["--region", "--profile", "--endpoint-url", "--output", "--var", "--stack", "-o"];
+
+/// `awsrun SCRIPT ...` means `awsrun run SCRIPT ...`: insert `run` before the
+/// first positional argument when it is not a subcommand.
+pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
+    let mut i = 1;
+    while i < args.len() {
+        let arg = args[i].to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        if arg.starts_with('-') {
+            i += if VALUE_FLAGS.contains(&arg.as_ref()) { 2 } else { 1 };
+            continue;
+        }
+        if SUBCOMMANDS.contains(&arg.as_ref()) {
+            return args;
+        }
+        let mut out = args.clone();
+        out.insert(i, "run".into());
+        return out;
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    fn norm(args: &[&str]) -> Vec<String> {
+        normalize(args.iter().map(|a| a.into()).collect()).into_iter().map(|a| a.into_string().unwrap()).collect()
+    }
+
+    #[test]
+    fn bare_script_means_run() {
+        assert_eq!(norm(&["awsrun", "s.rhai", "--dry-run"]), ["awsrun", "run", "s.rhai", "--dry-run"]);
+        assert_eq!(norm(&["awsrun", "--region", "us-east-1", "s.rhai"]), ["awsrun", "--region", "us-east-1", "run", "s.rhai"]);
+        assert_eq!(norm(&["awsrun", "docs", "subnet"]), ["awsrun", "docs", "subnet"]);
+        assert_eq!(norm(&["awsrun", "-v"]), ["awsrun", "-v"]);
+    }
+}

@@ -1,0 +1,77 @@
+//! `awsrun check SCRIPT`: syntax, unknown functions and arities, then a run
+//! on a fresh simulated account (which catches option, CIDR and AWS-rule
+//! mistakes). Makes no AWS call.
+
+use super::config::{Config, parse_vars};
+use super::output::out;
+use super::run::usage;
+use super::{Exit, report};
+use crate::cloud::sim::SimAccount;
+use crate::diagnostic::Report;
+use crate::engine::plan::Summary;
+use crate::engine::session::{Quiet, Session};
+use crate::engine::{self, Script, check};
+use std::path::Path;
+use std::rc::Rc;
+
+pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
+    let script = match Script::read(path) {
+        Ok(script) => script,
+        Err(err) => return usage(config, &format!("cannot read {}: {err}", path.display())),
+    };
+    let vars = match parse_vars(vars) {
+        Ok(vars) => vars,
+        Err(msg) => return usage(config, &msg),
+    };
+    let cloud = Rc::new(SimAccount::new(&config.sim_region()));
+    let mut session = Session::new(cloud, &script.stem(), Rc::new(Quiet));
+    session.vars = vars;
+    let session = Rc::new(session);
+    session.add_source(&script.name(), &script.source);
+    let findings = match static_findings(&session, &script) {
+        Ok(findings) => findings,
+        Err(rep) => {
+            report(config, &rep);
+            return Exit::Failure;
+        }
+    };
+    if !findings.is_empty() {
+        for rep in &findings {
+            report(config, rep);
+        }
+        out(&format!("{}: {} problem(s) found", script.name(), findings.len()));
+        return Exit::Failure;
+    }
+    match engine::run(&session, &script) {
+        Ok(_) => {
+            let summary = Summary::of(&session.actions());
+            out(&format!(
+                "{}: ok ({} resource(s) in the plan on a fresh simulated account; no AWS call made)",
+                script.name(),
+                summary.created + summary.existing + summary.changed
+            ));
+            Exit::Ok
+        }
+        Err(err) => {
+            let rep = crate::diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &engine::docs::names());
+            report(config, &rep);
+            Exit::Failure
+        }
+    }
+}
+
+/// Syntax errors (as an `Err`) and unknown functions or arities.
+fn static_findings(session: &Rc<Session>, script: &Script) -> Result<Vec<Report>, Report> {
+    let sources = |n: &str| session.source(n);
+    let engine = engine::build(session, script.path.parent())
+        .map_err(|e| crate::diagnostic::from_eval(&e, &script.name(), &sources, &[]))?;
+    let ast = engine.compile(&script.source).map_err(|e| {
+        crate::diagnostic::from_eval(&rhai::EvalAltResult::from(e), &script.name(), &sources, &[])
+    })?;
+    Ok(check::check(&engine, &ast)
+        .into_iter()
+        .map(|f| {
+            Report::plain(f.code, f.message, f.help).at(&script.name(), Some(script.source.clone()), f.pos, "here".into())
+        })
+        .collect())
+}

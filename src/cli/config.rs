@@ -1,0 +1,73 @@
+//! Validated configuration from the global flags and the environment.
+
+use super::args::{Global, OutputFormat};
+use crate::diagnostic::Style;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+/// The region a dry-run without any AWS configuration simulates: the tutorial's.
+pub const DEFAULT_REGION: &str = "ap-northeast-2";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub verbose: bool,
+    pub json: bool,
+    pub color: bool,
+}
+
+impl Config {
+    pub fn new(global: &Global) -> Self {
+        let no_color = global.no_color || std::env::var_os("NO_COLOR").is_some();
+        Config {
+            region: global.region.clone(),
+            profile: global.profile.clone(),
+            endpoint_url: global.endpoint_url.clone(),
+            verbose: global.verbose,
+            json: global.output == OutputFormat::Json,
+            color: !no_color && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn style(&self) -> Style {
+        Style { color: self.color }
+    }
+
+    /// The region for the simulated account: `--region`, then the
+    /// environment, then the tutorial's region.
+    pub fn sim_region(&self) -> String {
+        self.region
+            .clone()
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| DEFAULT_REGION.to_string())
+    }
+}
+
+/// `--var KEY=VALUE` pairs; keys must be identifiers.
+pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {
+    let mut out = BTreeMap::new();
+    for var in vars {
+        let Some((key, value)) = var.split_once('=') else {
+            return Err(format!("--var {var:?}: expected KEY=VALUE"));
+        };
+        let ident = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !ident {
+            return Err(format!("--var {var:?}: the key must be a name like instance_type"));
+        }
+        out.insert(key.to_string(), value.to_string());
+    }
+    Ok(out)
+}
+
+/// Stack names become tag values: letters, digits, `-`, `_`, `.`; 1 to 128.
+pub fn check_stack(stack: &str) -> Result<(), String> {
+    let ok = !stack.is_empty()
+        && stack.len() <= 128
+        && stack.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok { Ok(()) } else { Err(format!("stack name {stack:?} must be 1 to 128 letters, digits, '-', '_' or '.'")) }
+}

@@ -1,0 +1,65 @@
+//! The command line: arguments, validated configuration, one function per
+//! subcommand.
+
+pub mod args;
+pub mod check;
+pub mod config;
+pub mod docs;
+pub mod output;
+pub mod run;
+
+use crate::diagnostic::{self, Report};
+use args::{Cli, Command};
+use clap::Parser;
+use config::Config;
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+/// Exit codes: 0 success; 1 script, validation or AWS failure; 2 usage
+/// error or refused confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok = 0,
+    Failure = 1,
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Parses the arguments and runs the subcommand.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args::normalize(args)) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { Exit::Usage.into() } else { Exit::Ok.into() };
+        }
+    };
+    let config = Config::new(&cli.global);
+    let exit = match cli.command {
+        Some(Command::Run(run)) => run::exec(&config, run),
+        Some(Command::Check { script, vars }) => check::exec(&config, &script, &vars),
+        Some(Command::Docs { name }) => docs::exec(&config, name.as_deref()),
+        Some(Command::Repl { .. }) | None => {
+            usage(&config, "awsrun repl: the interactive prompt is not available in this build; run a script with `awsrun SCRIPT --dry-run`")
+        }
+        Some(Command::Destroy { .. }) => {
+            usage(&config, "awsrun destroy needs the AWS backend, which this build does not include yet")
+        }
+    };
+    exit.into()
+}
+
+/// Prints a report to stderr.
+pub fn report(config: &Config, report: &Report) {
+    eprint!("{}", diagnostic::render(report, config.style()));
+}
+
+fn usage(config: &Config, message: &str) -> Exit {
+    report(config, &Report::plain("awsrun::usage", message, None));
+    Exit::Usage
+}

@@ -1,0 +1,178 @@
+//! The run's lookup cache. One `AwsCloud` serves one run: what it has
+//! described once it does not describe again, and what it creates or
+//! changes it writes here, so later lookups see the account as it is.
+//!
+//! Subnets are kept for the whole region (one `DescribeSubnets` serves both
+//! `vpc_subnets` and the stack lookups); every other kind per stack.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::cloud::{Identity, Kind, Resource};
+
+/// A described resource and the value of its `awsrun:stack` tag.
+#[derive(Debug, Clone)]
+pub(super) struct Tagged {
+    pub resource: Resource,
+    pub stack: Option<String>,
+}
+
+impl Tagged {
+    pub fn in_stack(&self, stack: &str) -> bool {
+        self.stack.as_deref() == Some(stack)
+    }
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Cache {
+    /// Live stack resources by (stack, kind), once that kind was described.
+    kinds: HashMap<(String, Kind), Vec<Resource>>,
+    subnets: Option<Vec<Tagged>>,
+    pub vpcs: Option<Vec<Resource>>,
+    pub azs: Option<Vec<String>>,
+    pub identity: Option<Identity>,
+    pub images: HashMap<String, String>,
+}
+
+impl Cache {
+    /// The stack's live resources of a kind, if that kind was described.
+    pub fn stack_kind(&self, stack: &str, kind: Kind) -> Option<Vec<Resource>> {
+        if kind == Kind::Subnet {
+            let all = self.subnets.as_ref()?;
+            return Some(
+                all.iter()
+                    .filter(|t| t.in_stack(stack))
+                    .map(|t| t.resource.clone())
+                    .collect(),
+            );
+        }
+        self.kinds.get(&(stack.to_string(), kind)).cloned()
+    }
+
+    pub fn set_stack_kind(&mut self, stack: &str, kind: Kind, resources: Vec<Resource>) {
+        self.kinds.insert((stack.to_string(), kind), resources);
+    }
+
+    pub fn subnets(&self) -> Option<&[Tagged]> {
+        self.subnets.as_deref()
+    }
+
+    pub fn set_subnets(&mut self, subnets: Vec<Tagged>) {
+        self.subnets = Some(subnets);
+    }
+
+    /// Records a resource just created. A kind not described yet stays
+    /// undescribed: its first lookup will see the new resource anyway.
+    pub fn created(&mut self, stack: &str, resource: Resource) {
+        if resource.kind == Kind::Subnet {
+            if let Some(all) = &mut self.subnets {
+                let stack = Some(stack.to_string());
+                all.push(Tagged { resource, stack });
+            }
+        } else if let Some(list) = self.kinds.get_mut(&(stack.to_string(), resource.kind)) {
+            list.push(resource);
+        }
+    }
+
+    /// Applies a change to the cached copy of a resource, wherever it is.
+    pub fn update(&mut self, id: &str, change: impl Fn(&mut Resource)) {
+        let subnets = self.subnets.iter_mut().flatten().map(|t| &mut t.resource);
+        let others = self.kinds.values_mut().flatten();
+        for resource in subnets.chain(others).filter(|r| r.id == id) {
+            change(resource);
+        }
+    }
+
+    /// Replaces the cached copy of a resource with a fresh description.
+    pub fn replace(&mut self, fresh: &Resource) {
+        self.update(&fresh.id, |cached| *cached = fresh.clone());
+    }
+
+    /// Forgets a resource that is deleted or on its way out.
+    pub fn remove(&mut self, id: &str) {
+        if let Some(all) = &mut self.subnets {
+            all.retain(|t| t.resource.id != id);
+        }
+        for list in self.kinds.values_mut() {
+            list.retain(|r| r.id != id);
+        }
+    }
+
+    /// Points each of the stack's Elastic IPs held by one of its NAT
+    /// gateways at that gateway (AWS reports the gateway's network
+    /// interface), as the simulated account does.
+    pub fn link_addresses(&mut self, stack: &str) {
+        let key = |kind| (stack.to_string(), kind);
+        let Some(nats) = self.kinds.get(&key(Kind::NatGateway)) else {
+            return;
+        };
+        let holders: HashMap<String, String> = nats
+            .iter()
+            .map(|nat| (nat.str("eip").to_string(), nat.id.clone()))
+            .collect();
+        if let Some(addresses) = self.kinds.get_mut(&key(Kind::ElasticIp)) {
+            for address in addresses {
+                if let Some(nat) = holders.get(&address.id) {
+                    address.set("association", Value::from(nat.as_str()));
+                }
+            }
+        }
+    }
+}
+
+/// Whether a resource in this state no longer counts as existing.
+pub(super) fn gone(kind: Kind, state: &str) -> bool {
+    match kind {
+        Kind::Instance => matches!(state, "terminated" | "shutting-down"),
+        Kind::NatGateway => matches!(state, "deleted" | "deleting" | "failed"),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn subnet(id: &str) -> Resource {
+        Resource::new(Kind::Subnet, "web", id).with("cidr", "10.0.0.0/24")
+    }
+
+    #[test]
+    fn creates_reach_a_described_kind_and_skip_an_undescribed_one() {
+        let mut cache = Cache::default();
+        cache.created("s", Resource::new(Kind::ElasticIp, "a", "eipalloc-1"));
+        assert_eq!(cache.stack_kind("s", Kind::ElasticIp), None);
+        cache.set_stack_kind("s", Kind::ElasticIp, Vec::new());
+        cache.created("s", Resource::new(Kind::ElasticIp, "a", "eipalloc-1"));
+        assert_eq!(cache.stack_kind("s", Kind::ElasticIp).unwrap().len(), 1);
+        assert_eq!(cache.stack_kind("other", Kind::ElasticIp), None);
+    }
+
+    #[test]
+    fn subnets_are_region_wide_and_filtered_by_stack() {
+        let mut cache = Cache::default();
+        cache.set_subnets(vec![Tagged {
+            resource: subnet("subnet-1"),
+            stack: None,
+        }]);
+        cache.created("s", subnet("subnet-2"));
+        let mine = cache.stack_kind("s", Kind::Subnet).unwrap();
+        assert_eq!(mine.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["subnet-2"]);
+        cache.remove("subnet-2");
+        assert!(cache.stack_kind("s", Kind::Subnet).unwrap().is_empty());
+        assert_eq!(cache.subnets().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_address_held_by_a_nat_gateway_names_the_gateway() {
+        let mut cache = Cache::default();
+        let eip = Resource::new(Kind::ElasticIp, "a", "eipalloc-1").with("association", "eni-9");
+        cache.set_stack_kind("s", Kind::ElasticIp, vec![eip]);
+        let nat = Resource::new(Kind::NatGateway, "n", "nat-1").with("eip", "eipalloc-1");
+        cache.set_stack_kind("s", Kind::NatGateway, vec![nat]);
+        cache.link_addresses("s");
+        let eip = &cache.stack_kind("s", Kind::ElasticIp).unwrap()[0];
+        assert_eq!(eip.str("association"), "nat-1");
+    }
+}

@@ -1,0 +1,101 @@
+//! Configuration: aws-config's standard chain (env vars, profiles, SSO,
+//! `AWS_ENDPOINT_URL`), overridden by the command line, checked once before
+//! any script line runs.
+
+use std::sync::Mutex;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::config::{Credentials, ProvideCredentials};
+use aws_sdk_ec2::error::DisplayErrorContext;
+
+use super::call::Calls;
+use super::{AwsCloud, AwsOptions, Cache};
+use crate::cloud::{CloudError, CloudResult};
+
+/// Attempts per request in the SDK's standard retry mode (1 + 4 retries).
+pub(super) const MAX_ATTEMPTS: u32 = 5;
+
+const OPERATION: &str = "connect";
+
+pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudResult<AwsCloud> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("awsrun-aws")
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            CloudError::new(
+                OPERATION,
+                "RuntimeError",
+                format!("could not start the async runtime: {err}"),
+            )
+        })?;
+    let config = runtime.block_on(load(opts, keys));
+    runtime.block_on(check_credentials(&config))?;
+    let region = config.region().map(ToString::to_string).ok_or_else(no_region)?;
+    let calls = Calls::new(
+        opts.verbose,
+        config.endpoint_url().map(str::to_string),
+        &region,
+    );
+    Ok(AwsCloud {
+        ec2: aws_sdk_ec2::Client::new(&config),
+        elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
+        sts: aws_sdk_sts::Client::new(&config),
+        runtime,
+        region,
+        calls,
+        cache: Mutex::new(Cache::default()),
+    })
+}
+
+async fn load(opts: &AwsOptions, keys: Option<(&str, &str)>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &opts.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &opts.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some((id, secret)) = keys {
+        loader = loader.credentials_provider(Credentials::new(id, secret, None, None, "awsrun"));
+    }
+    loader.load().await
+}
+
+/// Resolves the credentials once so a missing setup fails before the
+/// script starts. The credentials themselves are dropped unseen.
+async fn check_credentials(config: &SdkConfig) -> CloudResult<()> {
+    let Some(provider) = config.credentials_provider() else {
+        return Err(no_credentials("no credential provider is configured".into()));
+    };
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(err) => Err(no_credentials(DisplayErrorContext(&err).to_string())),
+    }
+}
+
+fn no_credentials(reason: String) -> CloudError {
+    CloudError::new(
+        OPERATION,
+        "NoCredentials",
+        format!("no AWS credentials could be loaded ({reason})"),
+    )
+    .with_hint(
+        "configure credentials with `aws configure`, pick a profile with AWS_PROFILE or \
+         --profile, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login` \
+         for an SSO profile; `--dry-run` works without credentials",
+    )
+}
+
+fn no_region() -> CloudError {
+    CloudError::new(OPERATION, "NoRegion", "no AWS region is configured").with_hint(
+        "pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set `region` in \
+         your profile with `aws configure`",
+    )
+}

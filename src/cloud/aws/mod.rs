@@ -1,0 +1,251 @@
+//! The live backend: [`AwsCloud`] implements [`Cloud`] over the official
+//! AWS SDK (EC2, ELBv2, STS). This folder is the only code in awsrun that
+//! imports `aws_sdk_*` or `aws_config`.
+//!
+//! Invariants:
+//! - Every request goes through one helper (`call.rs`), which counts it
+//!   ([`AwsCloud::api_calls`]), logs it with `-v` (service, operation and
+//!   time; never a parameter, so never a secret) and turns SDK errors into
+//!   [`CloudError`]s that keep AWS's code, message and request id.
+//! - Lookups are batched: the first `find` of a kind describes every
+//!   resource of that kind in the stack (tag filter on the server, and again
+//!   on the client because some AWS-compatible servers ignore it), later
+//!   finds and creates work on that cache for the rest of the run.
+//! - Tags go on at creation (`TagSpecifications` / `Tags`), never in a
+//!   second call that could be lost.
+//! - The SDK is async; the [`Cloud`] trait is not. `AwsCloud` owns a
+//!   multi-thread tokio runtime and `block_on`s inside each method, so it
+//!   must never be called from inside a tokio task.
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | `connect.rs` | the configuration chain, credential and region checks |
+//! | `call.rs` | the request helper: counter, `-v` log, error mapping and hints |
+//! | `cache.rs` | the run's lookup cache |
+//! | `ec2_read.rs`, `ec2_convert.rs` | EC2 describes, and EC2 types -> [`Resource`] |
+//! | `ec2_write.rs` | EC2 creates, additive converges and deletes |
+//! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
+//! | `lookup.rs` | find / refresh / stack listing across kinds |
+//! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
+
+mod cache;
+mod call;
+mod connect;
+mod ec2_convert;
+mod ec2_read;
+mod ec2_write;
+mod elb_read;
+mod elb_write;
+mod lookup;
+mod mirror;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{
+    Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
+    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags,
+    TargetGroupSpec, TargetHealth,
+};
+use cache::Cache;
+use call::Calls;
+
+#[cfg(doc)]
+use super::sim::SimAccount;
+
+/// How to reach AWS: each field overrides the standard chain (env vars,
+/// `~/.aws/config` and `credentials`, SSO, `AWS_ENDPOINT_URL`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsOptions {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// Log one line per request to stderr: `aws: ec2 CreateSubnet (123 ms)`.
+    pub verbose: bool,
+}
+
+/// One AWS account and region, reached over the SDK.
+pub struct AwsCloud {
+    runtime: tokio::runtime::Runtime,
+    ec2: aws_sdk_ec2::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    sts: aws_sdk_sts::Client,
+    region: String,
+    calls: Calls,
+    cache: Mutex<Cache>,
+}
+
+impl std::fmt::Debug for AwsCloud {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsCloud")
+            .field("region", &self.region)
+            .field("api_calls", &self.api_calls())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AwsCloud {
+    /// Resolves configuration and credentials through the standard chain.
+    ///
+    /// Fails with `NoCredentials` (saying how to configure them) when no
+    /// credentials can be resolved, and `NoRegion` when no region is set.
+    /// The credentials are resolved once here and never shown.
+    pub fn connect(opts: &AwsOptions) -> CloudResult<AwsCloud> {
+        connect::connect(opts, None)
+    }
+
+    /// Like [`AwsCloud::connect`] with fixed keys instead of the credential
+    /// chain: for tests against a local AWS-compatible server and for
+    /// embedding awsrun in a program that holds its own credentials.
+    pub fn connect_with_keys(
+        opts: &AwsOptions,
+        access_key_id: &str,
+        secret_access_key: &str,
+    ) -> CloudResult<AwsCloud> {
+        connect::connect(opts, Some((access_key_id, secret_access_key)))
+    }
+
+    /// How many requests this backend has sent so far (pages and retried
+    /// operations count once per `send`).
+    pub fn api_calls(&self) -> usize {
+        self.calls.count()
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        // A panic while the lock was held leaves a cache that is at worst
+        // incomplete, never wrong; keep using it.
+        self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Poll delays for slow resources: 0.25 s doubling up to 8 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250u64.saturating_mul(1 << attempt.min(5)))
+}
+
+impl Cloud for AwsCloud {
+    fn mode(&self) -> Mode {
+        Mode::Live
+    }
+
+    fn region(&self) -> String {
+        self.region.clone()
+    }
+
+    fn poll_interval(&self, attempt: u32) -> Duration {
+        backoff(attempt)
+    }
+
+    fn whoami(&self) -> CloudResult<Identity> {
+        self.identity()
+    }
+
+    fn azs(&self) -> CloudResult<Vec<String>> {
+        self.availability_zones()
+    }
+
+    fn default_vpc(&self) -> CloudResult<Resource> {
+        self.find_default_vpc()
+    }
+
+    fn vpc_subnets(&self, vpc: &str) -> CloudResult<Vec<Resource>> {
+        self.subnets_of(vpc)
+    }
+
+    fn latest_ami(&self, family: &str) -> CloudResult<String> {
+        self.newest_image(family)
+    }
+
+    fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
+        self.find_tagged(kind, tags)
+    }
+
+    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_subnet(spec, tags)
+    }
+
+    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource> {
+        self.new_address(tags)
+    }
+
+    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.new_nat_gateway(subnet, eip, tags)
+    }
+
+    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.new_route_table(vpc, tags)
+    }
+
+    fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
+        self.add_route(route_table, route)
+    }
+
+    fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()> {
+        self.add_association(route_table, subnet)
+    }
+
+    fn create_security_group(
+        &self,
+        spec: &SecurityGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
+        self.new_security_group(spec, tags)
+    }
+
+    fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
+        self.add_ingress(group, rules)
+    }
+
+    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_instance(spec, tags)
+    }
+
+    fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
+        self.terminate(ids)
+    }
+
+    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_target_group(spec, tags)
+    }
+
+    fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.register(target_group, ids)
+    }
+
+    fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.deregister(target_group, ids)
+    }
+
+    fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
+        self.describe_target_health(target_group)
+    }
+
+    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_load_balancer(spec, tags)
+    }
+
+    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_listener(spec, tags)
+    }
+
+    fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {
+        self.refresh_one(resource)
+    }
+
+    fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>> {
+        self.list_stack(stack)
+    }
+
+    fn delete(&self, resource: &Resource) -> CloudResult<()> {
+        self.delete_one(resource)
+    }
+}
+
+/// The error for a kind this backend does not create or delete.
+fn unsupported(operation: &str, kind: Kind) -> CloudError {
+    CloudError::new(
+        operation,
+        "UnsupportedKind",
+        format!("awsrun does not manage {kind} resources"),
+    )
+}

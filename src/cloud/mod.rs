@@ -1,0 +1,97 @@
+//! The cloud behind a script: one synchronous trait, two backends.
+//!
+//! [`Cloud`] speaks awsrun's own types ([`Resource`], the specs in [`spec`]).
+//! The simulated account ([`sim::SimAccount`]) is the `--dry-run` backend and
+//! the one unit tests use; the AWS backend (`aws`) is the only module that
+//! imports the AWS SDK. The engine holds the ensure logic (look up by tags,
+//! compare, create or converge) so that both backends behave identically.
+//!
+//! Attribute conventions every backend fills in (`Resource::attrs`):
+//!
+//! | kind | attributes |
+//! | --- | --- |
+//! | vpc | `cidr`, `is_default` |
+//! | subnet | `vpc`, `cidr`, `az`, `public_ip` (map public IP on launch), `default` |
+//! | elastic_ip | `public_ip`, `association` (id of what uses it, or "") |
+//! | nat_gateway | `subnet`, `eip` (allocation id), `public_ip`, `state` |
+//! | route_table | `vpc`, `routes` (`[{dest, target}]`), `subnets` (associated ids) |
+//! | security_group | `vpc`, `description`, `group_name`, `ingress` (`[{protocol, port, from}]`) |
+//! | instance | `subnet`, `az`, `image`, `instance_type`, `security_groups`, `private_ip`, `public_ip` ("" if none), `state` |
+//! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids) |
+//! | load_balancer | `arn`, `dns_name`, `scheme`, `state`, `vpc`, `subnets`, `security_groups` |
+//! | listener | `arn`, `load_balancer`, `port`, `protocol`, `forward` (target group arn) |
+//!
+//! For ELB resources the id is the ARN.
+
+pub mod error;
+pub mod resource;
+pub mod sim;
+pub mod spec;
+
+pub use error::{CloudError, CloudResult};
+pub use resource::{Identity, Kind, Resource, STACK_TAG, Tags, TargetHealth};
+pub use spec::*;
+
+use std::time::Duration;
+
+/// Which backend a run talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The in-memory simulated account (`--dry-run`).
+    DryRun,
+    /// AWS (or an AWS-compatible endpoint).
+    Live,
+}
+
+/// One AWS account and region, as awsrun needs it.
+///
+/// Methods are blocking. Lookups by tag (`find`) are cheap to repeat: a
+/// backend describes each kind once per run and serves later lookups from
+/// that cache, updating it on every create.
+pub trait Cloud {
+    fn mode(&self) -> Mode;
+    fn region(&self) -> String;
+    /// How long to sleep between two polls of a slow resource.
+    fn poll_interval(&self, attempt: u32) -> Duration;
+
+    fn whoami(&self) -> CloudResult<Identity>;
+    /// Full AZ names of the region, sorted.
+    fn azs(&self) -> CloudResult<Vec<String>>;
+    fn default_vpc(&self) -> CloudResult<Resource>;
+    /// Every subnet of a VPC, tagged by awsrun or not.
+    fn vpc_subnets(&self, vpc: &str) -> CloudResult<Vec<Resource>>;
+    fn latest_ami(&self, family: &str) -> CloudResult<String>;
+
+    /// The live (not deleted/terminated) resource of this kind with these tags.
+    fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>>;
+
+    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource>;
+    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource>;
+    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource>;
+    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource>;
+    fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()>;
+    fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()>;
+    fn create_security_group(&self, spec: &SecurityGroupSpec, tags: &Tags)
+    -> CloudResult<Resource>;
+    fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()>;
+    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource>;
+    fn terminate_instances(&self, ids: &[String]) -> CloudResult<()>;
+    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource>;
+    fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
+    fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
+    fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>>;
+    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags)
+    -> CloudResult<Resource>;
+    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource>;
+
+    /// The resource as it is now (state and attributes). A simulated slow
+    /// resource moves one step along its real states on each refresh.
+    fn refresh(&self, resource: &Resource) -> CloudResult<Resource>;
+
+    /// Everything tagged `awsrun:stack=<stack>`, any kind, not yet deleted.
+    fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>>;
+    /// Deletes one resource (and, for a route table, its associations; for an
+    /// instance, terminates it). Dependency errors are returned as AWS reports
+    /// them (`DependencyViolation`, ...) so the caller can retry.
+    fn delete(&self, resource: &Resource) -> CloudResult<()>;
+}

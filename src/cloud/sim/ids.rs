@@ -1,0 +1,65 @@
+//! Deterministic identifiers in AWS's shapes.
+//!
+//! Every id derives from a seed string (region, kind and a per-account
+//! counter) through [`fnv1a`], so the same script yields the same ids on
+//! every run while still looking like the ones AWS hands out.
+
+use std::net::Ipv4Addr;
+
+use crate::cloud::Kind;
+use crate::cloud::resource::fnv1a;
+
+/// The EC2 id prefix of a kind (`subnet`, `igw`, ...); ELB kinds have ARNs instead.
+pub(super) fn prefix(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Vpc => "vpc",
+        Kind::InternetGateway => "igw",
+        Kind::Subnet => "subnet",
+        Kind::ElasticIp => "eipalloc",
+        Kind::NatGateway => "nat",
+        Kind::RouteTable => "rtb",
+        Kind::SecurityGroup => "sg",
+        Kind::Instance => "i",
+        Kind::TargetGroup => "targetgroup",
+        Kind::LoadBalancer => "loadbalancer",
+        Kind::Listener => "listener",
+    }
+}
+
+/// `prefix-` + 17 lowercase hex digits, the leading one `0` as in AWS's long ids.
+pub(super) fn ec2_id(prefix: &str, seed: &str) -> String {
+    format!("{prefix}-0{:016x}", fnv1a(seed.as_bytes(), 0))
+}
+
+/// The 16 hex digits that end an ELB ARN.
+pub(super) fn elb_hex(seed: &str) -> String {
+    format!("{:016x}", fnv1a(seed.as_bytes(), 2))
+}
+
+/// The 10 digits AWS puts in a load balancer's DNS name (never a leading zero).
+pub(super) fn dns_digits(seed: &str) -> u64 {
+    1_000_000_000 + fnv1a(seed.as_bytes(), 3) % 9_000_000_000
+}
+
+/// The `n`th public address handed out from `a.b.0.0/16`.
+///
+/// Multiplying by an odd constant modulo 2^16 is a bijection, so the first
+/// 65,536 addresses are all distinct while not looking sequential.
+pub(super) fn public_ip(block: [u8; 2], n: u64) -> Ipv4Addr {
+    let low = (0x2b1d_u64.wrapping_add(n.wrapping_mul(0x09e5))) & 0xffff;
+    Ipv4Addr::new(block[0], block[1], (low >> 8) as u8, (low & 0xff) as u8)
+}
+
+/// True for `prefix-` followed by 8 or 17 lowercase hex digits.
+pub(super) fn well_formed(id: &str, prefix: &str) -> bool {
+    let Some(hex) = id
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+    else {
+        return false;
+    };
+    matches!(hex.len(), 8 | 17)
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}

@@ -1,0 +1,64 @@
+//! How slow resources move through their real states: one step per
+//! `refresh`, so a dry run is deterministic yet exercises every wait.
+
+use super::errors::not_found;
+use super::state::State;
+use super::store::Life;
+use crate::cloud::{CloudResult, Kind, Resource};
+
+impl State {
+    /// The resource as it is now, after one step along its states.
+    pub(super) fn refresh(&mut self, resource: &Resource) -> CloudResult<Resource> {
+        let id = resource.id.as_str();
+        let (kind, life) = match self.store.get(id) {
+            Some(entry) => (entry.resource.kind, entry.life),
+            None => return Err(not_found(describe(resource.kind), resource.kind, id)),
+        };
+        let has_state = matches!(kind, Kind::NatGateway | Kind::Instance);
+        if life == Life::Gone && !has_state {
+            return Err(not_found(describe(kind), kind, id));
+        }
+        self.step(kind, id);
+        let entry = self.store.get(id).expect("looked up above");
+        Ok(entry.resource.clone())
+    }
+
+    fn step(&mut self, kind: Kind, id: &str) {
+        let state = match self.store.get(id) {
+            Some(entry) => entry.resource.state().to_string(),
+            None => return,
+        };
+        match (kind, state.as_str()) {
+            (Kind::NatGateway, "pending") => self.set_state(id, "available"),
+            (Kind::NatGateway, "deleting") => {
+                self.set_state(id, "deleted");
+                self.store.set_life(id, Life::Gone);
+                self.nat_gone(id);
+            }
+            (Kind::Instance, "pending") => self.set_state(id, "running"),
+            (Kind::Instance, "shutting-down") => {
+                self.set_state(id, "terminated");
+                self.instance_gone(id);
+            }
+            (Kind::LoadBalancer, "provisioning") => self.set_state(id, "active"),
+            _ => {}
+        }
+    }
+}
+
+/// The describe operation that `refresh` stands for.
+fn describe(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Vpc => "DescribeVpcs",
+        Kind::InternetGateway => "DescribeInternetGateways",
+        Kind::Subnet => "DescribeSubnets",
+        Kind::ElasticIp => "DescribeAddresses",
+        Kind::NatGateway => "DescribeNatGateways",
+        Kind::RouteTable => "DescribeRouteTables",
+        Kind::SecurityGroup => "DescribeSecurityGroups",
+        Kind::Instance => "DescribeInstances",
+        Kind::TargetGroup => "DescribeTargetGroups",
+        Kind::LoadBalancer => "DescribeLoadBalancers",
+        Kind::Listener => "DescribeListeners",
+    }
+}

@@ -1,0 +1,263 @@
+//! The simulated account: the `--dry-run` backend.
+//!
+//! An in-memory model of one AWS account and region that behaves as AWS
+//! does for everything awsrun creates: the same rules, the same error codes
+//! (with a hint saying what to do), ids of the real shapes that are the same
+//! on every run, and slow resources that move through their real states one
+//! step per [`Cloud::refresh`] (NAT `pending` -> `available`, instances
+//! `pending` -> `running`, load balancers `provisioning` -> `active`,
+//! targets `initial` -> `healthy`).
+//!
+//! [`SimAccount::new`] is a brand-new account (default VPC and subnets);
+//! [`SimAccount::empty`] plus [`SimAccount::seed`] mirrors an existing one.
+//!
+//! Invariants: every lookup is O(1) or O(log n) (resources by id and by
+//! kind + stack + `Name`, each VPC's subnets sorted by address, a counter
+//! per subnet for addresses), so scripts creating thousands of resources
+//! stay fast; nothing is ever removed from the store, so `refresh` still
+//! reports terminated instances and deleted NAT gateways.
+//!
+//! | file | holds |
+//! | --- | --- |
+//! | `state.rs` | [`State`]: the store plus the side indexes |
+//! | `store.rs` | resources by id, tags and stack |
+//! | `vpc.rs`, `subnet.rs`, `addresses.rs` | networks and their rules |
+//! | `nat.rs`, `route_table.rs`, `security_group.rs`, `instance.rs` | EC2 operations |
+//! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
+//! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
+//! | `ids.rs`, `rules.rs`, `errors.rs` | ids, request-only rules, shared errors |
+
+mod addresses;
+mod destroy;
+mod errors;
+mod ids;
+mod instance;
+mod lifecycle;
+mod listener;
+mod load_balancer;
+mod nat;
+mod route_table;
+mod rules;
+mod security_group;
+mod seed;
+mod state;
+mod store;
+mod subnet;
+mod target_group;
+mod vpc;
+
+#[cfg(test)]
+mod tests;
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use state::State;
+
+use super::{
+    Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
+    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
+    TargetHealth,
+};
+
+/// One simulated AWS account and region.
+#[derive(Debug)]
+pub struct SimAccount {
+    state: RefCell<State>,
+}
+
+impl SimAccount {
+    /// A brand-new account: account `123456789012`, the default VPC
+    /// `172.31.0.0/16` with its internet gateway, main route table, default
+    /// security group and one default public /20 subnet per AZ.
+    pub fn new(region: &str) -> Self {
+        let account = SimAccount::empty(region, default_azs(region));
+        account.state.borrow_mut().add_default_network();
+        account
+    }
+
+    /// An account with nothing in it, for mirroring an existing one with
+    /// [`SimAccount::seed`]. `azs` are full AZ names (`ap-northeast-2a`).
+    pub fn empty(region: &str, azs: Vec<String>) -> Self {
+        SimAccount {
+            state: RefCell::new(State::new(region, azs)),
+        }
+    }
+
+    /// Inserts a resource that already exists, as-is (tags `None` for
+    /// resources awsrun did not create). Seed parents first, in [`Kind`]
+    /// order (VPCs, internet gateways, subnets, ..., listeners); a route
+    /// table may carry `main: true`. Seeded ids never collide with the
+    /// ids the account generates in practice (64-bit hashes).
+    pub fn seed(&self, resource: Resource, tags: Option<Tags>) {
+        self.state.borrow_mut().seed(resource, tags);
+    }
+
+    /// Who `whoami()` says the caller is (the real identity, when mirroring).
+    pub fn set_identity(&self, identity: Identity) {
+        self.state.borrow_mut().identity = identity;
+    }
+
+    /// `CreateVpc`: a VPC with its main route table and default security
+    /// group (no internet gateway), under AWS's rules (/16 to /28,
+    /// `InvalidVpc.Range`; at most 5 per region, `VpcLimitExceeded`).
+    /// Not in [`Cloud`] yet; ready for when `vpc(name, #{cidr})` is.
+    pub fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_vpc(cidr, tags)
+    }
+
+    /// What `latest_ami(family)` answers (the real answer, when mirroring).
+    pub fn set_image(&self, family: &str, image: &str) {
+        self.state
+            .borrow_mut()
+            .images
+            .insert(family.to_string(), image.to_string());
+    }
+}
+
+/// The AZs of a region in a new account: a..d in Seoul, a..f in N. Virginia,
+/// a..c elsewhere.
+pub fn default_azs(region: &str) -> Vec<String> {
+    let letters = match region {
+        "ap-northeast-2" => "abcd",
+        "us-east-1" => "abcdef",
+        _ => "abc",
+    };
+    letters
+        .chars()
+        .map(|letter| format!("{region}{letter}"))
+        .collect()
+}
+
+impl Cloud for SimAccount {
+    fn mode(&self) -> Mode {
+        Mode::DryRun
+    }
+
+    fn region(&self) -> String {
+        self.state.borrow().region.clone()
+    }
+
+    fn poll_interval(&self, _attempt: u32) -> Duration {
+        Duration::ZERO
+    }
+
+    fn whoami(&self) -> CloudResult<Identity> {
+        Ok(self.state.borrow().identity.clone())
+    }
+
+    fn azs(&self) -> CloudResult<Vec<String>> {
+        Ok(self.state.borrow().azs.clone())
+    }
+
+    fn default_vpc(&self) -> CloudResult<Resource> {
+        self.state.borrow().default_vpc()
+    }
+
+    fn vpc_subnets(&self, vpc: &str) -> CloudResult<Vec<Resource>> {
+        self.state.borrow().vpc_subnets(vpc)
+    }
+
+    fn latest_ami(&self, family: &str) -> CloudResult<String> {
+        let state = self.state.borrow();
+        state.images.get(family).cloned().ok_or_else(|| {
+            let known: Vec<&str> = state.images.keys().map(String::as_str).collect();
+            CloudError::new(
+                "GetParameter",
+                "ParameterNotFound",
+                format!("No latest image is published for family '{family}'"),
+            )
+            .with_hint(format!("known families: {}", known.join(", ")))
+        })
+    }
+
+    fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
+        Ok(self.state.borrow().store.find(kind, tags).cloned())
+    }
+
+    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_subnet(spec, tags)
+    }
+
+    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().allocate_address(tags)
+    }
+
+    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.state
+            .borrow_mut()
+            .create_nat_gateway(subnet, eip, tags)
+    }
+
+    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_route_table(vpc, tags)
+    }
+
+    fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
+        self.state.borrow_mut().create_route(route_table, route)
+    }
+
+    fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()> {
+        self.state
+            .borrow_mut()
+            .associate_route_table(route_table, subnet)
+    }
+
+    fn create_security_group(
+        &self,
+        spec: &SecurityGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_security_group(spec, tags)
+    }
+
+    fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
+        self.state.borrow_mut().authorize_ingress(group, rules)
+    }
+
+    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().run_instance(spec, tags)
+    }
+
+    fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
+        self.state.borrow_mut().terminate_instances(ids)
+    }
+
+    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_target_group(spec, tags)
+    }
+
+    fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.state.borrow_mut().register_targets(target_group, ids)
+    }
+
+    fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.state
+            .borrow_mut()
+            .deregister_targets(target_group, ids)
+    }
+
+    fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
+        self.state.borrow_mut().target_health(target_group)
+    }
+
+    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_load_balancer(spec, tags)
+    }
+
+    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_listener(spec, tags)
+    }
+
+    fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {
+        self.state.borrow_mut().refresh(resource)
+    }
+
+    fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>> {
+        Ok(self.state.borrow().store.stack(stack))
+    }
+
+    fn delete(&self, resource: &Resource) -> CloudResult<()> {
+        self.state.borrow_mut().delete(resource)
+    }
+}

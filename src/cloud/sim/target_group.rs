@@ -1,0 +1,348 @@
+//! Target groups: `CreateTargetGroup`, target registration and health.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::errors::{not_found, validation};
+use super::ids;
+use super::rules::{TARGET_PROTOCOLS, elb_name_hint, elb_name_problem};
+use super::state::State;
+use crate::cloud::{
+    CloudError, CloudResult, HealthCheck, Kind, Resource, Tags, TargetGroupSpec, TargetHealth,
+};
+
+/// What the rules need to know about a target group.
+#[derive(Debug, Clone)]
+pub(super) struct TargetGroupSlot {
+    pub(super) name: String,
+    pub(super) vpc: String,
+    pub(super) port: u16,
+    pub(super) protocol: String,
+    pub(super) health_check: HealthCheck,
+    /// Registered instance ids, in registration order (mirrors `targets`).
+    pub(super) targets: Vec<String>,
+    pub(super) registered: HashSet<String>,
+    /// Targets already reported once since registration.
+    pub(super) seen: HashSet<String>,
+    /// Deregistered targets still reported as `draining` once.
+    pub(super) draining: Vec<String>,
+    /// The load balancer whose listeners forward here, and how many do.
+    pub(super) load_balancer: Option<String>,
+    pub(super) listeners: u32,
+}
+
+impl TargetGroupSlot {
+    pub(super) fn new(name: &str, vpc: &str, port: u16, protocol: &str) -> Self {
+        TargetGroupSlot {
+            name: name.to_string(),
+            vpc: vpc.to_string(),
+            port,
+            protocol: protocol.to_string(),
+            health_check: HealthCheck::default(),
+            targets: Vec::new(),
+            registered: HashSet::new(),
+            seen: HashSet::new(),
+            draining: Vec::new(),
+            load_balancer: None,
+            listeners: 0,
+        }
+    }
+
+    fn same_settings(&self, spec: &TargetGroupSpec) -> bool {
+        self.vpc == spec.vpc
+            && self.port == spec.port
+            && self.protocol == spec.protocol
+            && self.health_check == spec.health_check
+    }
+}
+
+impl State {
+    pub(super) fn create_target_group(
+        &mut self,
+        spec: &TargetGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
+        const OP: &str = "CreateTargetGroup";
+        check_target_group(spec)?;
+        if self.live(Kind::Vpc, &spec.vpc).is_none() {
+            return Err(validation(
+                OP,
+                format!("The VPC ID '{}' is not found", spec.vpc),
+                "check the VPC id",
+            ));
+        }
+        if let Some(existing) = self.existing_target_group(spec)? {
+            return Ok(existing);
+        }
+        let seed = self.next_seed(Kind::TargetGroup);
+        let arn = format!(
+            "{}targetgroup/{}/{}",
+            self.elb_arn_prefix(),
+            spec.name,
+            ids::elb_hex(&seed)
+        );
+        let mut slot = TargetGroupSlot::new(&spec.name, &spec.vpc, spec.port, &spec.protocol);
+        slot.health_check = spec.health_check.clone();
+        self.target_groups.insert(arn.clone(), slot);
+        self.target_group_names
+            .insert(spec.name.clone(), arn.clone());
+        let resource = Resource::new(Kind::TargetGroup, &tags.name, &arn)
+            .with("arn", arn.as_str())
+            .with("vpc", spec.vpc.as_str())
+            .with("port", spec.port)
+            .with("protocol", spec.protocol.as_str())
+            .with("targets", Vec::<Value>::new());
+        Ok(self.create(resource, tags))
+    }
+
+    /// The target group of that name: returned again for identical
+    /// settings (AWS's idempotency), `DuplicateTargetGroupName` otherwise.
+    fn existing_target_group(&self, spec: &TargetGroupSpec) -> CloudResult<Option<Resource>> {
+        let Some(arn) = self.target_group_names.get(&spec.name) else {
+            return Ok(None);
+        };
+        let slot = &self.target_groups[arn];
+        if slot.same_settings(spec) {
+            return Ok(self.store.get(arn).map(|e| e.resource.clone()));
+        }
+        Err(CloudError::new(
+            "CreateTargetGroup",
+            "DuplicateTargetGroupName",
+            format!(
+                "A target group with the same name '{}' exists, but with different settings",
+                spec.name
+            ),
+        )
+        .with_hint(format!(
+            "{arn} has port {} protocol {} in {}; target-group names are unique per account and region, so choose another name",
+            slot.port, slot.protocol, slot.vpc
+        )))
+    }
+
+    pub(super) fn register_targets(&mut self, group: &str, ids: &[String]) -> CloudResult<()> {
+        const OP: &str = "RegisterTargets";
+        self.check_targets(OP, group, ids, true)?;
+        let slot = self.target_groups.get_mut(group).expect("checked above");
+        let mut added = Vec::new();
+        for id in ids {
+            if slot.registered.insert(id.clone()) {
+                slot.targets.push(id.clone());
+                slot.seen.remove(id);
+                slot.draining.retain(|d| d != id);
+                added.push(Value::from(id.as_str()));
+            }
+        }
+        if let Some(resource) = self.store.resource_mut(group) {
+            super::state::array_attr(resource, "targets").extend(added);
+        }
+        Ok(())
+    }
+
+    pub(super) fn deregister_targets(&mut self, group: &str, ids: &[String]) -> CloudResult<()> {
+        self.check_targets("DeregisterTargets", group, ids, false)?;
+        let leaving: HashSet<&String> = ids.iter().collect();
+        self.drop_targets(group, &leaving);
+        Ok(())
+    }
+
+    /// Moves registered targets to `draining` and out of `targets`.
+    fn drop_targets(&mut self, group: &str, leaving: &HashSet<&String>) {
+        let slot = self
+            .target_groups
+            .get_mut(group)
+            .expect("checked by the caller");
+        let before = slot.targets.len();
+        let mut drained = Vec::new();
+        slot.targets.retain(|id| {
+            let keep = !leaving.contains(id);
+            if !keep {
+                drained.push(id.clone());
+            }
+            keep
+        });
+        if slot.targets.len() == before {
+            return;
+        }
+        for id in &drained {
+            slot.registered.remove(id);
+            slot.seen.remove(id);
+        }
+        slot.draining.extend(drained);
+        let targets: Vec<Value> = slot
+            .targets
+            .iter()
+            .map(|id| Value::from(id.as_str()))
+            .collect();
+        if let Some(resource) = self.store.resource_mut(group) {
+            resource.set("targets", targets);
+        }
+    }
+
+    /// The target group exists; each instance exists (running or pending
+    /// when registering) and is in the group's VPC.
+    fn check_targets(
+        &self,
+        op: &str,
+        group: &str,
+        ids: &[String],
+        registering: bool,
+    ) -> CloudResult<()> {
+        let slot = match self.target_groups.get(group) {
+            Some(slot) if self.live(Kind::TargetGroup, group).is_some() => slot,
+            _ => return Err(not_found(op, Kind::TargetGroup, group)),
+        };
+        for id in ids {
+            let state = self.instance_state(id);
+            let invalid = |message: String, hint: String| {
+                CloudError::new(op, "InvalidTarget", message).with_hint(hint)
+            };
+            if state.is_empty() {
+                return Err(invalid(
+                    format!("The following targets are not valid instances: '{id}'"),
+                    "register instances created by `instances(...)`".into(),
+                ));
+            }
+            if registering && !matches!(state, "pending" | "running") {
+                return Err(invalid(
+                    format!(
+                        "The following targets are not in a running state and cannot be registered: '{id}'"
+                    ),
+                    format!("{id} is {state}; register running instances"),
+                ));
+            }
+            let subnet = self
+                .store
+                .get(id)
+                .map(|e| e.resource.str("subnet"))
+                .unwrap_or_default();
+            let vpc = self
+                .subnets
+                .get(subnet)
+                .map(|s| s.vpc.as_str())
+                .unwrap_or_default();
+            if vpc != slot.vpc {
+                return Err(invalid(
+                    format!(
+                        "The following targets are not in the target group VPC '{}': '{id}'",
+                        slot.vpc
+                    ),
+                    format!("{id} is in {vpc}; a target group only takes instances of its own VPC"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Health of every target, moving each one step: `initial` until its
+    /// instance runs and it has been reported once, then `healthy`; leaving
+    /// targets are `draining` once, then gone. Time passes while health is
+    /// polled, so a `pending` target instance boots (one step) too, as it
+    /// would in AWS while a script waits for healthy targets.
+    pub(super) fn target_health(&mut self, group: &str) -> CloudResult<Vec<TargetHealth>> {
+        if self.live(Kind::TargetGroup, group).is_none() || !self.target_groups.contains_key(group)
+        {
+            return Err(not_found("DescribeTargetHealth", Kind::TargetGroup, group));
+        }
+        let terminated: Vec<String> = self.target_groups[group]
+            .targets
+            .iter()
+            .filter(|id| !matches!(self.instance_state(id), "pending" | "running"))
+            .cloned()
+            .collect();
+        if !terminated.is_empty() {
+            // AWS deregisters terminated instances by itself.
+            self.drop_targets(group, &terminated.iter().collect());
+        }
+        let states: Vec<bool> = self.target_groups[group]
+            .targets
+            .iter()
+            .map(|id| self.instance_state(id) == "running")
+            .collect();
+        let slot = self.target_groups.get_mut(group).expect("checked above");
+        let mut report = Vec::with_capacity(slot.targets.len() + slot.draining.len());
+        for (id, running) in slot.targets.iter().zip(states) {
+            let seen = slot.seen.contains(id);
+            let state = if running && seen {
+                "healthy"
+            } else {
+                "initial"
+            };
+            if !seen {
+                slot.seen.insert(id.clone());
+            }
+            report.push(TargetHealth {
+                id: id.clone(),
+                port: slot.port,
+                state: state.into(),
+            });
+        }
+        for id in slot.draining.drain(..) {
+            report.push(TargetHealth {
+                id,
+                port: slot.port,
+                state: "draining".into(),
+            });
+        }
+        for target in &report {
+            if self.instance_state(&target.id) == "pending" {
+                self.set_state(&target.id, "running");
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// The request-only rules of `CreateTargetGroup`.
+fn check_target_group(spec: &TargetGroupSpec) -> CloudResult<()> {
+    const OP: &str = "CreateTargetGroup";
+    if let Some(problem) = elb_name_problem("Target group", &spec.name) {
+        return Err(validation(OP, problem, elb_name_hint(&spec.name)));
+    }
+    if !TARGET_PROTOCOLS.contains(&spec.protocol.as_str()) {
+        return Err(validation(
+            OP,
+            format!(
+                "Value '{}' at 'protocol' failed to satisfy constraint: Member must satisfy enum value set: [HTTP, HTTPS, TCP]",
+                spec.protocol
+            ),
+            "use HTTP, HTTPS or TCP (upper case)",
+        ));
+    }
+    if spec.port == 0 {
+        return Err(validation(
+            OP,
+            "Value '0' at 'port' failed to satisfy constraint: Member must have value greater than or equal to 1",
+            "use a port from 1 to 65535",
+        ));
+    }
+    let check = &spec.health_check;
+    if spec.protocol != "TCP" && !check.path.starts_with('/') {
+        return Err(validation(
+            OP,
+            format!("Health check path '{}' must begin with '/'", check.path),
+            "use a path such as `/` or `/health`",
+        ));
+    }
+    if !(5..=300).contains(&check.interval) {
+        return Err(validation(
+            OP,
+            format!(
+                "Health check interval '{}' must be between 5 and 300 seconds",
+                check.interval
+            ),
+            "use an interval from 5 to 300 seconds (default 30)",
+        ));
+    }
+    if !(2..=10).contains(&check.healthy_threshold) {
+        return Err(validation(
+            OP,
+            format!(
+                "Healthy threshold count '{}' must be between 2 and 10",
+                check.healthy_threshold
+            ),
+            "use a threshold from 2 to 10 (default 5)",
+        ));
+    }
+    Ok(())
+}

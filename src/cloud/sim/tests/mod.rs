@@ -1,0 +1,158 @@
+//! Unit tests of the simulated account: one test per AWS rule, asserting
+//! AWS's error code, plus states, destroy rules, seeding and speed.
+
+mod account;
+mod destroy;
+mod groups;
+mod instances;
+mod lifecycle;
+mod listeners;
+mod load_balancers;
+mod nat;
+mod perf;
+mod routes;
+mod seed;
+mod subnets;
+mod target_groups;
+mod vpcs;
+
+use std::fmt::Debug;
+
+use super::SimAccount;
+use crate::cloud::{
+    Cloud, CloudResult, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource,
+    SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
+};
+
+pub(super) const REGION: &str = "ap-northeast-2";
+
+pub(super) fn account() -> SimAccount {
+    SimAccount::new(REGION)
+}
+
+pub(super) fn tags(name: &str) -> Tags {
+    Tags::new("test", name)
+}
+
+/// The AWS error code of a failed call (panics on success).
+pub(super) fn code<T: Debug>(result: CloudResult<T>) -> String {
+    let err = result.expect_err("the call should fail");
+    assert!(
+        err.hint.is_some(),
+        "every simulated error has a hint: {err}"
+    );
+    err.code
+}
+
+pub(super) fn vpc(a: &SimAccount) -> String {
+    a.default_vpc().unwrap().id
+}
+
+/// The default subnet of AZ `letter` (`a`, `b`, ...).
+pub(super) fn public(a: &SimAccount, letter: &str) -> String {
+    let az = format!("{REGION}{letter}");
+    let subnets = a.vpc_subnets(&vpc(a)).unwrap();
+    subnets
+        .into_iter()
+        .find(|s| s.str("az") == az && s.attr("default") == Some(&true.into()))
+        .unwrap()
+        .id
+}
+
+pub(super) fn subnet_in(
+    a: &SimAccount,
+    vpc: &str,
+    cidr: &str,
+    letter: &str,
+) -> CloudResult<Resource> {
+    let spec = SubnetSpec {
+        vpc: vpc.into(),
+        cidr: cidr.into(),
+        az: format!("{REGION}{letter}"),
+        public_ip: false,
+    };
+    a.create_subnet(&spec, &tags(cidr))
+}
+
+pub(super) fn subnet(a: &SimAccount, cidr: &str, letter: &str) -> CloudResult<Resource> {
+    subnet_in(a, &vpc(a), cidr, letter)
+}
+
+pub(super) fn group_in(a: &SimAccount, vpc: &str, name: &str) -> CloudResult<Resource> {
+    let spec = SecurityGroupSpec {
+        vpc: vpc.into(),
+        group_name: name.into(),
+        description: format!("{name} servers"),
+    };
+    a.create_security_group(&spec, &tags(name))
+}
+
+pub(super) fn group(a: &SimAccount, name: &str) -> Resource {
+    group_in(a, &vpc(a), name).unwrap()
+}
+
+pub(super) fn instance_spec(subnet: &str, groups: &[&str]) -> InstanceSpec {
+    InstanceSpec {
+        subnet: subnet.into(),
+        image: "ami-0123456789abcdef0".into(),
+        instance_type: "t3.micro".into(),
+        security_groups: groups.iter().map(|g| g.to_string()).collect(),
+        public_ip: false,
+        user_data: String::new(),
+    }
+}
+
+pub(super) fn instance(a: &SimAccount, subnet: &str, groups: &[&str]) -> CloudResult<Resource> {
+    a.run_instance(&instance_spec(subnet, groups), &tags("web"))
+}
+
+pub(super) fn tg_spec(name: &str, vpc: &str) -> TargetGroupSpec {
+    TargetGroupSpec {
+        name: name.into(),
+        vpc: vpc.into(),
+        port: 3000,
+        protocol: "HTTP".into(),
+        health_check: HealthCheck::default(),
+    }
+}
+
+pub(super) fn target_group(a: &SimAccount, name: &str) -> CloudResult<Resource> {
+    a.create_target_group(&tg_spec(name, &vpc(a)), &tags(name))
+}
+
+pub(super) fn lb_spec(name: &str, subnets: &[String], groups: &[&str]) -> LoadBalancerSpec {
+    LoadBalancerSpec {
+        name: name.into(),
+        subnets: subnets.to_vec(),
+        security_groups: groups.iter().map(|g| g.to_string()).collect(),
+        scheme: "internet-facing".into(),
+    }
+}
+
+/// An internet-facing ALB over the default subnets of AZs a and c.
+pub(super) fn load_balancer(a: &SimAccount, name: &str) -> CloudResult<Resource> {
+    let subnets = [public(a, "a"), public(a, "c")];
+    a.create_load_balancer(&lb_spec(name, &subnets, &[]), &tags(name))
+}
+
+pub(super) fn listener_spec(lb: &str, port: u16, tg: &str) -> ListenerSpec {
+    ListenerSpec {
+        load_balancer: lb.into(),
+        port,
+        protocol: "HTTP".into(),
+        forward: tg.into(),
+    }
+}
+
+/// Refreshes until the resource reaches `state`, at most 5 times.
+pub(super) fn settle(a: &SimAccount, resource: &Resource, state: &str) -> Resource {
+    let mut now = resource.clone();
+    for _ in 0..5 {
+        if now.state() == state {
+            return now;
+        }
+        now = a.refresh(&now).unwrap();
+    }
+    assert_eq!(now.state(), state, "{now}");
+    now
+}

@@ -1,0 +1,77 @@
+use super::{account, code, public, settle, tags};
+use crate::cloud::Cloud;
+
+#[test]
+fn an_account_holds_at_most_five_elastic_ips() {
+    let a = account();
+    let ips: Vec<String> = (0..5)
+        .map(|i| {
+            a.allocate_address(&tags(&format!("eip-{i}")))
+                .unwrap()
+                .str("public_ip")
+                .to_string()
+        })
+        .collect();
+    let mut unique = ips.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5, "{ips:?}");
+    assert_eq!(
+        code(a.allocate_address(&tags("eip-5"))),
+        "AddressLimitExceeded"
+    );
+}
+
+#[test]
+fn a_nat_gateway_takes_an_elastic_ip_and_starts_pending() {
+    let a = account();
+    let eip = a.allocate_address(&tags("eip")).unwrap();
+    let nat = a
+        .create_nat_gateway(&public(&a, "a"), &eip.id, &tags("nat"))
+        .unwrap();
+    assert!(
+        nat.id.starts_with("nat-") && nat.id.len() == 21,
+        "{}",
+        nat.id
+    );
+    assert_eq!(nat.state(), "pending");
+    assert_eq!(nat.str("eip"), eip.id);
+    assert_eq!(nat.str("public_ip"), eip.str("public_ip"));
+    assert_eq!(a.refresh(&eip).unwrap().str("association"), nat.id);
+    let nat = a.refresh(&nat).unwrap();
+    assert_eq!(nat.state(), "available");
+    assert_eq!(settle(&a, &nat, "available"), nat);
+}
+
+#[test]
+fn a_nat_gateway_in_an_unknown_subnet_is_invalid_subnet_id_not_found() {
+    let a = account();
+    let eip = a.allocate_address(&tags("eip")).unwrap();
+    assert_eq!(
+        code(a.create_nat_gateway("subnet-0123456789abcdef0", &eip.id, &tags("nat"))),
+        "InvalidSubnetID.NotFound"
+    );
+}
+
+#[test]
+fn a_nat_gateway_with_an_unknown_allocation_is_invalid_allocation_id_not_found() {
+    let a = account();
+    assert_eq!(
+        code(a.create_nat_gateway(&public(&a, "a"), "eipalloc-0123456789abcdef0", &tags("nat"))),
+        "InvalidAllocationID.NotFound"
+    );
+}
+
+#[test]
+fn an_elastic_ip_already_used_by_a_nat_is_resource_already_associated() {
+    let a = account();
+    let eip = a.allocate_address(&tags("eip")).unwrap();
+    let nat = a
+        .create_nat_gateway(&public(&a, "a"), &eip.id, &tags("nat-a"))
+        .unwrap();
+    let err = a
+        .create_nat_gateway(&public(&a, "c"), &eip.id, &tags("nat-c"))
+        .unwrap_err();
+    assert_eq!(err.code, "Resource.AlreadyAssociated");
+    assert!(err.hint.unwrap().contains(&nat.id));
+}

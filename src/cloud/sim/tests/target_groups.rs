@@ -1,0 +1,212 @@
+use super::{account, code, instance, public, settle, subnet_in, tags, target_group, tg_spec, vpc};
+use crate::cloud::{Cloud, Kind, TargetGroupSpec};
+
+fn states(a: &super::SimAccount, tg: &str) -> Vec<(String, String)> {
+    a.target_health(tg)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.id, h.state))
+        .collect()
+}
+
+#[test]
+fn a_target_group_has_an_elb_arn_and_its_attributes() {
+    let a = account();
+    let tg = target_group(&a, "app-tg").unwrap();
+    let prefix = "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/app-tg/";
+    let hex = tg
+        .id
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("{}", tg.id));
+    assert!(
+        hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{hex}"
+    );
+    assert_eq!(tg.str("arn"), tg.id);
+    assert_eq!(tg.str("vpc"), vpc(&a));
+    assert_eq!(tg.attrs["port"], 3000);
+    assert_eq!(tg.str("protocol"), "HTTP");
+    assert!(tg.strs("targets").is_empty());
+}
+
+#[test]
+fn target_group_names_follow_elb_rules_or_validation_error() {
+    let a = account();
+    for name in [
+        "",
+        "-app",
+        "app-",
+        "app_tg",
+        "app.tg",
+        "앱",
+        &"x".repeat(33),
+    ] {
+        assert_eq!(code(target_group(&a, name)), "ValidationError", "{name:?}");
+    }
+    assert!(target_group(&a, &"x".repeat(32)).is_ok());
+}
+
+#[test]
+fn a_port_of_zero_or_an_unknown_protocol_is_validation_error() {
+    let a = account();
+    let spec = TargetGroupSpec {
+        port: 0,
+        ..tg_spec("app", &vpc(&a))
+    };
+    assert_eq!(
+        code(a.create_target_group(&spec, &tags("app"))),
+        "ValidationError"
+    );
+    let spec = TargetGroupSpec {
+        protocol: "UDP".into(),
+        ..tg_spec("app", &vpc(&a))
+    };
+    assert_eq!(
+        code(a.create_target_group(&spec, &tags("app"))),
+        "ValidationError"
+    );
+    let spec = TargetGroupSpec {
+        vpc: "vpc-0123456789abcdef0".into(),
+        ..tg_spec("app", &vpc(&a))
+    };
+    assert_eq!(
+        code(a.create_target_group(&spec, &tags("app"))),
+        "ValidationError"
+    );
+}
+
+#[test]
+fn the_same_name_with_other_settings_is_duplicate_target_group_name() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    // Same settings: AWS returns the existing group.
+    assert_eq!(target_group(&a, "app").unwrap(), tg);
+    let spec = TargetGroupSpec {
+        port: 8080,
+        ..tg_spec("app", &vpc(&a))
+    };
+    assert_eq!(
+        code(a.create_target_group(&spec, &tags("other"))),
+        "DuplicateTargetGroupName"
+    );
+}
+
+#[test]
+fn registering_in_an_unknown_group_is_target_group_not_found() {
+    let a = account();
+    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    assert_eq!(
+        code(a.register_targets(
+            "arn:aws:elasticloadbalancing:x:1:targetgroup/no/1",
+            &[web.id]
+        )),
+        "TargetGroupNotFound"
+    );
+}
+
+#[test]
+fn registering_an_unknown_terminated_or_foreign_instance_is_invalid_target() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    assert_eq!(
+        code(a.register_targets(&tg.id, &["i-0123456789abcdef0".into()])),
+        "InvalidTarget"
+    );
+    let gone = instance(&a, &public(&a, "a"), &[]).unwrap();
+    a.terminate_instances(std::slice::from_ref(&gone.id))
+        .unwrap();
+    assert_eq!(
+        code(a.register_targets(&tg.id, std::slice::from_ref(&gone.id))),
+        "InvalidTarget"
+    );
+    let other = subnet_in(&a, &super::seed::second_vpc(&a), "10.0.0.0/24", "a").unwrap();
+    let foreign = instance(&a, &other.id, &[]).unwrap();
+    let err = a
+        .register_targets(&tg.id, std::slice::from_ref(&foreign.id))
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidTarget");
+    assert!(err.message.contains(&vpc(&a)), "{}", err.message);
+    assert_eq!(
+        code(a.deregister_targets(&tg.id, std::slice::from_ref(&foreign.id))),
+        "InvalidTarget"
+    );
+}
+
+#[test]
+fn registering_twice_is_a_no_op_and_targets_are_recorded() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let one = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let two = instance(&a, &public(&a, "c"), &[]).unwrap();
+    a.register_targets(&tg.id, &[one.id.clone(), two.id.clone()])
+        .unwrap();
+    a.register_targets(&tg.id, std::slice::from_ref(&one.id))
+        .unwrap();
+    let now = a.find(Kind::TargetGroup, &tags("app")).unwrap().unwrap();
+    assert_eq!(now.strs("targets"), [one.id.clone(), two.id.clone()]);
+    a.deregister_targets(&tg.id, std::slice::from_ref(&one.id))
+        .unwrap();
+    a.deregister_targets(&tg.id, std::slice::from_ref(&one.id))
+        .unwrap();
+    assert_eq!(a.refresh(&tg).unwrap().strs("targets"), [two.id]);
+}
+
+#[test]
+fn targets_are_initial_until_their_instance_runs_and_once_more_then_healthy() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    a.register_targets(&tg.id, std::slice::from_ref(&web.id))
+        .unwrap();
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "initial".into())]);
+    // Time passes while health is polled: the instance booted meanwhile.
+    assert_eq!(a.refresh(&web).unwrap().state(), "running");
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "healthy".into())]);
+    assert_eq!(a.target_health(&tg.id).unwrap()[0].port, 3000);
+}
+
+#[test]
+fn a_target_whose_instance_is_not_running_is_initial() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    a.register_targets(&tg.id, std::slice::from_ref(&web.id))
+        .unwrap();
+    states(&a, &tg.id);
+    a.state.borrow_mut().set_state(&web.id, "pending");
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "initial".into())]);
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "healthy".into())]);
+}
+
+#[test]
+fn a_running_target_is_initial_for_the_first_report_after_registration() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
+    a.register_targets(&tg.id, std::slice::from_ref(&web.id))
+        .unwrap();
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "initial".into())]);
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "healthy".into())]);
+}
+
+#[test]
+fn deregistered_and_terminated_targets_drain_once_then_are_gone() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let one = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let two = instance(&a, &public(&a, "c"), &[]).unwrap();
+    a.register_targets(&tg.id, &[one.id.clone(), two.id.clone()])
+        .unwrap();
+    a.deregister_targets(&tg.id, std::slice::from_ref(&one.id))
+        .unwrap();
+    a.terminate_instances(std::slice::from_ref(&two.id))
+        .unwrap();
+    let report = states(&a, &tg.id);
+    assert_eq!(report.len(), 2);
+    assert!(
+        report.iter().all(|(_, state)| state == "draining"),
+        "{report:?}"
+    );
+    assert!(states(&a, &tg.id).is_empty());
+    assert!(a.refresh(&tg).unwrap().strs("targets").is_empty());
+}

@@ -1,0 +1,105 @@
+//! What the engine asks a backend to create: plain data, already validated
+//! for shape by the script bindings (the backend applies AWS's own rules).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubnetSpec {
+    pub vpc: String,
+    pub cidr: String,
+    /// Full AZ name, e.g. `ap-northeast-2a`.
+    pub az: String,
+    pub public_ip: bool,
+}
+
+/// Where a route sends its traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum RouteTarget {
+    NatGateway(String),
+    InternetGateway(String),
+}
+
+impl RouteTarget {
+    pub fn id(&self) -> &str {
+        match self {
+            RouteTarget::NatGateway(id) | RouteTarget::InternetGateway(id) => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Route {
+    pub dest: String,
+    pub target: RouteTarget,
+}
+
+/// Where an ingress rule lets traffic come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum Source {
+    Cidr(String),
+    SecurityGroup(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct IngressRule {
+    pub protocol: String,
+    pub port: u16,
+    pub from: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecurityGroupSpec {
+    pub vpc: String,
+    pub group_name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceSpec {
+    pub subnet: String,
+    pub image: String,
+    pub instance_type: String,
+    pub security_groups: Vec<String>,
+    pub public_ip: bool,
+    pub user_data: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthCheck {
+    pub path: String,
+    pub interval: u16,
+    pub healthy_threshold: u16,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck { path: "/".into(), interval: 30, healthy_threshold: 5 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetGroupSpec {
+    pub name: String,
+    pub vpc: String,
+    pub port: u16,
+    pub protocol: String,
+    pub health_check: HealthCheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoadBalancerSpec {
+    pub name: String,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    /// `internet-facing` or `internal`.
+    pub scheme: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListenerSpec {
+    pub load_balancer: String,
+    pub port: u16,
+    pub protocol: String,
+    /// Target group ARN the default action forwards to.
+    pub forward: String,
+}

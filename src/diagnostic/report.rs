@@ -1,0 +1,216 @@
+//! A report about a script: code, message, help, and where in which source.
+//!
+//! Built from a Rhai error after the run; sources are attached only here,
+//! when the report is made, from the texts the session kept.
+
+use super::span::span_at;
+use crate::engine::host_error::HostError;
+use crate::engine::suggest::nearest;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
+use rhai::{EvalAltResult, Position};
+use std::fmt;
+
+/// One renderable diagnostic.
+#[derive(Debug)]
+pub struct Report {
+    pub code: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub label: String,
+    pub source: Option<NamedSource<String>>,
+    pub span: Option<SourceSpan>,
+    /// Line and column (1-based, characters) of the primary label.
+    pub location: Option<(String, usize, usize)>,
+    pub related: Vec<Report>,
+}
+
+impl Report {
+    pub fn plain(code: &str, message: impl Into<String>, help: Option<String>) -> Self {
+        Report {
+            code: code.to_string(),
+            message: message.into(),
+            help,
+            label: String::new(),
+            source: None,
+            span: None,
+            location: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Points the report at `pos` in the source called `name`.
+    pub fn at(mut self, name: &str, text: Option<String>, pos: Position, label: String) -> Self {
+        if let Some(text) = text {
+            self.span = span_at(&text, pos);
+            if self.span.is_some() {
+                self.source = Some(NamedSource::new(name, text));
+            }
+        }
+        if let (Some(line), Some(col)) = (pos.line(), pos.position()) {
+            self.location = Some((name.to_string(), line, col));
+        }
+        self.label = label;
+        self
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = (!self.label.is_empty()).then(|| self.label.clone());
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(label, span))))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+/// A call on the way from the user's line to where the error was raised.
+struct Frame {
+    func: String,
+    source: String,
+    pos: Position,
+}
+
+/// Builds the report of a failed run. `sources` gives the text of a source
+/// by name; `main` is the user's script name; `functions` feeds suggestions.
+pub fn from_eval(
+    err: &EvalAltResult,
+    main: &str,
+    sources: &dyn Fn(&str) -> Option<String>,
+    functions: &[String],
+) -> Report {
+    let mut frames = Vec::new();
+    let mut current = main.to_string();
+    let mut leaf = err;
+    loop {
+        match leaf {
+            EvalAltResult::ErrorInFunctionCall(func, src, inner, pos) => {
+                frames.push(Frame { func: format!("{func}()"), source: current.clone(), pos: *pos });
+                if !src.is_empty() {
+                    current = src.clone();
+                }
+                leaf = inner;
+            }
+            EvalAltResult::ErrorInModule(path, inner, pos) => {
+                frames.push(Frame { func: format!("import \"{path}\""), source: current.clone(), pos: *pos });
+                if sources(path).is_some() {
+                    current = path.clone();
+                }
+                leaf = inner;
+            }
+            _ => break,
+        }
+    }
+    let (code, message, help) = describe(leaf, functions);
+    let base = Report::plain(&code, message.clone(), help);
+    let leaf_pos = leaf.position();
+    // Frames inside the user's own script (its functions) are still the user's
+    // lines; the primary label goes on the outermost call.
+    match frames.first() {
+        None => base.at(&current, sources(&current), leaf_pos, "here".into()),
+        Some(first) => {
+            let chain: Vec<&str> = frames.iter().map(|f| f.func.as_str()).collect();
+            let label = format!("failed inside {}", chain.join(" → "));
+            let inner = Report::plain(&code, format!("raised in {current}: {message}"), None)
+                .at(&current, sources(&current), leaf_pos, "raised here".into());
+            let mut report = base.at(&first.source, sources(&first.source), first.pos, label);
+            for frame in frames.iter().skip(1) {
+                let step = Report::plain("awsrun::trace", format!("called from {}", frame.source), None)
+                    .at(&frame.source, sources(&frame.source), frame.pos, format!("calls {}", frame.func));
+                report.related.push(step);
+            }
+            report.related.push(inner);
+            report
+        }
+    }
+}
+
+/// Code, message and help of the innermost error.
+fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Option<String>) {
+    use EvalAltResult as E;
+    match err {
+        E::ErrorRuntime(value, _) => match value.clone().try_cast::<HostError>() {
+            Some(host) => (host.code, host.message, host.help),
+            None => ("awsrun::script::thrown".into(), value.to_string(), None),
+        },
+        E::ErrorParsing(kind, _) => ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), None),
+        E::ErrorFunctionNotFound(sig, _) => {
+            let name = sig.split(|c: char| c == ' ' || c == '(').next().unwrap_or(sig);
+            let help = nearest(name, functions.iter().map(String::as_str))
+                .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))
+                .unwrap_or_else(|| "`awsrun docs` lists every function and its arguments".into());
+            ("awsrun::script::unknown_function".into(), format!("no function {sig}"), Some(help))
+        }
+        E::ErrorVariableNotFound(name, _) => (
+            "awsrun::script::unknown_variable".into(),
+            format!("unknown variable `{name}`"),
+            Some(format!("define it with `let {name} = ...;`, or pass it with `--var {name}=VALUE`")),
+        ),
+        E::ErrorTooManyOperations(_) => (
+            "awsrun::limit::operations".into(),
+            format!("the script ran more than {} operations", crate::engine::Limits::OPERATIONS),
+            Some("look for a loop that never ends".into()),
+        ),
+        E::ErrorStackOverflow(_) => (
+            "awsrun::limit::call_depth".into(),
+            format!("functions are nested more than {} calls deep", crate::engine::Limits::CALL_DEPTH),
+            Some("look for a function that calls itself without end".into()),
+        ),
+        E::ErrorDataTooLarge(what, _) => (
+            "awsrun::limit::size".into(),
+            format!("{what} exceeds awsrun's limit"),
+            Some(format!(
+                "strings are limited to {} bytes, arrays to {} items, maps to {} keys",
+                crate::engine::Limits::STRING_SIZE,
+                crate::engine::Limits::ARRAY_SIZE,
+                crate::engine::Limits::MAP_SIZE
+            )),
+        ),
+        E::ErrorTooManyModules(_) => (
+            "awsrun::limit::modules".into(),
+            format!("more than {} modules imported", crate::engine::Limits::MODULES),
+            None,
+        ),
+        E::ErrorModuleNotFound(path, _) => (
+            "awsrun::module::not_found".into(),
+            format!("module \"{path}\" not found"),
+            Some("module paths are relative to the script's folder, AWSRUN_PATH or the stdlib".into()),
+        ),
+        other => {
+            ("awsrun::script::runtime".into(), without_position(&other.to_string()), None)
+        }
+    }
+}
+
+/// Rhai appends " (line L, position C)" to messages; reports show it as a label.
+fn without_position(message: &str) -> String {
+    match message.rfind(" (line ") {
+        Some(i) if message.ends_with(')') => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}

@@ -1,0 +1,106 @@
+//! CIDR helpers for scripts: `cidr(text)` values and `free_blocks`.
+//! Pure except `free_blocks` of a VPC, which reads its subnets.
+
+use super::volatile;
+use crate::cidr::{self, Cidr, CidrError};
+use crate::cloud::{Kind, Resource};
+use crate::engine::host_error::{HostError, HostResult};
+use crate::engine::opts::describe;
+use crate::engine::session::Session;
+use rhai::{Array, Dynamic, Engine};
+use std::rc::Rc;
+
+pub fn register(engine: &mut Engine, session: &Rc<Session>) {
+    engine
+        .register_type_with_name::<Cidr>("Cidr")
+        .register_fn("cidr", |text: &str| parse(text))
+        .register_get("network", |c: &mut Cidr| c.network().to_string())
+        .register_get("prefix", |c: &mut Cidr| i64::from(c.prefix()))
+        .register_get("size", |c: &mut Cidr| c.size() as i64)
+        .register_get("usable", |c: &mut Cidr| c.usable() as i64)
+        .register_get("first", |c: &mut Cidr| c.first().to_string())
+        .register_get("last", |c: &mut Cidr| c.last().to_string())
+        .register_fn("contains", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
+            Ok(c.contains(&operand(&x)?))
+        })
+        .register_fn("overlaps", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
+            Ok(c.overlaps(&operand(&x)?))
+        })
+        .register_fn("subnets", |c: &mut Cidr, prefix: i64| -> HostResult<Array> {
+            let blocks = c.subnets(prefix_arg(prefix)?).map_err(from_cidr)?;
+            Ok(blocks.into_iter().map(Dynamic::from).collect())
+        })
+        .register_fn("to_string", |c: &mut Cidr| c.to_string())
+        .register_fn("to_debug", |c: &mut Cidr| format!("cidr(\"{c}\")"))
+        .register_fn("==", |a: Cidr, b: Cidr| a == b)
+        .register_fn("!=", |a: Cidr, b: Cidr| a != b);
+    let s = session.clone();
+    volatile("free_blocks").register_into_engine(
+        engine,
+        move |within: Dynamic, prefix: i64| -> HostResult<Array> {
+            let blocks = free_blocks(&s, &within, prefix)?;
+            Ok(blocks.into_iter().map(Dynamic::from).collect())
+        },
+    );
+}
+
+/// Parses CIDR text into a script error with a stable code.
+pub fn parse(text: &str) -> HostResult<Cidr> {
+    cidr::parse(text).map_err(from_cidr)
+}
+
+pub fn from_cidr(err: CidrError) -> Box<rhai::EvalAltResult> {
+    let (code, help) = match &err {
+        CidrError::Syntax { .. } => ("awsrun::cidr::syntax", "write it as address/prefix, e.g. \"172.31.112.0/20\"".to_string()),
+        CidrError::Prefix { .. } => ("awsrun::cidr::prefix", "an IPv4 prefix is 0 to 32; AWS subnets take /16 to /28".to_string()),
+        CidrError::HostBits { network, .. } => ("awsrun::cidr::host_bits", format!("use {network}")),
+        CidrError::SplitPrefix { .. } => ("awsrun::cidr::split", "split into blocks smaller than the CIDR (a larger prefix number)".to_string()),
+        CidrError::TooMany { .. } => ("awsrun::cidr::too_many", "ask for larger blocks (a smaller prefix number)".to_string()),
+    };
+    HostError::new(code, err.to_string()).help(help).into()
+}
+
+fn prefix_arg(prefix: i64) -> HostResult<u8> {
+    u8::try_from(prefix).ok().filter(|p| *p <= 32).ok_or_else(|| {
+        HostError::new("awsrun::cidr::prefix", format!("prefix must be 0 to 32, got {prefix}")).into()
+    })
+}
+
+/// A CIDR operand: a `cidr(...)` value or CIDR text.
+fn operand(x: &Dynamic) -> HostResult<Cidr> {
+    if let Some(c) = x.clone().try_cast::<Cidr>() {
+        return Ok(c);
+    }
+    if x.is_string() {
+        return parse(&x.to_string());
+    }
+    Err(HostError::new(
+        "awsrun::cidr::type",
+        format!("expected a CIDR (text or cidr(...)), got {}", describe(x)),
+    )
+    .into())
+}
+
+/// Free blocks of `prefix` inside a VPC (or a CIDR of the default VPC) that
+/// overlap none of the VPC's subnets.
+fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cidr>> {
+    let prefix = prefix_arg(prefix)?;
+    let (container, vpc) = match within.clone().try_cast::<Resource>() {
+        Some(r) if r.kind == Kind::Vpc => (parse(r.str("cidr"))?, r),
+        Some(r) => {
+            return Err(HostError::new(
+                "awsrun::kind::mismatch",
+                format!("free_blocks(): expected a vpc or a CIDR, got {} \"{}\"", r.kind, r.name),
+            )
+            .into());
+        }
+        None => {
+            let container = operand(within)?;
+            let vpc = s.default_vpc()?;
+            (container, vpc)
+        }
+    };
+    let subnets = s.cloud.vpc_subnets(&vpc.id).map_err(HostError::from)?;
+    let used: Vec<Cidr> = subnets.iter().filter_map(|sub| cidr::parse(sub.str("cidr")).ok()).collect();
+    cidr::free_blocks(container, &used, prefix).map_err(from_cidr)
+}

@@ -1,0 +1,127 @@
+//! Context and lookup: region, identity, AZs, the default VPC and its public
+//! subnets, AMIs, `--var` values, and the option checker stdlib uses.
+
+use super::volatile;
+use crate::cloud::{Kind, Resource};
+use crate::engine::host_error::{HostError, HostResult};
+use crate::engine::opts::{Opts, expect_kind};
+use crate::engine::session::Session;
+use rhai::{Array, Dynamic, Engine, Map};
+use std::rc::Rc;
+
+pub fn register(engine: &mut Engine, session: &Rc<Session>) {
+    let s = session.clone();
+    volatile("region").register_into_engine(engine, move || s.cloud.region());
+    let s = session.clone();
+    volatile("whoami").register_into_engine(engine, move || -> HostResult<Map> {
+        let id = s.cloud.whoami().map_err(HostError::from)?;
+        let mut map = Map::new();
+        map.insert("account".into(), id.account.into());
+        map.insert("arn".into(), id.arn.into());
+        map.insert("user_id".into(), id.user_id.into());
+        Ok(map)
+    });
+    let s = session.clone();
+    volatile("azs").register_into_engine(engine, move || -> HostResult<Array> {
+        let azs = s.cloud.azs().map_err(HostError::from)?;
+        Ok(azs.into_iter().map(Dynamic::from).collect())
+    });
+    let s = session.clone();
+    volatile("default_vpc").register_into_engine(engine, move || s.default_vpc());
+    let s = session.clone();
+    volatile("public_subnet")
+        .register_into_engine(engine, move |az: &str| public_subnet(&s, az));
+    let s = session.clone();
+    volatile("subnets_of").register_into_engine(engine, move |vpc: Dynamic| -> HostResult<Array> {
+        let vpc = expect_kind("subnets_of", "vpc", &vpc, Kind::Vpc)?;
+        let subnets = s.cloud.vpc_subnets(&vpc.id).map_err(HostError::from)?;
+        Ok(subnets.into_iter().map(Dynamic::from).collect())
+    });
+    let s = session.clone();
+    volatile("latest_ami").register_into_engine(engine, move |family: &str| -> HostResult<String> {
+        Ok(s.cloud.latest_ami(family).map_err(HostError::from)?)
+    });
+    let s = session.clone();
+    volatile("get_var").register_into_engine(engine, move |name: &str, default: Dynamic| {
+        match s.vars.get(name) {
+            Some(value) => Dynamic::from(value.clone()),
+            None => default,
+        }
+    });
+    let s = session.clone();
+    volatile("stack").register_into_engine(engine, move || s.stack.clone());
+    engine.register_fn("check_opts", check_opts);
+    engine.register_fn("fail", |code: &str, message: &str, help: &str| -> HostResult<Dynamic> {
+        Err(HostError::new(code, message).help(help).into())
+    });
+    let s = session.clone();
+    volatile("shared_nat").register_into_engine(engine, move || -> HostResult<Resource> {
+        s.shared_nat().ok_or_else(|| {
+            HostError::new("awsrun::nat::none", "no NAT gateway to share: this script has made none yet")
+                .help("call private_subnet(...) without #{nat: \"shared\"} first; later private subnets can share its NAT")
+                .into()
+        })
+    });
+}
+
+/// `check_opts(func, opts, allowed)`: the strict option check, for stdlib
+/// and team modules. Returns the options unchanged.
+fn check_opts(func: &str, opts: Map, allowed: Array) -> HostResult<Map> {
+    let allowed: Vec<String> = allowed.iter().map(|v| v.to_string()).collect();
+    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    Opts::new(func, opts.clone(), &allowed)?;
+    Ok(opts)
+}
+
+/// `"2a"`, `"a"` or `"ap-northeast-2a"` as the full AZ name of `region`.
+pub fn full_az(region: &str, az: &str) -> String {
+    let az = az.trim();
+    if az.len() == 1 && az.chars().all(|c| c.is_ascii_lowercase()) {
+        return format!("{region}{az}");
+    }
+    let digit = region.chars().last().filter(char::is_ascii_digit);
+    let mut chars = az.chars();
+    if let (Some(d), Some(l), None) = (chars.next(), chars.next(), chars.next()) {
+        if Some(d) == digit && l.is_ascii_lowercase() {
+            return format!("{region}{l}");
+        }
+    }
+    az.to_string()
+}
+
+fn public_subnet(s: &Session, az: &str) -> HostResult<Resource> {
+    let vpc = s.default_vpc()?;
+    let full = full_az(&s.cloud.region(), az);
+    let subnets = s.cloud.vpc_subnets(&vpc.id).map_err(HostError::from)?;
+    let found = subnets
+        .iter()
+        .filter(|sub| sub.str("az") == full)
+        .find(|sub| sub.attr("default").and_then(|v| v.as_bool()).unwrap_or(false));
+    match found {
+        Some(subnet) => Ok(subnet.clone()),
+        None => {
+            let azs = s.cloud.azs().map_err(HostError::from)?;
+            Err(HostError::new(
+                "awsrun::az::invalid",
+                format!("no default public subnet in AZ \"{az}\" ({full}) of {}", s.cloud.region()),
+            )
+            .help(format!("the AZs of {} are: {}", s.cloud.region(), azs.join(", ")))
+            .into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_az;
+
+    #[test]
+    fn az_short_forms_expand_to_the_region() {
+        assert_eq!(full_az("ap-northeast-2", "2a"), "ap-northeast-2a");
+        assert_eq!(full_az("ap-northeast-2", "c"), "ap-northeast-2c");
+        assert_eq!(full_az("ap-northeast-2", "ap-northeast-2d"), "ap-northeast-2d");
+        assert_eq!(full_az("us-east-1", "1b"), "us-east-1b");
+        // Another region's short form is left as given, for the backend to reject.
+        assert_eq!(full_az("us-east-1", "2a"), "2a");
+    }
+}

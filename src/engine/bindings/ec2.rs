@@ -1,0 +1,293 @@
+//! EC2 resources: subnets, Elastic IPs, NAT gateways, route tables,
+//! security groups and instances, each an *ensure* (see `Session::ensure`).
+
+use super::context::full_az;
+use super::volatile;
+use crate::cidr;
+use crate::cloud::{
+    IngressRule, InstanceSpec, Kind, Resource, Route, RouteTarget, SecurityGroupSpec, Source,
+    SubnetSpec,
+};
+use crate::engine::host_error::{HostError, HostResult};
+use crate::engine::opts::{Opts, describe, expect_kind};
+use crate::engine::plan::Op;
+use crate::engine::session::Session;
+use rhai::{Array, Dynamic, Engine, Map};
+use std::rc::Rc;
+
+pub fn register(engine: &mut Engine, session: &Rc<Session>) {
+    let s = session.clone();
+    volatile("subnet").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = subnet(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("elastic_ip").register_into_engine(engine, move |name: &str| {
+        let r = s.ensure(Kind::ElasticIp, name, &[], |tags| {
+            s.cloud.allocate_address(tags).map_err(|e| HostError::from(e).into())
+        });
+        s.flush();
+        r.map(|(eip, _)| eip)
+    });
+    let s = session.clone();
+    volatile("nat_gateway").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = nat_gateway(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("route_table").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = route_table(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("security_group").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = security_group(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("instances").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = instances(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("terminate").register_into_engine(engine, move |targets: Dynamic| {
+        let r = terminate(&s, &targets);
+        s.flush();
+        r
+    });
+}
+
+fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("subnet", opts, &["vpc", "cidr", "az", "public_ip"])?;
+    let vpc = match o.resource("vpc", Kind::Vpc)? {
+        Some(vpc) => vpc,
+        None => s.default_vpc()?,
+    };
+    let text = o.cidr("cidr")?.ok_or_else(|| o.missing("cidr"))?;
+    let block = super::cidr::parse(&text)?;
+    let az = full_az(&s.cloud.region(), &o.req_str("az")?);
+    let public_ip = o.bool("public_ip")?.unwrap_or(false);
+    let spec = SubnetSpec { vpc: vpc.id.clone(), cidr: block.to_string(), az, public_ip };
+    let fixed = [("cidr", spec.cidr.clone()), ("az", spec.az.clone()), ("vpc", spec.vpc.clone())];
+    let (subnet, _) = s.ensure(Kind::Subnet, name, &fixed, |tags| {
+        s.cloud.create_subnet(&spec, tags).map_err(|e| conflict_hint(s, &vpc, block, e))
+    })?;
+    Ok(subnet)
+}
+
+/// For `InvalidSubnet.Conflict`, the free blocks of the same size.
+fn conflict_hint(s: &Session, vpc: &Resource, block: cidr::Cidr, err: crate::cloud::CloudError) -> Box<rhai::EvalAltResult> {
+    let mut host = HostError::from(err.clone());
+    if err.code == "InvalidSubnet.Conflict" && err.hint.is_none() {
+        let used: Vec<cidr::Cidr> = s
+            .cloud
+            .vpc_subnets(&vpc.id)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|sub| cidr::parse(sub.str("cidr")).ok())
+            .collect();
+        if let Ok(container) = cidr::parse(vpc.str("cidr")) {
+            if let Ok(free) = cidr::free_blocks(container, &used, block.prefix()) {
+                let list: Vec<String> = free.iter().take(4).map(ToString::to_string).collect();
+                host = host.help(format!("free /{} blocks in {}: {}", block.prefix(), vpc.id, list.join(", ")));
+            }
+        }
+    }
+    host.into()
+}
+
+fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("nat_gateway", opts, &["subnet", "eip"])?;
+    let subnet = o.req_resource("subnet", Kind::Subnet)?;
+    let eip = o.req_resource("eip", Kind::ElasticIp)?;
+    let fixed = [("subnet", subnet.id.clone()), ("eip", eip.id.clone())];
+    let (nat, _) = s.ensure(Kind::NatGateway, name, &fixed, |tags| {
+        s.cloud.create_nat_gateway(&subnet.id, &eip.id, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    s.remember_nat(&nat);
+    Ok(nat)
+}
+
+fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("route_table", opts, &["vpc", "routes", "subnets"])?;
+    let vpc = match o.resource("vpc", Kind::Vpc)? {
+        Some(vpc) => vpc,
+        None => s.default_vpc()?,
+    };
+    let routes = o.array("routes")?.iter().map(route).collect::<HostResult<Vec<Route>>>()?;
+    let subnets = o.resources("subnets", Kind::Subnet)?;
+    let fixed = [("vpc", vpc.id.clone())];
+    let (mut rt, index) = s.ensure(Kind::RouteTable, name, &fixed, |tags| {
+        s.cloud.create_route_table(&vpc.id, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    let existing: Vec<String> = route_dests(&rt);
+    for r in routes.iter().filter(|r| !existing.contains(&r.dest)) {
+        s.checkpoint()?;
+        s.cloud.create_route(&rt.id, r).map_err(HostError::from)?;
+        push_attr(&mut rt, "routes", serde_json::json!({"dest": r.dest, "target": r.target.id()}));
+        s.change(index, format!("route {} -> {}", r.dest, r.target.id()));
+    }
+    let associated = rt.strs("subnets");
+    for sub in subnets.iter().filter(|sub| !associated.contains(&sub.id)) {
+        s.checkpoint()?;
+        s.cloud.associate_route_table(&rt.id, &sub.id).map_err(HostError::from)?;
+        push_attr(&mut rt, "subnets", sub.id.clone().into());
+        s.change(index, format!("associate {} ({})", sub.name, sub.id));
+    }
+    Ok(rt)
+}
+
+fn route_dests(rt: &Resource) -> Vec<String> {
+    match rt.attr("routes") {
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|r| r.get("dest").and_then(|d| d.as_str()).map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(crate) fn push_attr(r: &mut Resource, key: &str, value: serde_json::Value) {
+    let entry = r.attrs.entry(key.to_string()).or_insert_with(|| serde_json::Value::Array(vec![]));
+    if let serde_json::Value::Array(items) = entry {
+        items.push(value);
+    }
+}
+
+/// `#{dest, nat}` or `#{dest, igw}`.
+fn route(value: &Dynamic) -> HostResult<Route> {
+    let map = value.clone().try_cast::<Map>().ok_or_else(|| {
+        HostError::new("awsrun::opts::type", format!("route_table(): each route must be #{{dest, nat}} or #{{dest, igw}}, got {}", describe(value)))
+    })?;
+    let o = Opts::new("route_table(routes)", map, &["dest", "nat", "igw"])?;
+    let dest = super::cidr::parse(&o.cidr("dest")?.ok_or_else(|| o.missing("dest"))?)?.to_string();
+    let target = match (o.get("nat"), o.get("igw")) {
+        (Some(nat), None) => RouteTarget::NatGateway(expect_kind("route_table", "nat", nat, Kind::NatGateway)?.id),
+        (None, Some(igw)) if igw.is_string() => RouteTarget::InternetGateway(igw.to_string()),
+        (None, Some(igw)) => RouteTarget::InternetGateway(expect_kind("route_table", "igw", igw, Kind::InternetGateway)?.id),
+        _ => {
+            return Err(HostError::new("awsrun::opts::missing", "route_table(): each route needs exactly one of `nat` or `igw`").into());
+        }
+    };
+    Ok(Route { dest, target })
+}
+
+fn security_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("security_group", opts, &["vpc", "description", "ingress"])?;
+    let vpc = match o.resource("vpc", Kind::Vpc)? {
+        Some(vpc) => vpc,
+        None => s.default_vpc()?,
+    };
+    let description = o.str("description")?.unwrap_or_else(|| format!("awsrun stack {} {}", s.stack, name));
+    let rules = o.array("ingress")?.iter().map(ingress).collect::<HostResult<Vec<IngressRule>>>()?;
+    let spec = SecurityGroupSpec { vpc: vpc.id.clone(), group_name: format!("{}-{}", s.stack, name), description };
+    let fixed = [("vpc", spec.vpc.clone())];
+    let (mut sg, index) = s.ensure(Kind::SecurityGroup, name, &fixed, |tags| {
+        s.cloud.create_security_group(&spec, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    let have = sg.attr("ingress").cloned().unwrap_or_default();
+    let missing: Vec<IngressRule> = rules.into_iter().filter(|r| !has_rule(&have, r)).collect();
+    if !missing.is_empty() {
+        s.checkpoint()?;
+        s.cloud.authorize_ingress(&sg.id, &missing).map_err(HostError::from)?;
+        for r in &missing {
+            let from = match &r.from { Source::Cidr(c) => c.clone(), Source::SecurityGroup(g) => g.clone() };
+            push_attr(&mut sg, "ingress", serde_json::json!({"protocol": r.protocol, "port": r.port, "from": from}));
+            s.change(index, format!("allow {}/{} from {from}", r.protocol, r.port));
+        }
+    }
+    Ok(sg)
+}
+
+fn has_rule(have: &serde_json::Value, rule: &IngressRule) -> bool {
+    let from = match &rule.from { Source::Cidr(c) => c, Source::SecurityGroup(g) => g };
+    have.as_array().is_some_and(|items| {
+        items.iter().any(|r| {
+            r.get("port").and_then(|p| p.as_u64()) == Some(u64::from(rule.port))
+                && r.get("from").and_then(|f| f.as_str()) == Some(from.as_str())
+                && r.get("protocol").and_then(|p| p.as_str()) == Some(rule.protocol.as_str())
+        })
+    })
+}
+
+/// `#{port, from}` where `from` is CIDR text or a security group.
+fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
+    let map = value.clone().try_cast::<Map>().ok_or_else(|| {
+        HostError::new("awsrun::opts::type", format!("security_group(): each ingress rule must be #{{port, from}}, got {}", describe(value)))
+    })?;
+    let o = Opts::new("security_group(ingress)", map, &["port", "from", "protocol"])?;
+    let port = o.int_in("port", 0, 65535)?.ok_or_else(|| o.missing("port"))? as u16;
+    let protocol = o.str("protocol")?.unwrap_or_else(|| "tcp".into());
+    if !matches!(protocol.as_str(), "tcp" | "udp") {
+        return Err(HostError::new("awsrun::opts::value", format!("security_group(): protocol must be \"tcp\" or \"udp\", got \"{protocol}\"")).into());
+    }
+    let from = match o.get("from") {
+        None => return Err(o.missing("from")),
+        Some(v) if v.is_string() => Source::Cidr(super::cidr::parse(&v.to_string())?.to_string()),
+        Some(v) => Source::SecurityGroup(expect_kind("security_group", "from", v, Kind::SecurityGroup)?.id),
+    };
+    Ok(IngressRule { protocol, port, from })
+}
+
+const INSTANCE_OPTS: [&str; 7] = ["count", "subnets", "image", "instance_type", "security_groups", "public_ip", "user_data"];
+
+fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
+    let o = Opts::new("instances", opts, &INSTANCE_OPTS)?;
+    let count = o.int_in("count", 1, 100_000)?.unwrap_or(1) as usize;
+    let subnets = o.resources("subnets", Kind::Subnet)?;
+    if subnets.is_empty() {
+        return Err(o.missing("subnets"));
+    }
+    let image = match o.str("image")? {
+        Some(image) => image,
+        None => s.cloud.latest_ami("al2023").map_err(HostError::from)?,
+    };
+    let instance_type = o.str("instance_type")?.unwrap_or_else(|| "t2.micro".into());
+    let groups: Vec<String> = o.resources("security_groups", Kind::SecurityGroup)?.into_iter().map(|g| g.id).collect();
+    let public_ip = o.bool("public_ip")?.unwrap_or(false);
+    let user_data = o.str("user_data")?.unwrap_or_default();
+    let mut out = Array::with_capacity(count);
+    for n in 0..count {
+        let subnet = &subnets[n % subnets.len()];
+        let spec = InstanceSpec {
+            subnet: subnet.id.clone(),
+            image: image.clone(),
+            instance_type: instance_type.clone(),
+            security_groups: groups.clone(),
+            public_ip,
+            user_data: user_data.clone(),
+        };
+        let fixed = [("subnet", spec.subnet.clone()), ("instance_type", spec.instance_type.clone()), ("image", spec.image.clone())];
+        let (instance, _) = s.ensure(Kind::Instance, &format!("{name}-{}", n + 1), &fixed, |tags| {
+            s.cloud.run_instance(&spec, tags).map_err(|e| HostError::from(e).into())
+        })?;
+        out.push(Dynamic::from(instance));
+    }
+    Ok(out)
+}
+
+/// Instances from one instance or an array of them.
+pub(crate) fn instance_list(func: &str, value: &Dynamic) -> HostResult<Vec<Resource>> {
+    if value.is_array() {
+        let items = value.clone().cast::<Array>();
+        items.iter().map(|v| expect_kind(func, "instances", v, Kind::Instance)).collect()
+    } else {
+        Ok(vec![expect_kind(func, "instances", value, Kind::Instance)?])
+    }
+}
+
+fn terminate(s: &Session, targets: &Dynamic) -> HostResult<()> {
+    let list = instance_list("terminate", targets)?;
+    s.checkpoint()?;
+    let ids: Vec<String> = list.iter().map(|i| i.id.clone()).collect();
+    s.cloud.terminate_instances(&ids).map_err(HostError::from)?;
+    for instance in &list {
+        s.note(Op::Delete, instance, "terminate".into());
+    }
+    Ok(())
+}

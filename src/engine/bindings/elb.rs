@@ -1,0 +1,162 @@
+//! Elastic Load Balancing (v2): target groups, load balancers, listeners and
+//! target registration.
+
+use super::ec2::{instance_list, push_attr};
+use super::volatile;
+use crate::cloud::{HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Resource, TargetGroupSpec};
+use crate::engine::host_error::{HostError, HostResult};
+use crate::engine::opts::{Opts, expect_kind};
+use crate::engine::plan::Op;
+use crate::engine::session::Session;
+use rhai::{Dynamic, Engine, Map};
+use std::rc::Rc;
+
+pub fn register(engine: &mut Engine, session: &Rc<Session>) {
+    let s = session.clone();
+    volatile("target_group").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = target_group(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("load_balancer").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = load_balancer(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("listener").register_into_engine(engine, move |lb: Dynamic, opts: Map| {
+        let r = listener(&s, &lb, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("register").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic| {
+        let r = register_targets(&s, &tg, &targets);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("deregister").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic| {
+        let r = deregister_targets(&s, &tg, &targets);
+        s.flush();
+        r
+    });
+}
+
+fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
+    let p = o.str(key)?.unwrap_or_else(|| default.to_string()).to_uppercase();
+    if !matches!(p.as_str(), "HTTP" | "HTTPS") {
+        return Err(HostError::new(
+            "awsrun::opts::value",
+            format!("option `{key}` must be \"HTTP\" or \"HTTPS\" for an application load balancer, got \"{p}\""),
+        )
+        .into());
+    }
+    Ok(p)
+}
+
+fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("target_group", opts, &["vpc", "port", "protocol", "health_check"])?;
+    let vpc = match o.resource("vpc", Kind::Vpc)? {
+        Some(vpc) => vpc,
+        None => s.default_vpc()?,
+    };
+    let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
+    let protocol = protocol(&o, "protocol", "HTTP")?;
+    let health_check = match o.map("health_check")? {
+        None => HealthCheck::default(),
+        Some(map) => health(map)?,
+    };
+    let spec = TargetGroupSpec { name: name.to_string(), vpc: vpc.id.clone(), port, protocol, health_check };
+    let fixed = [("vpc", spec.vpc.clone()), ("port", port.to_string()), ("protocol", spec.protocol.clone())];
+    let (tg, _) = s.ensure(Kind::TargetGroup, name, &fixed, |tags| {
+        s.cloud.create_target_group(&spec, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    Ok(tg)
+}
+
+fn health(map: Map) -> HostResult<HealthCheck> {
+    let o = Opts::new("target_group(health_check)", map, &["path", "interval", "healthy_threshold"])?;
+    let default = HealthCheck::default();
+    Ok(HealthCheck {
+        path: o.str("path")?.unwrap_or(default.path),
+        interval: o.int_in("interval", 5, 300)?.map_or(default.interval, |n| n as u16),
+        healthy_threshold: o.int_in("healthy_threshold", 2, 10)?.map_or(default.healthy_threshold, |n| n as u16),
+    })
+}
+
+fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("load_balancer", opts, &["subnets", "security_groups", "scheme"])?;
+    let subnets = o.resources("subnets", Kind::Subnet)?;
+    if subnets.is_empty() {
+        return Err(o.missing("subnets"));
+    }
+    let groups = o.resources("security_groups", Kind::SecurityGroup)?;
+    let scheme = o.str("scheme")?.unwrap_or_else(|| "internet-facing".into());
+    if !matches!(scheme.as_str(), "internet-facing" | "internal") {
+        return Err(HostError::new(
+            "awsrun::opts::value",
+            format!("load_balancer(): `scheme` must be \"internet-facing\" or \"internal\", got \"{scheme}\""),
+        )
+        .into());
+    }
+    let spec = LoadBalancerSpec {
+        name: name.to_string(),
+        subnets: subnets.iter().map(|s| s.id.clone()).collect(),
+        security_groups: groups.iter().map(|g| g.id.clone()).collect(),
+        scheme,
+    };
+    let mut sorted = spec.subnets.clone();
+    sorted.sort();
+    let fixed = [("scheme", spec.scheme.clone()), ("subnets", sorted.join(","))];
+    let (lb, _) = s.ensure(Kind::LoadBalancer, name, &fixed, |tags| {
+        s.cloud.create_load_balancer(&spec, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    Ok(lb)
+}
+
+fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
+    let lb = expect_kind("listener", "lb", lb, Kind::LoadBalancer)?;
+    let o = Opts::new("listener", opts, &["port", "protocol", "forward"])?;
+    let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
+    let protocol = protocol(&o, "protocol", "HTTP")?;
+    let tg = o.req_resource("forward", Kind::TargetGroup)?;
+    let spec = ListenerSpec { load_balancer: lb.id.clone(), port, protocol, forward: tg.id.clone() };
+    let fixed = [("port", port.to_string()), ("protocol", spec.protocol.clone()), ("forward", tg.id.clone())];
+    let (listener, _) = s.ensure(Kind::Listener, &format!("{}-{port}", lb.name), &fixed, |tags| {
+        s.cloud.create_listener(&spec, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    Ok(listener)
+}
+
+fn register_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<Resource> {
+    let mut tg = expect_kind("register", "tg", tg, Kind::TargetGroup)?;
+    let instances = instance_list("register", targets)?;
+    let have = tg.strs("targets");
+    let missing: Vec<String> = instances.iter().map(|i| i.id.clone()).filter(|id| !have.contains(id)).collect();
+    if !missing.is_empty() {
+        s.checkpoint()?;
+        s.cloud.register_targets(&tg.id, &missing).map_err(HostError::from)?;
+        for id in &missing {
+            push_attr(&mut tg, "targets", id.clone().into());
+        }
+        s.note(Op::Change, &tg, format!("register {}", missing.join(", ")));
+    }
+    Ok(tg)
+}
+
+fn deregister_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<Resource> {
+    let mut tg = expect_kind("deregister", "tg", tg, Kind::TargetGroup)?;
+    let instances = instance_list("deregister", targets)?;
+    let have = tg.strs("targets");
+    let present: Vec<String> = instances.iter().map(|i| i.id.clone()).filter(|id| have.contains(id)).collect();
+    if !present.is_empty() {
+        s.checkpoint()?;
+        s.cloud.deregister_targets(&tg.id, &present).map_err(HostError::from)?;
+        let left: Vec<serde_json::Value> = have.iter().filter(|id| !present.contains(id)).map(|id| id.clone().into()).collect();
+        tg.set("targets", left);
+        s.note(Op::Change, &tg, format!("deregister {}", present.join(", ")));
+    }
+    Ok(tg)
+}

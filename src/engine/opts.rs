@@ -1,0 +1,196 @@
+//! Strict parsing of the option maps (`OPTS`) host functions take.
+//!
+//! An unknown key is an error naming the key, the allowed keys and the
+//! nearest one; a value of the wrong type or the wrong resource kind is an
+//! error naming what was expected.
+
+use super::host_error::{HostError, HostResult};
+use super::suggest::nearest;
+use crate::cidr::Cidr;
+use crate::cloud::{Kind, Resource};
+use rhai::{Array, Dynamic, Map};
+
+/// The options of one call, checked against the keys its function allows.
+pub struct Opts {
+    func: String,
+    map: Map,
+}
+
+impl Opts {
+    pub fn new(func: &str, map: Map, allowed: &[&str]) -> HostResult<Self> {
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let mut err = HostError::new(
+                    "awsrun::opts::unknown_key",
+                    format!(
+                        "{func}(): unknown option `{key}`; allowed: {}",
+                        allowed.join(", ")
+                    ),
+                );
+                if let Some(near) = nearest(key, allowed.iter().copied()) {
+                    err = err.help(format!("did you mean `{near}`?"));
+                }
+                return Err(err.into());
+            }
+        }
+        Ok(Opts { func: func.to_string(), map })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Dynamic> {
+        self.map.get(key).filter(|v| !v.is_unit())
+    }
+
+    fn type_error(&self, key: &str, expected: &str, got: &Dynamic) -> Box<rhai::EvalAltResult> {
+        HostError::new(
+            "awsrun::opts::type",
+            format!(
+                "{}(): option `{key}` must be {expected}, got {}",
+                self.func,
+                describe(got)
+            ),
+        )
+        .into()
+    }
+
+    pub fn missing(&self, key: &str) -> Box<rhai::EvalAltResult> {
+        HostError::new(
+            "awsrun::opts::missing",
+            format!("{}(): option `{key}` is required", self.func),
+        )
+        .into()
+    }
+
+    pub fn str(&self, key: &str) -> HostResult<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) if v.is_string() => Ok(Some(v.to_string())),
+            Some(v) => Err(self.type_error(key, "a string", v)),
+        }
+    }
+
+    pub fn req_str(&self, key: &str) -> HostResult<String> {
+        self.str(key)?.ok_or_else(|| self.missing(key))
+    }
+
+    pub fn int(&self, key: &str) -> HostResult<Option<i64>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_int().map(Some).map_err(|_| self.type_error(key, "an integer", v)),
+        }
+    }
+
+    /// An integer option that must fit `lo..=hi`.
+    pub fn int_in(&self, key: &str, lo: i64, hi: i64) -> HostResult<Option<i64>> {
+        match self.int(key)? {
+            Some(n) if n < lo || n > hi => Err(HostError::new(
+                "awsrun::opts::range",
+                format!("{}(): option `{key}` must be {lo} to {hi}, got {n}", self.func),
+            )
+            .into()),
+            other => Ok(other),
+        }
+    }
+
+    pub fn bool(&self, key: &str) -> HostResult<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_bool().map(Some).map_err(|_| self.type_error(key, "true or false", v)),
+        }
+    }
+
+    /// A CIDR given as text or as a `cidr(...)` value, as text.
+    pub fn cidr(&self, key: &str) -> HostResult<Option<String>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) if v.is_string() => Ok(Some(v.to_string())),
+            Some(v) if v.is::<Cidr>() => Ok(Some(v.clone().cast::<Cidr>().to_string())),
+            Some(v) => Err(self.type_error(key, "a CIDR text such as \"10.0.0.0/16\"", v)),
+        }
+    }
+
+    pub fn resource(&self, key: &str, kind: Kind) -> HostResult<Option<Resource>> {
+        self.get(key).map(|v| expect_kind(&self.func, key, v, kind)).transpose()
+    }
+
+    pub fn req_resource(&self, key: &str, kind: Kind) -> HostResult<Resource> {
+        self.resource(key, kind)?.ok_or_else(|| self.missing(key))
+    }
+
+    /// One resource or an array of them, all of `kind`.
+    pub fn resources(&self, key: &str, kind: Kind) -> HostResult<Vec<Resource>> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(v) if v.is_array() => {
+                let items = v.clone().cast::<Array>();
+                items.iter().map(|item| expect_kind(&self.func, key, item, kind)).collect()
+            }
+            Some(v) => Ok(vec![expect_kind(&self.func, key, v, kind)?]),
+        }
+    }
+
+    pub fn array(&self, key: &str) -> HostResult<Vec<Dynamic>> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(v) if v.is_array() => Ok(v.clone().cast::<Array>()),
+            Some(v) => Err(self.type_error(key, "an array", v)),
+        }
+    }
+
+    pub fn map(&self, key: &str) -> HostResult<Option<Map>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) if v.is_map() => Ok(Some(v.clone().cast::<Map>())),
+            Some(v) => Err(self.type_error(key, "an object map `#{...}`", v)),
+        }
+    }
+}
+
+/// Checks that a script value is a resource of `kind`.
+pub fn expect_kind(func: &str, what: &str, value: &Dynamic, kind: Kind) -> HostResult<Resource> {
+    if let Some(r) = value.clone().try_cast::<Resource>() {
+        if r.kind == kind {
+            return Ok(r);
+        }
+    }
+    Err(HostError::new(
+        "awsrun::kind::mismatch",
+        format!("{func}(): `{what}` must be a {kind}, got {}", describe(value)),
+    )
+    .help(kind_help(kind))
+    .into())
+}
+
+fn kind_help(kind: Kind) -> String {
+    let from = match kind {
+        Kind::Vpc => "default_vpc()",
+        Kind::Subnet => "subnet(...), public_subnet(AZ) or private_subnet(...).subnet",
+        Kind::ElasticIp => "elastic_ip(name)",
+        Kind::NatGateway => "nat_gateway(...) or private_subnet(...).nat",
+        Kind::SecurityGroup => "security_group(...)",
+        Kind::Instance => "instances(...)",
+        Kind::TargetGroup => "target_group(...)",
+        Kind::LoadBalancer => "load_balancer(...)",
+        _ => "the matching resource function",
+    };
+    format!("a {kind} comes from {from}")
+}
+
+/// A short description of a script value for error messages.
+pub fn describe(value: &Dynamic) -> String {
+    if let Some(r) = value.clone().try_cast::<Resource>() {
+        return format!("{} \"{}\"", r.kind, r.name);
+    }
+    if value.is_string() {
+        return format!("the string \"{value}\"");
+    }
+    if value.is_map() {
+        return "an object map".to_string();
+    }
+    if value.is_array() {
+        return "an array".to_string();
+    }
+    if value.is_unit() {
+        return "()".to_string();
+    }
+    format!("{} {value}", value.type_name())
+}

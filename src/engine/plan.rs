@@ -1,0 +1,139 @@
+//! The actions a run performs (or, in dry-run, would perform).
+
+use crate::cloud::{Kind, Resource};
+use serde::Serialize;
+
+/// What happened to one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Op {
+    #[serde(rename = "created")]
+    Create,
+    #[serde(rename = "existing")]
+    Exists,
+    #[serde(rename = "changed")]
+    Change,
+    #[serde(rename = "deleted")]
+    Delete,
+}
+
+impl Op {
+    pub fn symbol(self) -> char {
+        match self {
+            Op::Create => '+',
+            Op::Exists => '=',
+            Op::Change => '~',
+            Op::Delete => '-',
+        }
+    }
+
+    pub fn word(self, dry_run: bool) -> &'static str {
+        match (self, dry_run) {
+            (Op::Create, true) => "create",
+            (Op::Create, false) => "created",
+            (Op::Exists, _) => "exists",
+            (Op::Change, true) => "change",
+            (Op::Change, false) => "changed",
+            (Op::Delete, true) => "delete",
+            (Op::Delete, false) => "deleted",
+        }
+    }
+}
+
+/// One line of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub op: Op,
+    pub kind: Kind,
+    pub name: String,
+    pub id: String,
+    /// Key attributes, e.g. `cidr=172.31.112.0/20 az=ap-northeast-2a`.
+    pub detail: String,
+    /// What was added to an existing or new resource (routes, rules, targets).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<String>,
+}
+
+impl Action {
+    pub fn new(op: Op, resource: &Resource, detail: String) -> Self {
+        Action {
+            op,
+            kind: resource.kind,
+            name: resource.name.clone(),
+            id: resource.id.clone(),
+            detail,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The plan line: `+ subnet  private-2a  subnet-0123...  cidr=... az=...`.
+    pub fn line(&self, dry_run: bool) -> String {
+        let mut text = format!(
+            "{} {:<7} {:<14} {:<24} {}",
+            self.op.symbol(),
+            self.op.word(dry_run),
+            self.kind.as_str(),
+            self.name,
+            short_id(&self.id),
+        );
+        if !self.detail.is_empty() {
+            text.push_str("  ");
+            text.push_str(&self.detail);
+        }
+        for change in &self.changes {
+            text.push_str("\n      ");
+            text.push_str(change);
+        }
+        text
+    }
+}
+
+/// ELB ARNs are long; the plan shows their last path element after the kind.
+fn short_id(id: &str) -> &str {
+    if id.starts_with("arn:") {
+        id.rsplit_once(':').map(|(_, tail)| tail).unwrap_or(id)
+    } else {
+        id
+    }
+}
+
+/// Counts per operation, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub created: usize,
+    pub changed: usize,
+    pub existing: usize,
+    pub deleted: usize,
+}
+
+impl Summary {
+    pub fn of(actions: &[Action]) -> Self {
+        let mut s = Summary::default();
+        for a in actions {
+            match a.op {
+                Op::Create => s.created += 1,
+                Op::Change => s.changed += 1,
+                Op::Exists => s.existing += 1,
+                Op::Delete => s.deleted += 1,
+            }
+        }
+        s
+    }
+
+    pub fn line(&self, dry_run: bool) -> String {
+        if dry_run {
+            format!(
+                "Plan: {} to create, {} to change, {} existing, {} to delete.",
+                self.created, self.changed, self.existing, self.deleted
+            )
+        } else {
+            format!(
+                "Done: {} created, {} changed, {} existing, {} deleted.",
+                self.created, self.changed, self.existing, self.deleted
+            )
+        }
+    }
+
+    pub fn is_noop(&self) -> bool {
+        self.created == 0 && self.changed == 0 && self.deleted == 0
+    }
+}

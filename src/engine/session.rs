@@ -1,0 +1,262 @@
+//! The state of one run shared by every host function: the cloud, the
+//! stack, the `--var` values and the actions performed so far.
+
+use super::host_error::{HostError, HostResult};
+use super::plan::{Action, Op};
+use crate::cloud::{Cloud, Kind, Mode, Resource, Tags};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Receives the run's output as it happens (plan lines, script prints).
+pub trait Sink {
+    fn action(&self, action: &Action, dry_run: bool);
+    fn print(&self, text: &str);
+    /// Progress of a wait: resource, state, elapsed. `done` ends the wait.
+    fn progress(&self, _resource: &Resource, _state: &str, _elapsed: Duration, _done: bool) {}
+}
+
+/// A sink that keeps nothing (actions are still recorded in the session).
+pub struct Quiet;
+
+impl Sink for Quiet {
+    fn action(&self, _: &Action, _: bool) {}
+    fn print(&self, _: &str) {}
+}
+
+/// Everything a run shares.
+pub struct Session {
+    pub cloud: Rc<dyn Cloud>,
+    pub stack: String,
+    pub vars: BTreeMap<String, String>,
+    pub sink: Rc<dyn Sink>,
+    /// Default timeout of `wait`/`wait_healthy`.
+    pub wait_timeout: Duration,
+    /// Set by the Ctrl-C handler; host functions stop at the next safe point.
+    pub interrupted: Arc<AtomicBool>,
+    actions: RefCell<Vec<Action>>,
+    printed: Cell<usize>,
+    output: RefCell<Vec<String>>,
+    default_vpc: RefCell<Option<Resource>>,
+    shared_nat: RefCell<Option<Resource>>,
+    sources: RefCell<BTreeMap<String, String>>,
+}
+
+impl Session {
+    pub fn new(cloud: Rc<dyn Cloud>, stack: &str, sink: Rc<dyn Sink>) -> Self {
+        Session {
+            cloud,
+            stack: stack.to_string(),
+            vars: BTreeMap::new(),
+            sink,
+            wait_timeout: Duration::from_secs(900),
+            interrupted: Arc::new(AtomicBool::new(false)),
+            actions: RefCell::new(Vec::new()),
+            printed: Cell::new(0),
+            output: RefCell::new(Vec::new()),
+            default_vpc: RefCell::new(None),
+            shared_nat: RefCell::new(None),
+            sources: RefCell::new(BTreeMap::new()),
+        }
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.cloud.mode() == Mode::DryRun
+    }
+
+    pub fn tags(&self, name: &str) -> Tags {
+        Tags::new(&self.stack, name)
+    }
+
+    /// Fails when the user pressed Ctrl-C: the next safe point.
+    pub fn checkpoint(&self) -> HostResult<()> {
+        if self.interrupted.load(Ordering::SeqCst) {
+            return Err(HostError::new("awsrun::interrupted", "interrupted by Ctrl-C").into());
+        }
+        Ok(())
+    }
+
+    /// Finds the stack's resource of `kind` named `name`, or creates it.
+    ///
+    /// An existing resource whose `fixed` attributes differ from the script's
+    /// is an error showing both values: nothing is replaced silently. The
+    /// action is recorded at once, so a failure later in the same call still
+    /// leaves the creation on record. Returns the resource and its action index.
+    pub fn ensure(
+        &self,
+        kind: Kind,
+        name: &str,
+        fixed: &[(&str, String)],
+        create: impl FnOnce(&Tags) -> HostResult<Resource>,
+    ) -> HostResult<(Resource, usize)> {
+        self.checkpoint()?;
+        check_name(kind, name)?;
+        let tags = self.tags(name);
+        if let Some(existing) = self.cloud.find(kind, &tags).map_err(HostError::from)? {
+            for (key, wanted) in fixed {
+                let actual = attr_text(&existing, key);
+                if &actual != wanted {
+                    return Err(drift(&existing, key, &actual, wanted, &self.stack).into());
+                }
+            }
+            let index = self.record(Op::Exists, &existing);
+            return Ok((existing, index));
+        }
+        let created = create(&tags)?;
+        let index = self.record(Op::Create, &created);
+        Ok((created, index))
+    }
+
+    fn record(&self, op: Op, resource: &Resource) -> usize {
+        let mut actions = self.actions.borrow_mut();
+        actions.push(Action::new(op, resource, detail(resource)));
+        actions.len() - 1
+    }
+
+    /// Notes something added to the resource of action `index`.
+    pub fn change(&self, index: usize, what: String) {
+        let mut actions = self.actions.borrow_mut();
+        let action = &mut actions[index];
+        if action.op == Op::Exists {
+            action.op = Op::Change;
+        }
+        action.changes.push(what);
+    }
+
+    /// Records an action on a resource that was not ensured (e.g. terminate).
+    pub fn note(&self, op: Op, resource: &Resource, what: String) {
+        let mut action = Action::new(op, resource, String::new());
+        action.detail = what;
+        self.actions.borrow_mut().push(action);
+    }
+
+    /// Updates the recorded detail of action `index` from the resource's
+    /// final attributes.
+    pub fn refresh_detail(&self, index: usize, resource: &Resource) {
+        self.actions.borrow_mut()[index].detail = detail(resource);
+    }
+
+    /// Sends actions not yet shown to the sink.
+    pub fn flush(&self) {
+        let actions = self.actions.borrow();
+        for action in &actions[self.printed.get()..] {
+            self.sink.action(action, self.dry_run());
+        }
+        self.printed.set(actions.len());
+    }
+
+    pub fn print(&self, text: &str) {
+        self.flush();
+        self.output.borrow_mut().push(text.to_string());
+        self.sink.print(text);
+    }
+
+    pub fn actions(&self) -> Vec<Action> {
+        self.actions.borrow().clone()
+    }
+
+    pub fn output(&self) -> Vec<String> {
+        self.output.borrow().clone()
+    }
+
+    /// Remembers a source text (script, stdlib file, module) for reports.
+    pub fn add_source(&self, name: &str, text: &str) {
+        let mut sources = self.sources.borrow_mut();
+        if !sources.contains_key(name) {
+            sources.insert(name.to_string(), text.to_string());
+        }
+    }
+
+    pub fn source(&self, name: &str) -> Option<String> {
+        self.sources.borrow().get(name).cloned()
+    }
+
+    pub fn default_vpc(&self) -> HostResult<Resource> {
+        if let Some(vpc) = self.default_vpc.borrow().as_ref() {
+            return Ok(vpc.clone());
+        }
+        let vpc = self.cloud.default_vpc().map_err(HostError::from)?;
+        *self.default_vpc.borrow_mut() = Some(vpc.clone());
+        Ok(vpc)
+    }
+
+    pub fn shared_nat(&self) -> Option<Resource> {
+        self.shared_nat.borrow().clone()
+    }
+
+    pub fn remember_nat(&self, nat: &Resource) {
+        let mut shared = self.shared_nat.borrow_mut();
+        if shared.is_none() {
+            *shared = Some(nat.clone());
+        }
+    }
+}
+
+/// Names become the `Name` tag: AWS allows 1 to 255 characters.
+fn check_name(kind: Kind, name: &str) -> HostResult<()> {
+    if name.trim().is_empty() || name.chars().count() > 255 {
+        return Err(HostError::new(
+            "awsrun::name::invalid",
+            format!("{kind} name must be 1 to 255 characters, got {:?}", name),
+        )
+        .help("the name becomes the resource's Name tag; give each resource a short, unique name")
+        .into());
+    }
+    Ok(())
+}
+
+fn drift(existing: &Resource, key: &str, actual: &str, wanted: &str, stack: &str) -> HostError {
+    HostError::new(
+        "awsrun::ensure::drift",
+        format!(
+            "{} \"{}\" ({}) already exists with {key} = {actual}, but the script asks for {key} = {wanted}",
+            existing.kind, existing.name, existing.id
+        ),
+    )
+    .help(format!(
+        "awsrun never replaces a resource silently: change the script back to {key} = {actual}, \
+         give the resource a new name, or remove the stack first with `awsrun destroy --stack {stack}`"
+    ))
+}
+
+/// An attribute as comparable text (lists sorted and comma-joined).
+pub fn attr_text(resource: &Resource, key: &str) -> String {
+    use serde_json::Value;
+    match resource.attr(key) {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => {
+            let mut parts: Vec<String> = items
+                .iter()
+                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .collect();
+            parts.sort();
+            parts.join(",")
+        }
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The key attributes shown on a plan line.
+pub fn detail(r: &Resource) -> String {
+    let keys: &[&str] = match r.kind {
+        Kind::Subnet => &["cidr", "az", "public_ip"],
+        Kind::ElasticIp => &["public_ip"],
+        Kind::NatGateway => &["subnet", "eip"],
+        Kind::RouteTable => &["vpc"],
+        Kind::SecurityGroup => &["vpc"],
+        Kind::Instance => &["instance_type", "subnet", "private_ip"],
+        Kind::TargetGroup => &["protocol", "port", "vpc"],
+        Kind::LoadBalancer => &["scheme", "dns_name"],
+        Kind::Listener => &["protocol", "port"],
+        Kind::Vpc | Kind::InternetGateway => &["cidr"],
+    };
+    keys.iter()
+        .filter(|k| r.attr(k).is_some())
+        .map(|k| format!("{k}={}", attr_text(r, k)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

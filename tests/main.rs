@@ -1,0 +1,11 @@
+//! awsrun's integration tests: one binary, one module per feature.
+//! Snapshots live in `tests/snapshots/`; bless changes with
+//! `SNAPSHOTS=overwrite cargo test` and review them as a diff.
+
+mod support;
+
+mod check;
+mod docs;
+mod dry_run;
+mod ensure;
+mod errors;
