@@ -78,7 +78,7 @@ fn json_output_is_one_document_with_actions_and_result() {
     let actions = doc["actions"].as_array().unwrap();
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["stack"], "multi-server");
-    assert_eq!(actions.len(), 17);
+    assert_eq!(actions.len(), 16);
     assert!(actions.iter().all(|a| a["op"] == "created" || a["op"] == "changed"));
     assert!(doc["result"].as_str().unwrap().ends_with(".ap-northeast-2.elb.amazonaws.com"));
     assert_eq!(doc["summary"]["existing"], 0);

@@ -23,6 +23,7 @@
 //!
 //! For ELB resources the id is the ARN.
 
+pub mod aws;
 pub mod error;
 pub mod resource;
 pub mod sim;

@@ -159,13 +159,7 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
             None => ("awsrun::script::thrown".into(), value.to_string(), None),
         },
         E::ErrorParsing(kind, _) => ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), None),
-        E::ErrorFunctionNotFound(sig, _) => {
-            let name = sig.split(|c: char| c == ' ' || c == '(').next().unwrap_or(sig);
-            let help = nearest(name, functions.iter().map(String::as_str))
-                .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))
-                .unwrap_or_else(|| "`awsrun docs` lists every function and its arguments".into());
-            ("awsrun::script::unknown_function".into(), format!("no function {sig}"), Some(help))
-        }
+        E::ErrorFunctionNotFound(sig, _) => not_found(sig, functions),
         E::ErrorVariableNotFound(name, _) => (
             "awsrun::script::unknown_variable".into(),
             format!("unknown variable `{name}`"),
@@ -213,4 +207,22 @@ fn without_position(message: &str) -> String {
         Some(i) if message.ends_with(')') => message[..i].to_string(),
         _ => message.to_string(),
     }
+}
+
+/// A call Rhai could not match: an unknown name, or a known one with
+/// arguments no overload takes.
+fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>) {
+    let name = sig.split(|c: char| c == ' ' || c == '(').next().unwrap_or(sig);
+    let args = sig[name.len()..].trim().replace("&str | ImmutableString | String", "string");
+    if let Some(doc) = crate::engine::docs::all().into_iter().find(|d| d.name == name) {
+        return (
+            "awsrun::script::arguments".into(),
+            format!("{name}() cannot take {args}"),
+            Some(format!("{name} is {}", doc.signature)),
+        );
+    }
+    let help = nearest(name, functions.iter().map(String::as_str))
+        .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))
+        .unwrap_or_else(|| "`awsrun docs` lists every function and its arguments".into());
+    ("awsrun::script::unknown_function".into(), format!("unknown function {name}{args}"), Some(help))
 }

@@ -69,11 +69,15 @@ pub fn names() -> Vec<String> {
 
 /// Docs from the stdlib's `///` comments: the text, and the ```rhai block as example.
 fn stdlib_docs() -> Vec<Doc> {
-    let engine = Engine::new_raw();
+    let mut engine = Engine::new_raw();
+    engine.set_max_expr_depths(128, 64);
     let mut docs = Vec::new();
     for (file, text) in super::stdlib::FILES {
         let Ok(ast) = engine.compile(text) else { continue };
-        for f in ast.iter_functions() {
+        let mut functions: Vec<_> = ast.iter_functions().collect();
+        // Rhai keeps functions in a hash map: order them as the file does.
+        functions.sort_by_key(|f| (text.find(&format!("fn {}(", f.name)), f.params.len()));
+        for f in functions {
             let lines: Vec<&str> = f.comments.iter().flat_map(|c| c.lines()).map(|l| l.trim_start_matches("///").trim_start_matches(' ')).collect();
             let (doc, example) = split_example(&lines);
             docs.push(Doc {

@@ -1,0 +1,149 @@
+//! ELBv2 writes: target groups, load balancers and listeners (tagged by the
+//! create call's `Tags`), target registration and deletes.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum, Tag,
+    TargetDescription, TargetTypeEnum,
+};
+use serde_json::Value;
+
+use super::AwsCloud;
+use super::call::Service;
+use super::elb_read;
+use crate::cloud::{
+    CloudError, CloudResult, Kind, ListenerSpec, LoadBalancerSpec, Resource, STACK_TAG, Tags,
+    TargetGroupSpec,
+};
+
+fn tags_of(tags: &Tags) -> Vec<Tag> {
+    vec![
+        Tag::builder().key("Name").value(&tags.name).build(),
+        Tag::builder().key(STACK_TAG).value(&tags.stack).build(),
+    ]
+}
+
+fn empty_response(operation: &str) -> CloudError {
+    CloudError::new(operation, "EmptyResponse", "the response holds no resource")
+}
+
+fn targets(ids: &[String]) -> Option<Vec<TargetDescription>> {
+    Some(ids.iter().map(|id| TargetDescription::builder().id(id).build()).collect())
+}
+
+impl AwsCloud {
+    pub(super) fn new_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
+        let check = &spec.health_check;
+        let mut request = self
+            .elb
+            .create_target_group()
+            .name(&spec.name)
+            .protocol(ProtocolEnum::from(spec.protocol.as_str()))
+            .port(i32::from(spec.port))
+            .vpc_id(&spec.vpc)
+            .target_type(TargetTypeEnum::Instance)
+            .health_check_interval_seconds(i32::from(check.interval))
+            .healthy_threshold_count(i32::from(check.healthy_threshold))
+            .set_tags(Some(tags_of(tags)));
+        if matches!(spec.protocol.as_str(), "HTTP" | "HTTPS") {
+            request = request.health_check_path(&check.path);
+        }
+        let out = self.send(Service::Elb, "CreateTargetGroup", request.send())?;
+        let tg = out.target_groups().first().ok_or_else(|| empty_response("CreateTargetGroup"))?;
+        let resource = elb_read::target_group(tg, &tags.name).with("targets", Vec::<Value>::new());
+        self.cache().created(&tags.stack, resource.clone());
+        Ok(resource)
+    }
+
+    pub(super) fn register(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let request = self
+            .elb
+            .register_targets()
+            .target_group_arn(target_group)
+            .set_targets(targets(ids));
+        self.send(Service::Elb, "RegisterTargets", request.send())?;
+        self.cache().update(target_group, |tg| {
+            let mut have = tg.strs("targets");
+            have.extend(ids.iter().filter(|id| !have.contains(id)).cloned().collect::<Vec<_>>());
+            tg.set("targets", have);
+        });
+        Ok(())
+    }
+
+    pub(super) fn deregister(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let request = self
+            .elb
+            .deregister_targets()
+            .target_group_arn(target_group)
+            .set_targets(targets(ids));
+        self.send(Service::Elb, "DeregisterTargets", request.send())?;
+        self.cache().update(target_group, |tg| {
+            let left: Vec<String> = tg.strs("targets").into_iter().filter(|t| !ids.contains(t)).collect();
+            tg.set("targets", left);
+        });
+        Ok(())
+    }
+
+    pub(super) fn new_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
+        let request = self
+            .elb
+            .create_load_balancer()
+            .name(&spec.name)
+            .r#type(LoadBalancerTypeEnum::Application)
+            .scheme(LoadBalancerSchemeEnum::from(spec.scheme.as_str()))
+            .set_subnets(Some(spec.subnets.clone()))
+            .set_security_groups(Some(spec.security_groups.clone()))
+            .set_tags(Some(tags_of(tags)));
+        let out = self.send(Service::Elb, "CreateLoadBalancer", request.send())?;
+        let lb = out.load_balancers().first().ok_or_else(|| empty_response("CreateLoadBalancer"))?;
+        let resource = elb_read::load_balancer(lb, &tags.name);
+        self.cache().created(&tags.stack, resource.clone());
+        Ok(resource)
+    }
+
+    pub(super) fn new_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
+        let forward = Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(&spec.forward)
+            .build()
+            .map_err(|err| CloudError::new("CreateListener", "InvalidAction", err.to_string()))?;
+        let request = self
+            .elb
+            .create_listener()
+            .load_balancer_arn(&spec.load_balancer)
+            .port(i32::from(spec.port))
+            .protocol(ProtocolEnum::from(spec.protocol.as_str()))
+            .default_actions(forward)
+            .set_tags(Some(tags_of(tags)));
+        let out = self.send(Service::Elb, "CreateListener", request.send())?;
+        let listener = out.listeners().first().ok_or_else(|| empty_response("CreateListener"))?;
+        let resource = elb_read::listener(listener, &tags.name);
+        self.cache().created(&tags.stack, resource.clone());
+        Ok(resource)
+    }
+
+    pub(super) fn delete_elb(&self, resource: &Resource) -> CloudResult<()> {
+        let arn = resource.id.as_str();
+        let elb = &self.elb;
+        match resource.kind {
+            Kind::Listener => {
+                let request = elb.delete_listener().listener_arn(arn);
+                self.send(Service::Elb, "DeleteListener", request.send()).map(drop)
+            }
+            Kind::LoadBalancer => {
+                let request = elb.delete_load_balancer().load_balancer_arn(arn);
+                self.send(Service::Elb, "DeleteLoadBalancer", request.send()).map(drop)
+            }
+            Kind::TargetGroup => {
+                let request = elb.delete_target_group().target_group_arn(arn);
+                self.send(Service::Elb, "DeleteTargetGroup", request.send()).map(drop)
+            }
+            kind => Err(super::unsupported("Delete", kind)),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Lookups across kinds: `find` by tags (batched per kind and cached),
+//! the stack listing behind `destroy` and plans, `refresh` and `delete`.
+
+use super::AwsCloud;
+use super::cache::gone;
+use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
+
+/// The kinds a stack owns, parents first (the order to seed a plan in).
+const STACK_KINDS: [Kind; 9] = [
+    Kind::Subnet,
+    Kind::ElasticIp,
+    Kind::NatGateway,
+    Kind::RouteTable,
+    Kind::SecurityGroup,
+    Kind::Instance,
+    Kind::TargetGroup,
+    Kind::LoadBalancer,
+    Kind::Listener,
+];
+
+/// The code AWS gives when a resource of this kind does not exist.
+fn not_found_code(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Subnet => "InvalidSubnetID.NotFound",
+        Kind::ElasticIp => "InvalidAllocationID.NotFound",
+        Kind::NatGateway => "NatGatewayNotFound",
+        Kind::RouteTable => "InvalidRouteTableID.NotFound",
+        Kind::SecurityGroup => "InvalidGroup.NotFound",
+        Kind::Instance => "InvalidInstanceID.NotFound",
+        Kind::TargetGroup => "TargetGroupNotFound",
+        Kind::LoadBalancer => "LoadBalancerNotFound",
+        Kind::Listener => "ListenerNotFound",
+        Kind::Vpc => "InvalidVpcID.NotFound",
+        Kind::InternetGateway => "InvalidInternetGatewayID.NotFound",
+    }
+}
+
+/// Whether an error only says the resource is not there (any more).
+fn is_not_found(err: &CloudError) -> bool {
+    err.code.ends_with(".NotFound") || err.code.ends_with("NotFound")
+}
+
+fn is_elb(kind: Kind) -> bool {
+    matches!(kind, Kind::TargetGroup | Kind::LoadBalancer | Kind::Listener)
+}
+
+impl AwsCloud {
+    /// The stack's live resources of one kind, described once per run.
+    pub(super) fn stack_kind(&self, stack: &str, kind: Kind) -> CloudResult<Vec<Resource>> {
+        if let Some(found) = self.cache().stack_kind(stack, kind) {
+            return Ok(found);
+        }
+        match kind {
+            Kind::Subnet => {
+                self.all_subnets()?;
+            }
+            Kind::TargetGroup | Kind::LoadBalancer => self.load_elb(stack)?,
+            Kind::Listener => {
+                let lbs = self.stack_kind(stack, Kind::LoadBalancer)?;
+                let listeners = self.describe_stack_listeners(stack, &lbs)?;
+                self.cache().set_stack_kind(stack, kind, listeners);
+            }
+            Kind::ElasticIp | Kind::NatGateway | Kind::RouteTable | Kind::SecurityGroup | Kind::Instance => {
+                let found = self.describe_stack_ec2(kind, stack)?;
+                let mut cache = self.cache();
+                cache.set_stack_kind(stack, kind, found);
+                cache.link_addresses(stack);
+            }
+            // Not owned by stacks: nothing to find.
+            Kind::Vpc | Kind::InternetGateway => return Ok(Vec::new()),
+        }
+        Ok(self.cache().stack_kind(stack, kind).unwrap_or_default())
+    }
+
+    pub(super) fn find_tagged(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
+        let found = self.stack_kind(&tags.stack, kind)?.into_iter().find(|r| r.name == tags.name);
+        match found {
+            Some(tg) if kind == Kind::TargetGroup && tg.attr("targets").is_none() => {
+                Ok(Some(self.with_targets(tg)?))
+            }
+            found => Ok(found),
+        }
+    }
+
+    /// Every live resource of the stack, parents first.
+    pub(super) fn list_stack(&self, stack: &str) -> CloudResult<Vec<Resource>> {
+        let mut all = Vec::new();
+        for kind in STACK_KINDS {
+            for resource in self.stack_kind(stack, kind)? {
+                if kind == Kind::TargetGroup && resource.attr("targets").is_none() {
+                    all.push(self.with_targets(resource)?);
+                } else {
+                    all.push(resource);
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    pub(super) fn refresh_one(&self, resource: &Resource) -> CloudResult<Resource> {
+        let fresh = if is_elb(resource.kind) {
+            self.describe_elb_by_id(resource)?
+        } else {
+            self.describe_ec2_by_id(resource.kind, &resource.id)?
+        };
+        let Some(mut fresh) = fresh else {
+            return Err(CloudError::new(
+                "Describe",
+                not_found_code(resource.kind),
+                format!("{} {} does not exist", resource.kind, resource.id),
+            ));
+        };
+        if fresh.name.is_empty() {
+            fresh.name = resource.name.clone();
+        }
+        let mut cache = self.cache();
+        if gone(fresh.kind, fresh.state()) {
+            cache.remove(&fresh.id);
+        } else {
+            cache.replace(&fresh);
+        }
+        Ok(fresh)
+    }
+
+    /// Deletes one resource; one that is already gone counts as deleted.
+    pub(super) fn delete_one(&self, resource: &Resource) -> CloudResult<()> {
+        let result = if is_elb(resource.kind) {
+            self.delete_elb(resource)
+        } else {
+            self.delete_ec2(resource)
+        };
+        match result {
+            Err(err) if !is_not_found(&err) => Err(err),
+            _ => {
+                self.cache().remove(&resource.id);
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Mirroring: read-only requests that copy the real account into a
+//! [`SimAccount`], so the engine can plan a run (or show a `--dry-run`)
+//! against the account as it is. Everything read here lands in the run's
+//! cache too, so the live run that follows a plan asks AWS again only for
+//! what the plan did not need.
+
+use std::collections::BTreeSet;
+
+use super::AwsCloud;
+use crate::cloud::sim::SimAccount;
+use crate::cloud::{Cloud, CloudResult, Tags};
+
+impl AwsCloud {
+    /// A simulated account holding this region's AZs, the caller's
+    /// identity, the default VPC (with its internet gateway and subnets) and
+    /// every live resource of `stack`.
+    pub fn mirror(&self, stack: &str) -> CloudResult<SimAccount> {
+        let sim = SimAccount::empty(&self.region, self.availability_zones()?);
+        self.mirror_into(stack, &sim)?;
+        Ok(sim)
+    }
+
+    /// Seeds `sim` (made with [`SimAccount::empty`] for this region and its
+    /// AZs) from the real account: identity, the default VPC and every VPC
+    /// the stack uses, their internet gateways and subnets, then the stack's
+    /// resources, parents first.
+    pub fn mirror_into(&self, stack: &str, sim: &SimAccount) -> CloudResult<()> {
+        sim.set_identity(self.whoami()?);
+        let resources = self.list_stack(stack)?;
+        let used: BTreeSet<&str> = resources.iter().map(|r| r.str("vpc")).collect();
+        let vpcs: Vec<_> = self
+            .vpcs()?
+            .into_iter()
+            .filter(|v| v.attr("is_default") == Some(&true.into()) || used.contains(v.id.as_str()))
+            .collect();
+        let vpc_ids: Vec<String> = vpcs.iter().map(|v| v.id.clone()).collect();
+        for vpc in vpcs {
+            sim.seed(vpc, None);
+        }
+        if !vpc_ids.is_empty() {
+            for gateway in self.internet_gateways(&vpc_ids)? {
+                sim.seed(gateway, None);
+            }
+        }
+        for subnet in self.all_subnets()? {
+            let in_stack = subnet.in_stack(stack);
+            if vpc_ids.contains(&subnet.resource.str("vpc").to_string()) && !in_stack {
+                let tags = subnet.stack.as_deref().map(|s| Tags::new(s, &subnet.resource.name));
+                sim.seed(subnet.resource, tags);
+            }
+        }
+        for resource in resources {
+            let tags = Tags::new(stack, &resource.name);
+            sim.seed(resource, Some(tags));
+        }
+        Ok(())
+    }
+}
