@@ -9,3 +9,4 @@ mod docs;
 mod dry_run;
 mod ensure;
 mod errors;
+mod live_backend;

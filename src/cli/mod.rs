@@ -2,8 +2,11 @@
 //! subcommand.
 
 pub mod args;
+pub mod backend;
 pub mod check;
 pub mod config;
+pub mod confirm;
+pub mod destroy;
 pub mod docs;
 pub mod output;
 pub mod run;
@@ -47,9 +50,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Some(Command::Repl { .. }) | None => {
             usage(&config, "awsrun repl: the interactive prompt is not available in this build; run a script with `awsrun SCRIPT --dry-run`")
         }
-        Some(Command::Destroy { .. }) => {
-            usage(&config, "awsrun destroy needs the AWS backend, which this build does not include yet")
-        }
+        Some(Command::Destroy { stack, dry_run, yes }) => destroy::exec(&config, &stack, dry_run, yes),
     };
     exit.into()
 }

@@ -1,10 +1,15 @@
 //! `awsrun run SCRIPT` (and bare `awsrun SCRIPT`).
 
 use super::args::RunArgs;
+use super::backend;
+use super::confirm::{Answer, confirm, refusal};
 use super::config::{Config, check_stack, parse_vars};
 use super::output::{JsonSink, TextSink, out};
 use super::{Exit, report};
-use crate::cloud::{Cloud, Mode, sim::SimAccount};
+use crate::cloud::aws::AwsCloud;
+use crate::cloud::{Cloud, Mode};
+use crate::engine::plan::Action;
+use std::collections::BTreeMap;
 use crate::diagnostic::{self, Report};
 use crate::engine::bindings::resource::to_json;
 use crate::engine::plan::Summary;
@@ -25,11 +30,72 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
     if let Err(msg) = check_stack(&stack) {
         return usage(config, &msg);
     }
-    if !args.dry_run {
-        return usage(config, "live runs need the AWS backend, which this build does not include yet; add --dry-run");
+    if args.dry_run {
+        let (cloud, aws) = match backend::planning(config, &stack) {
+            Ok(pair) => pair,
+            Err(rep) => return fail(config, &rep),
+        };
+        let phase = if aws.is_some() { Phase::DryRunMirrored } else { Phase::DryRun };
+        let exit = execute(config, cloud, &script, &stack, vars, phase).0;
+        log_calls(config, aws.as_deref());
+        return exit;
     }
-    let cloud: Rc<dyn Cloud> = Rc::new(SimAccount::new(&config.sim_region()));
-    execute(config, cloud, &script, &stack, vars).0
+    live(config, &script, &stack, vars, args.yes)
+}
+
+/// A live run: plan against the account as it is, confirm, apply.
+fn live(config: &Config, script: &Script, stack: &str, vars: BTreeMap<String, String>, yes: bool) -> Exit {
+    let aws = match backend::live(config) {
+        Ok(aws) => aws,
+        Err(rep) => return fail(config, &rep),
+    };
+    let sim = match aws.mirror(stack) {
+        Ok(sim) => sim,
+        Err(e) => return fail(config, &backend::connect_report(&e)),
+    };
+    let (exit, plan) = execute(config, Rc::new(sim), script, stack, vars.clone(), Phase::Plan);
+    if exit != Exit::Ok {
+        eprintln!("Nothing was changed: the plan failed before any AWS write.");
+        log_calls(config, Some(&aws));
+        return exit;
+    }
+    let planned = plan.actions();
+    if !Summary::of(&planned).is_noop() {
+        let answer = confirm(&format!("Apply this plan to {} in {}?", stack, aws.region()), yes);
+        if answer != Answer::Go {
+            report(config, &Report::plain("awsrun::refused", refusal(answer), None));
+            log_calls(config, Some(&aws));
+            return Exit::Usage;
+        }
+    }
+    let cloud: Rc<dyn Cloud> = aws.clone();
+    let (exit, _) = execute(config, cloud, script, stack, vars, Phase::Apply(planned));
+    log_calls(config, Some(&aws));
+    exit
+}
+
+fn log_calls(config: &Config, aws: Option<&AwsCloud>) {
+    if let (true, Some(aws)) = (config.verbose, aws) {
+        eprintln!("aws: {} API calls", aws.api_calls());
+    }
+}
+
+fn fail(config: &Config, rep: &Report) -> Exit {
+    report(config, rep);
+    Exit::Failure
+}
+
+/// What a run is for, which decides its header and output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// `--dry-run` against a brand-new simulated account.
+    DryRun,
+    /// `--dry-run` against the real account mirrored into a simulation.
+    DryRunMirrored,
+    /// The plan shown before a live run.
+    Plan,
+    /// The live run, with the plan it follows.
+    Apply(Vec<Action>),
 }
 
 /// Runs `script` against `cloud` and prints the plan (or the JSON document).
@@ -38,27 +104,32 @@ pub fn execute(
     cloud: Rc<dyn Cloud>,
     script: &Script,
     stack: &str,
-    vars: std::collections::BTreeMap<String, String>,
+    vars: BTreeMap<String, String>,
+    phase: Phase,
 ) -> (Exit, Rc<Session>) {
     let dry_run = cloud.mode() == Mode::DryRun;
+    let json_now = config.json && phase != Phase::Plan;
     let sink: Rc<dyn Sink> = if config.json { Rc::new(JsonSink) } else { Rc::new(TextSink::new(!dry_run)) };
     let mut session = Session::new(cloud.clone(), stack, sink);
     session.vars = vars;
     let session = Rc::new(session);
     if !config.json {
-        out(&header(&*cloud, stack, dry_run));
+        out(&header(&*cloud, stack, &phase));
     }
     let result = engine::run(&session, script);
     let summary = Summary::of(&session.actions());
     let (exit, value, failure) = match result {
         Ok(value) => (Exit::Ok, Some(value), None),
         Err(err) => {
-            let rep = diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &crate::engine::docs::names());
+            let rep = diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &engine::docs::names());
             (Exit::Failure, None, Some(rep))
         }
     };
     if config.json {
-        out(&json_document(&session, script, dry_run, summary, value.as_ref(), failure.as_ref()));
+        if json_now || failure.is_some() {
+            let plan = match &phase { Phase::Apply(plan) => Some(plan.as_slice()), _ => None };
+            out(&json_document(&session, script, dry_run, summary, value.as_ref(), failure.as_ref(), plan));
+        }
     } else if failure.is_none() {
         out(&summary.line(dry_run));
     } else if !dry_run && !summary.is_noop() {
@@ -73,11 +144,13 @@ pub fn execute(
     (exit, session)
 }
 
-fn header(cloud: &dyn Cloud, stack: &str, dry_run: bool) -> String {
-    if dry_run {
-        format!("Plan for stack \"{stack}\" in {} (dry-run: simulated account, nothing is changed)", cloud.region())
-    } else {
-        format!("Applying stack \"{stack}\" in {}", cloud.region())
+fn header(cloud: &dyn Cloud, stack: &str, phase: &Phase) -> String {
+    let region = cloud.region();
+    match phase {
+        Phase::DryRun => format!("Plan for stack \"{stack}\" in {region} (dry-run: simulated account, nothing is changed)"),
+        Phase::DryRunMirrored => format!("Plan for stack \"{stack}\" in {region} (dry-run against the account as it is now; nothing is changed)"),
+        Phase::Plan => format!("Plan for stack \"{stack}\" in {region} (nothing is changed yet)"),
+        Phase::Apply(_) => format!("Applying stack \"{stack}\" in {region}"),
     }
 }
 
@@ -88,6 +161,7 @@ fn json_document(
     summary: Summary,
     value: Option<&rhai::Dynamic>,
     failure: Option<&Report>,
+    plan: Option<&[Action]>,
 ) -> String {
     let error = failure.map(|r| {
         let (file, line, column) = r.location.clone().unwrap_or_default();
@@ -99,6 +173,7 @@ fn json_document(
         "region": session.cloud.region(),
         "mode": if dry_run { "dry-run" } else { "live" },
         "actions": session.actions(),
+        "plan": plan,
         "summary": summary,
         "output": session.output(),
         "result": value.map(to_json),

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod moto;
+
 use snapbox::cmd::Command;
 use std::path::{Path, PathBuf};
 

@@ -76,7 +76,7 @@ impl AwsCloud {
             let out = self.send(Service::Elb, "DescribeTags", request.send())?;
             for description in out.tag_descriptions() {
                 let tags = description.tags();
-                let get = |key: &str| tags.iter().find(|t| t.key() == key).and_then(|t| t.value());
+                let get = |key: &str| tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value());
                 if let (Some(arn), Some(stack)) = (some(description.resource_arn()), get(STACK_TAG)) {
                     let name = get("Name").unwrap_or("").to_string();
                     tagged.insert(arn.to_string(), (name, stack.to_string()));
@@ -197,7 +197,7 @@ impl AwsCloud {
             .filter_map(|d| {
                 let target = d.target()?;
                 Some(TargetHealth {
-                    id: target.id().to_string(),
+                    id: target.id()?.to_string(),
                     port: target.port().and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
                     state: d.target_health().and_then(|h| h.state()).map(|s| s.as_str()).unwrap_or("").to_string(),
                 })

@@ -110,8 +110,7 @@ impl AwsCloud {
         let forward = Action::builder()
             .r#type(ActionTypeEnum::Forward)
             .target_group_arn(&spec.forward)
-            .build()
-            .map_err(|err| CloudError::new("CreateListener", "InvalidAction", err.to_string()))?;
+            .build();
         let request = self
             .elb
             .create_listener()

@@ -61,6 +61,11 @@ impl AwsCloud {
                 self.cache().set_stack_kind(stack, kind, listeners);
             }
             Kind::ElasticIp | Kind::NatGateway | Kind::RouteTable | Kind::SecurityGroup | Kind::Instance => {
+                if kind == Kind::ElasticIp {
+                    // An address held by a NAT gateway names the gateway,
+                    // whichever of the two a run looks up first.
+                    self.stack_kind(stack, Kind::NatGateway)?;
+                }
                 let found = self.describe_stack_ec2(kind, stack)?;
                 let mut cache = self.cache();
                 cache.set_stack_kind(stack, kind, found);

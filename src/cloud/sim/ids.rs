@@ -28,17 +28,29 @@ pub(super) fn prefix(kind: Kind) -> &'static str {
 
 /// `prefix-` + 17 lowercase hex digits, the leading one `0` as in AWS's long ids.
 pub(super) fn ec2_id(prefix: &str, seed: &str) -> String {
-    format!("{prefix}-0{:016x}", fnv1a(seed.as_bytes(), 0))
+    format!("{prefix}-0{:016x}", hash(seed, 0))
+}
+
+/// FNV-1a, then MurmurHash3's finalizer: FNV alone barely changes its high
+/// bits when only the last byte differs (`.../7` vs `.../8`), so ids of
+/// consecutive resources would share long prefixes; AWS's never do.
+fn hash(seed: &str, salt: u64) -> u64 {
+    let mut k = fnv1a(seed.as_bytes(), salt);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 /// The 16 hex digits that end an ELB ARN.
 pub(super) fn elb_hex(seed: &str) -> String {
-    format!("{:016x}", fnv1a(seed.as_bytes(), 2))
+    format!("{:016x}", hash(seed, 2))
 }
 
 /// The 10 digits AWS puts in a load balancer's DNS name (never a leading zero).
 pub(super) fn dns_digits(seed: &str) -> u64 {
-    1_000_000_000 + fnv1a(seed.as_bytes(), 3) % 9_000_000_000
+    1_000_000_000 + hash(seed, 3) % 9_000_000_000
 }
 
 /// The `n`th public address handed out from `a.b.0.0/16`.

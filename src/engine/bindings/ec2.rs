@@ -243,9 +243,19 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
     if subnets.is_empty() {
         return Err(o.missing("subnets"));
     }
-    let image = match o.str("image")? {
-        Some(image) => image,
-        None => s.cloud.latest_ami("al2023").map_err(HostError::from)?,
+    // Without an image, the latest Amazon Linux 2023 is looked up only when
+    // an instance has to be launched: a re-run that creates nothing asks nothing.
+    let chosen = o.str("image")?;
+    let image = std::cell::OnceCell::new();
+    let image_for_launch = || -> HostResult<String> {
+        if let Some(id) = image.get() {
+            return Ok(String::clone(id));
+        }
+        let id = match &chosen {
+            Some(id) => id.clone(),
+            None => s.cloud.latest_ami("al2023").map_err(HostError::from)?,
+        };
+        Ok(image.get_or_init(|| id).clone())
     };
     let instance_type = o.str("instance_type")?.unwrap_or_else(|| "t2.micro".into());
     let groups: Vec<String> = o.resources("security_groups", Kind::SecurityGroup)?.into_iter().map(|g| g.id).collect();
@@ -254,16 +264,18 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
     let mut out = Array::with_capacity(count);
     for n in 0..count {
         let subnet = &subnets[n % subnets.len()];
-        let spec = InstanceSpec {
-            subnet: subnet.id.clone(),
-            image: image.clone(),
-            instance_type: instance_type.clone(),
-            security_groups: groups.clone(),
-            public_ip,
-            user_data: user_data.clone(),
-        };
-        let fixed = [("subnet", spec.subnet.clone()), ("instance_type", spec.instance_type.clone()), ("image", spec.image.clone())];
+        // The image is not compared: a newer "latest" AMI must not break re-runs;
+        // replacing servers is a rolling deploy, never a side effect.
+        let fixed = [("subnet", subnet.id.clone()), ("instance_type", instance_type.clone())];
         let (instance, _) = s.ensure(Kind::Instance, &format!("{name}-{}", n + 1), &fixed, |tags| {
+            let spec = InstanceSpec {
+                subnet: subnet.id.clone(),
+                image: image_for_launch()?,
+                instance_type: instance_type.clone(),
+                security_groups: groups.clone(),
+                public_ip,
+                user_data: user_data.clone(),
+            };
             s.cloud.run_instance(&spec, tags).map_err(|e| HostError::from(e).into())
         })?;
         out.push(Dynamic::from(instance));

@@ -90,7 +90,10 @@ fn wait_one(s: &Session, target: &Dynamic, limit: Duration) -> HostResult<Resour
             return Err(timed_out(&current, current.state(), limit));
         }
         s.sink.progress(&current, current.state(), start.elapsed(), false);
-        std::thread::sleep(s.cloud.poll_interval(attempt));
+        // The value the script holds may be old: look once before sleeping.
+        if attempt > 0 {
+            std::thread::sleep(s.cloud.poll_interval(attempt - 1));
+        }
         current = s.cloud.refresh(&current).map_err(HostError::from)?;
     }
     unreachable!("the wait loop returns")

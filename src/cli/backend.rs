@@ -1,0 +1,77 @@
+//! Choosing the cloud a command talks to: AWS (live), AWS mirrored into a
+//! simulated account (plans, `--dry-run` with credentials), or a brand-new
+//! simulated account (`--dry-run` with no AWS configuration at all).
+
+use super::config::Config;
+use crate::cloud::aws::{AwsCloud, AwsOptions};
+use crate::cloud::sim::SimAccount;
+use crate::cloud::{Cloud, CloudError};
+use crate::diagnostic::Report;
+use std::rc::Rc;
+
+pub fn options(config: &Config) -> AwsOptions {
+    AwsOptions {
+        region: config.region.clone(),
+        profile: config.profile.clone(),
+        endpoint_url: config.endpoint_url.clone(),
+        verbose: config.verbose,
+    }
+}
+
+/// Connects to AWS through the standard chain; no credentials is an error
+/// that says how to configure them, raised before any script line runs.
+pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Report> {
+    AwsCloud::connect(&options(config)).map(Rc::new).map_err(|e| connect_report(&e))
+}
+
+pub fn connect_report(err: &CloudError) -> Report {
+    let code = format!("awsrun::aws::{}", err.code);
+    Report::plain(&code, err.message.clone(), err.hint.clone())
+}
+
+/// Whether anything could supply AWS credentials, judged without any
+/// network call: a dry-run with none simulates a brand-new account at once.
+pub fn aws_configured(config: &Config) -> bool {
+    let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    if config.profile.is_some() || config.endpoint_url.is_some() {
+        return true;
+    }
+    let vars = [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_ENDPOINT_URL",
+    ];
+    if vars.iter().any(|k| env(k)) {
+        return true;
+    }
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |var: &str, name: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(name)))
+            .is_some_and(|p| p.is_file())
+    };
+    file("AWS_SHARED_CREDENTIALS_FILE", "credentials") || file("AWS_CONFIG_FILE", "config")
+}
+
+/// The cloud a plan runs against: the real account mirrored read-only into
+/// a simulated one, or, with no AWS configuration, a brand-new account.
+/// Returns the AWS connection too when there is one.
+pub fn planning(config: &Config, stack: &str) -> Result<(Rc<dyn Cloud>, Option<Rc<AwsCloud>>), Report> {
+    if !aws_configured(config) {
+        return Ok((Rc::new(SimAccount::new(&config.sim_region())), None));
+    }
+    let aws = match AwsCloud::connect(&options(config)) {
+        Ok(aws) => Rc::new(aws),
+        // Configured, but no credentials resolve: plan against a new account.
+        Err(e) if e.code == "NoCredentials" => return Ok((Rc::new(SimAccount::new(&config.sim_region())), None)),
+        Err(e) => return Err(connect_report(&e)),
+    };
+    let sim = aws.mirror(stack).map_err(|e| {
+        Report::plain(&format!("awsrun::aws::{}", e.code), format!("reading the account: {e}"), e.hint.clone())
+    })?;
+    Ok((Rc::new(sim), Some(aws)))
+}

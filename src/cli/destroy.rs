@@ -1,0 +1,166 @@
+//! `awsrun destroy --stack NAME`: deletes everything tagged with the stack,
+//! in dependency order, retrying AWS's dependency errors with backoff. A
+//! second destroy finds nothing and does nothing.
+
+use super::backend;
+use super::config::{Config, check_stack};
+use super::confirm::{Answer, confirm, refusal};
+use super::output::out;
+use super::run::usage;
+use super::{Exit, report};
+use crate::cloud::sim::SimAccount;
+use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Mode, Resource};
+use crate::diagnostic::Report;
+use crate::engine::plan::{Action, Op, Summary};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// How long to keep retrying a dependency error or waiting for a deletion.
+const PATIENCE: Duration = Duration::from_secs(900);
+
+/// Codes AWS returns while something that depends on a resource is still going away.
+const DEPENDENCY_CODES: [&str; 4] =
+    ["DependencyViolation", "ResourceInUse", "InvalidIPAddress.InUse", "InvalidNetworkInterface.InUse"];
+
+pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
+    if let Err(msg) = check_stack(stack) {
+        return usage(config, &msg);
+    }
+    let cloud: Rc<dyn Cloud> = if dry_run && !backend::aws_configured(config) {
+        Rc::new(SimAccount::new(&config.sim_region()))
+    } else {
+        match backend::live(config) {
+            Ok(aws) => aws,
+            Err(rep) => {
+                report(config, &rep);
+                return Exit::Failure;
+            }
+        }
+    };
+    let resources = match cloud.stack_resources(stack) {
+        Ok(list) => ordered(list),
+        Err(e) => return failed(config, e),
+    };
+    let planned: Vec<Action> = resources.iter().map(|r| Action::new(Op::Delete, r, String::new())).collect();
+    if resources.is_empty() {
+        finish(config, &*cloud, stack, &[], true, &format!(
+            "Nothing to destroy: no resource in {} carries awsrun:stack={stack}.",
+            cloud.region()
+        ));
+        return Exit::Ok;
+    }
+    if !config.json {
+        out(&format!("Destroy plan for stack \"{stack}\" in {}:", cloud.region()));
+        for action in &planned {
+            out(&format!("  {}", action.line(true)));
+        }
+    }
+    if dry_run {
+        finish(config, &*cloud, stack, &planned, true, &Summary::of(&planned).line(true));
+        return Exit::Ok;
+    }
+    let answer = confirm(&format!("Delete these {} resources of {stack}?", planned.len()), yes);
+    if answer != Answer::Go {
+        report(config, &Report::plain("awsrun::refused", refusal(answer), None));
+        return Exit::Usage;
+    }
+    let mut done = Vec::new();
+    for group in Kind::DESTROY_ORDER {
+        let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
+        for r in &batch {
+            if let Err(e) = delete_patiently(&*cloud, r) {
+                finish(config, &*cloud, stack, &done, false, "Stopped: re-run `awsrun destroy` to delete the rest.");
+                return failed(config, e);
+            }
+            let action = Action::new(Op::Delete, r, String::new());
+            if !config.json {
+                out(&format!("  {}", action.line(false)));
+            }
+            done.push(action);
+        }
+        if matches!(group, Kind::Instance | Kind::NatGateway) {
+            if let Err(e) = wait_gone(&*cloud, &batch) {
+                return failed(config, e);
+            }
+        }
+    }
+    finish(config, &*cloud, stack, &done, false, &Summary::of(&done).line(false));
+    Exit::Ok
+}
+
+/// Resources in the order they can be deleted.
+fn ordered(mut list: Vec<Resource>) -> Vec<Resource> {
+    let rank = |k: Kind| Kind::DESTROY_ORDER.iter().position(|x| *x == k).unwrap_or(usize::MAX);
+    list.retain(|r| rank(r.kind) != usize::MAX);
+    list.sort_by(|a, b| (rank(a.kind), &a.name).cmp(&(rank(b.kind), &b.name)));
+    list
+}
+
+fn patience_over(cloud: &dyn Cloud, start: Instant, attempt: u32) -> bool {
+    match cloud.mode() {
+        Mode::DryRun => attempt > 100,
+        Mode::Live => start.elapsed() > PATIENCE,
+    }
+}
+
+/// Deletes one resource, retrying while AWS reports a dependency that is
+/// still going away.
+fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
+    let start = Instant::now();
+    for attempt in 0.. {
+        match cloud.delete(r) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.code.ends_with(".NotFound") || e.code.ends_with("NotFound") => return Ok(()),
+            Err(e) if DEPENDENCY_CODES.contains(&e.code.as_str()) && !patience_over(cloud, start, attempt) => {
+                std::thread::sleep(cloud.poll_interval(attempt));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("the retry loop returns")
+}
+
+/// Waits until instances are terminated and NAT gateways deleted, since
+/// security groups, Elastic IPs and subnets stay in use until then.
+fn wait_gone(cloud: &dyn Cloud, batch: &[&Resource]) -> CloudResult<()> {
+    let start = Instant::now();
+    for r in batch {
+        let mut attempt = 0;
+        loop {
+            let state = match cloud.refresh(r) {
+                Ok(now) => now.state().to_string(),
+                Err(e) if e.code.contains("NotFound") => break,
+                Err(e) => return Err(e),
+            };
+            if matches!(state.as_str(), "terminated" | "deleted") {
+                break;
+            }
+            if patience_over(cloud, start, attempt) {
+                return Err(CloudError::new("destroy", "Timeout", format!("{} {} ({}) is still {state}", r.kind, r.name, r.id)));
+            }
+            std::thread::sleep(cloud.poll_interval(attempt));
+            attempt += 1;
+        }
+    }
+    Ok(())
+}
+
+fn finish(config: &Config, cloud: &dyn Cloud, stack: &str, actions: &[Action], dry_run: bool, line: &str) {
+    if config.json {
+        let doc = serde_json::json!({
+            "stack": stack,
+            "region": cloud.region(),
+            "mode": if dry_run { "dry-run" } else { "live" },
+            "actions": actions,
+            "summary": Summary::of(actions),
+        });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        out(line);
+    }
+}
+
+fn failed(config: &Config, e: CloudError) -> Exit {
+    report(config, &backend::connect_report(&e));
+    Exit::Failure
+}

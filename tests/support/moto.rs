@@ -1,0 +1,270 @@
+//! The AWS-compatible test server: moto's standalone server
+//! (`moto[server]==5.2.1`), a real HTTP server speaking EC2, ELBv2 and STS.
+//!
+//! One server per test binary, started on first use on a free port of
+//! 127.0.0.1 (never any other address) and shared behind a mutex: [`moto`]
+//! locks it, so live tests run one at a time, and resets it, so each test
+//! starts from a fresh account. The server stops by its PID: on drop for a
+//! [`MotoServer`] of one's own, and for the shared one (statics are never
+//! dropped) by a watchdog process that kills it when the test binary exits
+//! and closes the watchdog's stdin, however it exits.
+//!
+//! A missing `moto_server` is a test failure, never a skip.
+
+use std::fs::File;
+use std::future::Future;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
+use awsrun::cloud::aws::{AwsCloud, AwsOptions};
+
+/// The region every live test runs in.
+pub const REGION: &str = "ap-northeast-2";
+/// Obvious fake keys: moto accepts any.
+pub const ACCESS_KEY: &str = "testing";
+pub const SECRET_KEY: &str = "testing";
+
+const MISSING: &str = "moto_server not found: install it with `pip install 'moto[server]==5.2.1'` \
+                       (the README's test command does this)";
+const STARTUP: Duration = Duration::from_secs(60);
+
+/// One running `moto_server` process on 127.0.0.1.
+pub struct MotoServer {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    /// `sh` waiting on this pipe; when it closes it kills the server.
+    watchdog: Option<(Child, ChildStdin)>,
+}
+
+impl MotoServer {
+    /// Starts a server on a free port and waits until it answers HTTP.
+    pub fn start() -> MotoServer {
+        let mut last = String::new();
+        for _ in 0..3 {
+            let port = free_port();
+            let mut server = spawn(port);
+            match server.wait_ready() {
+                Ok(()) => return server,
+                Err(err) => last = err,
+            }
+        }
+        panic!("moto_server did not start: {last}");
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Forgets every resource: the next request sees a fresh account.
+    pub fn reset(&self) {
+        let status = http(self.port, "POST", "/moto-api/reset")
+            .unwrap_or_else(|err| panic!("moto reset failed: {err}"));
+        assert!(status.starts_with("HTTP/1.") && status.contains(" 200"), "moto reset: {status}");
+    }
+
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let started = Instant::now();
+        while started.elapsed() < STARTUP {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+                if log.contains("command not found") || log.contains("No module named") {
+                    panic!("{MISSING}\n{log}");
+                }
+                return Err(format!("exited with {status}:\n{log}"));
+            }
+            if http(self.port, "GET", "/moto-api/data.json").is_ok() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Err(format!("no answer on port {} within {STARTUP:?}", self.port))
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        if let Some((mut watchdog, stdin)) = self.watchdog.take() {
+            let _ = watchdog.kill();
+            let _ = watchdog.wait();
+            drop(stdin);
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+fn spawn(port: u16) -> MotoServer {
+    let log = std::env::temp_dir().join(format!("awsrun-moto-{port}.log"));
+    let log_file = File::create(&log).expect("create the moto log file");
+    let child = Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().expect("clone the log file"))
+        .stderr(log_file)
+        .spawn();
+    let child = match child {
+        Ok(child) => child,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => panic!("{MISSING}"),
+        Err(err) => panic!("could not start moto_server: {err}"),
+    };
+    let watchdog = watchdog(child.id());
+    MotoServer { child, port, log, watchdog }
+}
+
+/// A `sh` that kills the server by PID once its stdin closes, which happens
+/// when the test binary exits.
+fn watchdog(pid: u32) -> Option<(Child, ChildStdin)> {
+    let mut child = Command::new("sh")
+        .args(["-c", &format!("read _; kill {pid} 2>/dev/null")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let stdin = child.stdin.take()?;
+    Some((child, stdin))
+}
+
+/// A one-shot HTTP/1.1 request to the server; returns the status line.
+fn http(port: u16, method: &str, path: &str) -> std::io::Result<String> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response.lines().next().unwrap_or("").to_string();
+    if status.is_empty() {
+        return Err(std::io::Error::other("empty response"));
+    }
+    Ok(status)
+}
+
+/// The shared server with what tests need around it.
+pub struct Moto {
+    server: MotoServer,
+    runtime: tokio::runtime::Runtime,
+}
+
+/// The shared server, locked for the calling test and reset to a fresh
+/// account (and warmed: moto builds a region on its first request).
+pub fn moto() -> MutexGuard<'static, Moto> {
+    static SHARED: OnceLock<Mutex<Moto>> = OnceLock::new();
+    let shared = SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        Mutex::new(Moto { server: MotoServer::start(), runtime })
+    });
+    // A test that failed while holding the lock leaves nothing a reset
+    // does not clear.
+    let moto = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    moto.reset();
+    moto
+}
+
+impl Moto {
+    pub fn endpoint(&self) -> String {
+        self.server.endpoint()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    /// A fresh account, warmed.
+    pub fn reset(&self) {
+        self.server.reset();
+        let (ec2, elb) = (self.ec2(), self.elb());
+        self.block_on(async {
+            ec2.describe_vpcs().send().await.expect("warm-up DescribeVpcs");
+            elb.describe_load_balancers().send().await.expect("warm-up DescribeLoadBalancers");
+        });
+    }
+
+    /// The environment for the `awsrun` binary: fake keys, the region, the
+    /// endpoint, and no AWS configuration files or instance metadata.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let nowhere = std::env::temp_dir().join("awsrun-no-aws-config");
+        vec![
+            ("AWS_ACCESS_KEY_ID", ACCESS_KEY.to_string()),
+            ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.to_string()),
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_ENDPOINT_URL", self.endpoint()),
+            ("AWS_CONFIG_FILE", nowhere.join("config").display().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials").display().to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ]
+    }
+
+    /// [`super::awsrun`] pointed at this server.
+    pub fn awsrun(&self) -> snapbox::cmd::Command {
+        self.env()
+            .into_iter()
+            .fold(super::awsrun(), |cmd, (key, value)| cmd.env(key, value))
+    }
+
+    /// An `AwsCloud` on this server, built the way the CLI builds one.
+    pub fn cloud(&self) -> AwsCloud {
+        let opts = AwsOptions {
+            region: Some(REGION.to_string()),
+            profile: None,
+            endpoint_url: Some(self.endpoint()),
+            verbose: false,
+        };
+        AwsCloud::connect_with_keys(&opts, ACCESS_KEY, SECRET_KEY)
+            .unwrap_or_else(|err| panic!("connect to moto: {err}"))
+    }
+
+    fn sdk_config(&self) -> aws_sdk_ec2::config::Builder {
+        aws_sdk_ec2::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"))
+            .endpoint_url(self.endpoint())
+    }
+
+    /// An EC2 client of the test's own, independent of awsrun's code.
+    pub fn ec2(&self) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::from_conf(self.sdk_config().build())
+    }
+
+    /// An ELBv2 client of the test's own, independent of awsrun's code.
+    pub fn elb(&self) -> aws_sdk_elasticloadbalancingv2::Client {
+        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
+            .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_elasticloadbalancingv2::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(self.endpoint())
+            .build();
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+    }
+
+    /// Runs a request of the test's own clients.
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+}
