@@ -562,17 +562,15 @@ mod tests {
     }
 
     #[test]
-    fn free_blocks_many_used_is_fast() {
+    fn free_blocks_with_every_block_used_leaves_none() {
         let vpc = c("10.0.0.0/16");
         let mut used = vpc.subnets(28).unwrap();
         assert_eq!(used.len(), 4096);
         used.reverse();
-        let started = std::time::Instant::now();
+        // Out of order on purpose: the sweep sorts once (its speed is measured
+        // by `benches/dry_run.rs`, not here).
         let free = free_blocks(vpc, &used, 28).unwrap();
-        let elapsed = started.elapsed();
         assert!(free.is_empty());
-        // Generous bound so a loaded machine does not flake; the sweep takes well under 1 ms.
-        assert!(elapsed.as_millis() < 50, "took {elapsed:?}");
 
         // Every other /28 used leaves exactly the odd ones.
         let evens: Vec<Cidr> = vpc.subnets(28).unwrap().into_iter().step_by(2).collect();

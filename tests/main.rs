@@ -9,4 +9,5 @@ mod docs;
 mod dry_run;
 mod ensure;
 mod errors;
+mod live;
 mod live_backend;

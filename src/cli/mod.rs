@@ -17,6 +17,8 @@ use clap::Parser;
 use config::Config;
 use std::ffi::OsString;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Exit codes: 0 success; 1 script, validation or AWS failure; 2 usage
 /// error or refused confirmation.
@@ -25,6 +27,26 @@ pub enum Exit {
     Ok = 0,
     Failure = 1,
     Usage = 2,
+    /// Stopped by Ctrl-C (128 + SIGINT).
+    Interrupted = 130,
+}
+
+/// Set by the first Ctrl-C; a second one exits at once.
+pub fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let seen = flag.clone();
+        // Without a handler (e.g. one is already set) Ctrl-C just ends the process.
+        let _ = ctrlc::set_handler(move || {
+            if seen.swap(true, Ordering::SeqCst) {
+                std::process::exit(Exit::Interrupted as i32);
+            }
+            eprintln!("\nInterrupted: stopping at the next safe point (Ctrl-C again to quit at once)...");
+        });
+        flag
+    })
+    .clone()
 }
 
 impl From<Exit> for ExitCode {

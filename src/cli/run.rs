@@ -8,7 +8,7 @@ use super::output::{JsonSink, TextSink, out};
 use super::{Exit, report};
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::{Cloud, Mode};
-use crate::engine::plan::Action;
+use crate::engine::plan::{Action, Op};
 use std::collections::BTreeMap;
 use crate::diagnostic::{self, Report};
 use crate::engine::bindings::resource::to_json;
@@ -112,6 +112,7 @@ pub fn execute(
     let sink: Rc<dyn Sink> = if config.json { Rc::new(JsonSink) } else { Rc::new(TextSink::new(!dry_run)) };
     let mut session = Session::new(cloud.clone(), stack, sink);
     session.vars = vars;
+    session.interrupted = super::interrupt_flag();
     let session = Rc::new(session);
     if !config.json {
         out(&header(&*cloud, stack, &phase));
@@ -133,15 +134,24 @@ pub fn execute(
     } else if failure.is_none() {
         out(&summary.line(dry_run));
     } else if !dry_run && !summary.is_noop() {
-        out(&format!(
-            "Stopped by an error after: {} created, {} changed. Re-run to continue, or remove them with `awsrun destroy --stack {stack}`.",
-            summary.created, summary.changed
-        ));
+        stopped_note(&session, stack);
     }
+    let interrupted = failure.as_ref().is_some_and(|r| r.code == "awsrun::interrupted");
     if let Some(rep) = failure {
         report(config, &rep);
     }
-    (exit, session)
+    (if interrupted { Exit::Interrupted } else { exit }, session)
+}
+
+/// After a live run stopped early: what exists now and how to go on.
+fn stopped_note(session: &Session, stack: &str) {
+    out("Stopped early. Made or changed so far:");
+    for a in session.actions().iter().filter(|a| a.op != Op::Exists) {
+        out(&format!("  {} {} {}", a.kind, a.name, a.id));
+    }
+    out(&format!(
+        "Re-run the script to continue (nothing is created twice), or remove the stack with `awsrun destroy --stack {stack}`."
+    ));
 }
 
 fn header(cloud: &dyn Cloud, stack: &str, phase: &Phase) -> String {

@@ -158,6 +158,10 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
             Some(host) => (host.code, host.message, host.help),
             None => ("awsrun::script::thrown".into(), value.to_string(), None),
         },
+        E::ErrorTerminated(value, _) => match value.clone().try_cast::<HostError>() {
+            Some(host) => (host.code, host.message, host.help),
+            None => ("awsrun::interrupted".into(), "stopped".into(), None),
+        },
         E::ErrorParsing(kind, _) => ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), None),
         E::ErrorFunctionNotFound(sig, _) => not_found(sig, functions),
         E::ErrorVariableNotFound(name, _) => (

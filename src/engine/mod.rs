@@ -27,8 +27,26 @@ pub struct Script {
 }
 
 impl Script {
-    pub fn read(path: &Path) -> std::io::Result<Script> {
-        Ok(Script { path: path.to_path_buf(), source: std::fs::read_to_string(path)? })
+    /// Largest script awsrun reads: scripts are code, not data.
+    pub const MAX_SIZE: u64 = 1 << 20;
+
+    /// Reads a script file; the error says what is wrong in words.
+    pub fn read(path: &Path) -> Result<Script, String> {
+        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+        if meta.is_dir() {
+            return Err("it is a directory; give a .rhai file".into());
+        }
+        if meta.len() > Self::MAX_SIZE {
+            return Err(format!("it is {} bytes; scripts are limited to {} bytes", meta.len(), Self::MAX_SIZE));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+        })?;
+        if source.trim().is_empty() {
+            return Err("it is empty; `awsrun docs` lists the functions a script can call".into());
+        }
+        Ok(Script { path: path.to_path_buf(), source })
     }
 
     pub fn name(&self) -> String {
@@ -70,6 +88,11 @@ pub fn build(session: &Rc<Session>, script_dir: Option<&Path>) -> Result<Engine,
     bindings::register_all(&mut engine, session);
     let s = session.clone();
     engine.on_print(move |text| s.print(text));
+    // Ctrl-C stops a busy script too, not only at host calls.
+    let flag = session.interrupted.clone();
+    engine.on_progress(move |_| {
+        flag.load(std::sync::atomic::Ordering::Relaxed).then(|| Dynamic::from(session::interrupted_error()))
+    });
     engine.on_debug(|text, source, pos| match source {
         Some(src) => eprintln!("{src}:{pos}: {text}"),
         None => eprintln!("{pos}: {text}"),

@@ -74,7 +74,7 @@ impl Session {
     /// Fails when the user pressed Ctrl-C: the next safe point.
     pub fn checkpoint(&self) -> HostResult<()> {
         if self.interrupted.load(Ordering::SeqCst) {
-            return Err(HostError::new("awsrun::interrupted", "interrupted by Ctrl-C").into());
+            return Err(interrupted_error().into());
         }
         Ok(())
     }
@@ -193,6 +193,12 @@ impl Session {
             *shared = Some(nat.clone());
         }
     }
+}
+
+/// The error a run stops with after Ctrl-C.
+pub fn interrupted_error() -> HostError {
+    HostError::new("awsrun::interrupted", "interrupted by Ctrl-C")
+        .help("re-run the script to continue where it stopped (nothing is created twice), or remove what it made with `awsrun destroy --stack NAME`")
 }
 
 /// Names become the `Name` tag: AWS allows 1 to 255 characters.

@@ -69,7 +69,10 @@ impl MotoServer {
     pub fn reset(&self) {
         let status = http(self.port, "POST", "/moto-api/reset")
             .unwrap_or_else(|err| panic!("moto reset failed: {err}"));
-        assert!(status.starts_with("HTTP/1.") && status.contains(" 200"), "moto reset: {status}");
+        assert!(
+            status.starts_with("HTTP/1.") && status.contains(" 200"),
+            "moto reset: {status}"
+        );
     }
 
     fn wait_ready(&mut self) -> Result<(), String> {
@@ -87,7 +90,10 @@ impl MotoServer {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        Err(format!("no answer on port {} within {STARTUP:?}", self.port))
+        Err(format!(
+            "no answer on port {} within {STARTUP:?}",
+            self.port
+        ))
     }
 }
 
@@ -124,7 +130,12 @@ fn spawn(port: u16) -> MotoServer {
         Err(err) => panic!("could not start moto_server: {err}"),
     };
     let watchdog = watchdog(child.id());
-    MotoServer { child, port, log, watchdog }
+    MotoServer {
+        child,
+        port,
+        log,
+        watchdog,
+    }
 }
 
 /// A `sh` that kills the server by PID once its stdin closes, which happens
@@ -175,11 +186,16 @@ pub fn moto() -> MutexGuard<'static, Moto> {
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        Mutex::new(Moto { server: MotoServer::start(), runtime })
+        Mutex::new(Moto {
+            server: MotoServer::start(),
+            runtime,
+        })
     });
     // A test that failed while holding the lock leaves nothing a reset
     // does not clear.
-    let moto = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let moto = shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     moto.reset();
     moto
 }
@@ -198,8 +214,14 @@ impl Moto {
         self.server.reset();
         let (ec2, elb) = (self.ec2(), self.elb());
         self.block_on(async {
-            ec2.describe_vpcs().send().await.expect("warm-up DescribeVpcs");
-            elb.describe_load_balancers().send().await.expect("warm-up DescribeLoadBalancers");
+            ec2.describe_vpcs()
+                .send()
+                .await
+                .expect("warm-up DescribeVpcs");
+            elb.describe_load_balancers()
+                .send()
+                .await
+                .expect("warm-up DescribeLoadBalancers");
         });
     }
 
@@ -212,8 +234,14 @@ impl Moto {
             ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.to_string()),
             ("AWS_REGION", REGION.to_string()),
             ("AWS_ENDPOINT_URL", self.endpoint()),
-            ("AWS_CONFIG_FILE", nowhere.join("config").display().to_string()),
-            ("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials").display().to_string()),
+            (
+                "AWS_CONFIG_FILE",
+                nowhere.join("config").display().to_string(),
+            ),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                nowhere.join("credentials").display().to_string(),
+            ),
             ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
         ]
     }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::cloud::{Identity, Kind, Resource};
+use crate::cloud::{Identity, Kind, Resource, TargetHealth};
 
 /// A described resource and the value of its `awsrun:stack` tag.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub(super) struct Cache {
     pub azs: Option<Vec<String>>,
     pub identity: Option<Identity>,
     pub images: HashMap<String, String>,
+    /// Target health read by a lookup, by target group, until first used.
+    pub health: HashMap<String, Vec<TargetHealth>>,
 }
 
 impl Cache {
@@ -91,6 +93,7 @@ impl Cache {
 
     /// Forgets a resource that is deleted or on its way out.
     pub fn remove(&mut self, id: &str) {
+        self.health.remove(id);
         if let Some(all) = &mut self.subnets {
             all.retain(|t| t.resource.id != id);
         }
@@ -158,7 +161,10 @@ mod tests {
         }]);
         cache.created("s", subnet("subnet-2"));
         let mine = cache.stack_kind("s", Kind::Subnet).unwrap();
-        assert_eq!(mine.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["subnet-2"]);
+        assert_eq!(
+            mine.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["subnet-2"]
+        );
         cache.remove("subnet-2");
         assert!(cache.stack_kind("s", Kind::Subnet).unwrap().is_empty());
         assert_eq!(cache.subnets().unwrap().len(), 1);

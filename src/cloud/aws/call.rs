@@ -68,7 +68,11 @@ impl Calls {
     fn endpoint(&self, service: Service) -> String {
         match &self.endpoint {
             Some(url) => url.clone(),
-            None => format!("https://{}.{}.amazonaws.com", service.iam_prefix(), self.region),
+            None => format!(
+                "https://{}.{}.amazonaws.com",
+                service.iam_prefix(),
+                self.region
+            ),
         }
     }
 
@@ -105,7 +109,7 @@ impl Calls {
                 CloudError::new(
                     operation,
                     "ConnectionError",
-                    format!("could not reach {endpoint}: {}", DisplayErrorContext(&err)),
+                    format!("could not reach {endpoint}: {}", causes(&err)),
                 )
                 .with_hint(format!(
                     "check the network, the region and --endpoint-url (AWS_ENDPOINT_URL); the \
@@ -117,6 +121,20 @@ impl Calls {
     }
 }
 
+/// An error and its sources, each once: `dispatch failure: io error: ...`.
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
+}
+
 /// What the user can do about an AWS error code, where awsrun knows.
 /// `InvalidSubnet.Conflict` is left to the engine, which knows the free blocks.
 fn hint(service: Service, operation: &str, code: &str) -> Option<String> {
@@ -126,15 +144,24 @@ fn hint(service: Service, operation: &str, code: &str) -> Option<String> {
              to allow it",
             service.iam_prefix()
         ),
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "RequestThrottled"
-        | "RequestThrottledException" | "TooManyRequestsException" | "SlowDown"
-        | "PriorRequestNotComplete" | "EC2ThrottledException" | "BandwidthLimitExceeded" => {
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
+        | "RequestThrottled"
+        | "RequestThrottledException"
+        | "TooManyRequestsException"
+        | "SlowDown"
+        | "PriorRequestNotComplete"
+        | "EC2ThrottledException"
+        | "BandwidthLimitExceeded" => {
             format!(
                 "AWS throttled the request; it was retried {} times",
                 MAX_ATTEMPTS - 1
             )
         }
-        "AuthFailure" | "InvalidClientTokenId" | "SignatureDoesNotMatch"
+        "AuthFailure"
+        | "InvalidClientTokenId"
+        | "SignatureDoesNotMatch"
         | "UnrecognizedClientException" => "AWS rejected the credentials; check them with \
              `aws sts get-caller-identity` or set them up again with `aws configure`"
             .to_string(),
@@ -181,7 +208,10 @@ mod tests {
         let hint = hint(Service::Ec2, "CreateSubnet", "UnauthorizedOperation").unwrap();
         assert!(hint.contains("`ec2:CreateSubnet`"), "{hint}");
         let hint = hint_for_elb();
-        assert!(hint.contains("`elasticloadbalancing:CreateLoadBalancer`"), "{hint}");
+        assert!(
+            hint.contains("`elasticloadbalancing:CreateLoadBalancer`"),
+            "{hint}"
+        );
     }
 
     fn hint_for_elb() -> String {
@@ -196,7 +226,10 @@ mod tests {
 
     #[test]
     fn subnet_conflicts_are_left_to_the_engine() {
-        assert_eq!(hint(Service::Ec2, "CreateSubnet", "InvalidSubnet.Conflict"), None);
+        assert_eq!(
+            hint(Service::Ec2, "CreateSubnet", "InvalidSubnet.Conflict"),
+            None
+        );
     }
 
     #[test]

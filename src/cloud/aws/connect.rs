@@ -33,7 +33,10 @@ pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudRes
         })?;
     let config = runtime.block_on(load(opts, keys));
     runtime.block_on(check_credentials(&config))?;
-    let region = config.region().map(ToString::to_string).ok_or_else(no_region)?;
+    let region = config
+        .region()
+        .map(ToString::to_string)
+        .ok_or_else(no_region)?;
     let calls = Calls::new(
         opts.verbose,
         config.endpoint_url().map(str::to_string),
@@ -72,7 +75,9 @@ async fn load(opts: &AwsOptions, keys: Option<(&str, &str)>) -> SdkConfig {
 /// script starts. The credentials themselves are dropped unseen.
 async fn check_credentials(config: &SdkConfig) -> CloudResult<()> {
     let Some(provider) = config.credentials_provider() else {
-        return Err(no_credentials("no credential provider is configured".into()));
+        return Err(no_credentials(
+            "no credential provider is configured".into(),
+        ));
     };
     match provider.provide_credentials().await {
         Ok(_) => Ok(()),

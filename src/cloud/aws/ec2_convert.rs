@@ -5,8 +5,8 @@
 //! omits them, so every optional string goes through [`some`].
 
 use aws_sdk_ec2::types::{
-    Address, Instance, InternetGateway, IpPermission, NatGateway, Route, RouteTable,
-    SecurityGroup, Subnet, Tag, Vpc,
+    Address, Instance, InternetGateway, IpPermission, NatGateway, Route, RouteTable, SecurityGroup,
+    Subnet, Tag, Vpc,
 };
 use serde_json::{Value, json};
 
@@ -54,7 +54,11 @@ pub(super) fn vpc(v: &Vpc) -> Resource {
 
 pub(super) fn internet_gateway(g: &InternetGateway) -> Resource {
     let t = tagged(Kind::InternetGateway, g.internet_gateway_id(), g.tags());
-    let vpc = g.attachments().iter().find_map(|a| some(a.vpc_id())).unwrap_or("");
+    let vpc = g
+        .attachments()
+        .iter()
+        .find_map(|a| some(a.vpc_id()))
+        .unwrap_or("");
     t.resource.with("vpc", vpc)
 }
 
@@ -128,7 +132,10 @@ pub(super) fn route_table(rt: &RouteTable) -> Tagged {
     let mut t = tagged(Kind::RouteTable, rt.route_table_id(), rt.tags());
     let routes: Vec<Value> = rt.routes().iter().filter_map(route).collect();
     let live = rt.associations().iter().filter(|a| {
-        let state = a.association_state().and_then(|s| s.state()).map(|s| s.as_str());
+        let state = a
+            .association_state()
+            .and_then(|s| s.state())
+            .map(|s| s.as_str());
         !matches!(state, Some("disassociated" | "disassociating" | "failed"))
     });
     let main = live.clone().any(|a| a.main().unwrap_or(false));
@@ -162,8 +169,14 @@ fn ingress(p: &IpPermission) -> Vec<Value> {
     let port = p.from_port().unwrap_or(0).max(0);
     let cidrs = p.ip_ranges().iter().filter_map(|r| some(r.cidr_ip()));
     let cidrs6 = p.ipv6_ranges().iter().filter_map(|r| some(r.cidr_ipv6()));
-    let groups = p.user_id_group_pairs().iter().filter_map(|g| some(g.group_id()));
-    let lists = p.prefix_list_ids().iter().filter_map(|l| some(l.prefix_list_id()));
+    let groups = p
+        .user_id_group_pairs()
+        .iter()
+        .filter_map(|g| some(g.group_id()));
+    let lists = p
+        .prefix_list_ids()
+        .iter()
+        .filter_map(|l| some(l.prefix_list_id()));
     cidrs
         .chain(cidrs6)
         .chain(groups)
@@ -187,12 +200,16 @@ pub(super) fn security_group(g: &SecurityGroup) -> Tagged {
 /// The instance's security groups: the instance's list, or (where a server
 /// only reports them there) its primary network interface's.
 fn instance_groups(i: &Instance) -> Vec<String> {
-    let listed = i.security_groups().iter().filter_map(|g| some(g.group_id()));
+    let listed = i
+        .security_groups()
+        .iter()
+        .filter_map(|g| some(g.group_id()));
     let mut groups: Vec<String> = listed.map(str::to_string).collect();
     if groups.is_empty() {
-        let primary = i.network_interfaces().iter().min_by_key(|n| {
-            n.attachment().and_then(|a| a.device_index()).unwrap_or(0)
-        });
+        let primary = i
+            .network_interfaces()
+            .iter()
+            .min_by_key(|n| n.attachment().and_then(|a| a.device_index()).unwrap_or(0));
         groups = primary
             .map(|n| n.groups().iter().filter_map(|g| some(g.group_id())))
             .into_iter()
@@ -212,7 +229,10 @@ pub(super) fn instance(i: &Instance) -> Tagged {
         .with("subnet", text(i.subnet_id()))
         .with("az", text(az))
         .with("image", text(i.image_id()))
-        .with("instance_type", i.instance_type().map(|s| s.as_str()).unwrap_or(""))
+        .with(
+            "instance_type",
+            i.instance_type().map(|s| s.as_str()).unwrap_or(""),
+        )
         .with("security_groups", instance_groups(i))
         .with("private_ip", text(i.private_ip_address()))
         .with("public_ip", text(i.public_ip_address()))
@@ -238,14 +258,33 @@ mod tests {
             .route_table_id("rtb-1")
             .vpc_id("vpc-1")
             .set_tags(Some(tags("private-2a", "prod")))
-            .routes(Route::builder().destination_cidr_block("10.0.0.0/16").gateway_id("local").build())
-            .routes(Route::builder().destination_cidr_block("0.0.0.0/0").nat_gateway_id("nat-1").gateway_id("").build())
-            .associations(RouteTableAssociation::builder().subnet_id("subnet-1").route_table_association_id("rtbassoc-1").build())
+            .routes(
+                Route::builder()
+                    .destination_cidr_block("10.0.0.0/16")
+                    .gateway_id("local")
+                    .build(),
+            )
+            .routes(
+                Route::builder()
+                    .destination_cidr_block("0.0.0.0/0")
+                    .nat_gateway_id("nat-1")
+                    .gateway_id("")
+                    .build(),
+            )
+            .associations(
+                RouteTableAssociation::builder()
+                    .subnet_id("subnet-1")
+                    .route_table_association_id("rtbassoc-1")
+                    .build(),
+            )
             .build();
         let t = route_table(&rt);
         assert_eq!(t.stack.as_deref(), Some("prod"));
         assert_eq!(t.resource.name, "private-2a");
-        assert_eq!(t.resource.attr("routes").unwrap(), &json!([{ "dest": "0.0.0.0/0", "target": "nat-1" }]));
+        assert_eq!(
+            t.resource.attr("routes").unwrap(),
+            &json!([{ "dest": "0.0.0.0/0", "target": "nat-1" }])
+        );
         assert_eq!(t.resource.strs("subnets"), ["subnet-1"]);
         assert_eq!(association_ids(&rt), ["rtbassoc-1"]);
     }
@@ -264,7 +303,11 @@ mod tests {
                     .build(),
             )
             .build();
-        let rules = security_group(&g).resource.attr("ingress").cloned().unwrap();
+        let rules = security_group(&g)
+            .resource
+            .attr("ingress")
+            .cloned()
+            .unwrap();
         assert_eq!(
             rules,
             json!([

@@ -111,7 +111,9 @@ impl AwsCloud {
 
     pub(super) fn find_default_vpc(&self) -> CloudResult<Resource> {
         let vpcs = self.vpcs()?;
-        let default = vpcs.into_iter().find(|v| v.attr("is_default") == Some(&true.into()));
+        let default = vpcs
+            .into_iter()
+            .find(|v| v.attr("is_default") == Some(&true.into()));
         default.ok_or_else(|| {
             CloudError::new(
                 "DescribeVpcs",
@@ -176,14 +178,23 @@ impl AwsCloud {
             "DescribeImages",
             |token| {
                 let request = self.ec2.describe_images().owners("amazon");
-                request.filters(filter("name", pattern)).set_next_token(token).send()
+                request
+                    .filters(filter("name", pattern))
+                    .set_next_token(token)
+                    .send()
             },
             |out| (out.images.unwrap_or_default(), out.next_token),
         )?;
         let newest = images
             .iter()
             .filter(|i| matches!(i.state(), None | Some(ImageState::Available)))
-            .filter_map(|i| Some((i.creation_date().unwrap_or(""), i.name().unwrap_or(""), convert::some(i.image_id())?)))
+            .filter_map(|i| {
+                Some((
+                    i.creation_date().unwrap_or(""),
+                    i.name().unwrap_or(""),
+                    convert::some(i.image_id())?,
+                ))
+            })
             .max();
         let Some((_, _, image)) = newest else {
             return Err(CloudError::new(
@@ -193,7 +204,9 @@ impl AwsCloud {
             ));
         };
         let image = image.to_string();
-        self.cache().images.insert(family.to_string(), image.clone());
+        self.cache()
+            .images
+            .insert(family.to_string(), image.clone());
         Ok(image)
     }
 
@@ -216,7 +229,10 @@ impl AwsCloud {
                 "DescribeSubnets",
                 self.ec2.describe_subnets().subnet_ids(id).send(),
             )?;
-            out.subnets().iter().map(|s| convert::subnet(s, &self.region)).collect()
+            out.subnets()
+                .iter()
+                .map(|s| convert::subnet(s, &self.region))
+                .collect()
         } else {
             self.describe_ec2(kind, Vec::new(), vec![id.to_string()])?
         };
@@ -224,12 +240,20 @@ impl AwsCloud {
     }
 
     /// Describes one kind by filters or ids.
-    fn describe_ec2(&self, kind: Kind, filters: Vec<Filter>, ids: Vec<String>) -> CloudResult<Vec<Tagged>> {
+    fn describe_ec2(
+        &self,
+        kind: Kind,
+        filters: Vec<Filter>,
+        ids: Vec<String>,
+    ) -> CloudResult<Vec<Tagged>> {
         let (filters, ids) = (Some(filters), Some(ids).filter(|ids| !ids.is_empty()));
         let ec2 = &self.ec2;
         let found = match kind {
             Kind::ElasticIp => {
-                let request = ec2.describe_addresses().set_filters(filters).set_allocation_ids(ids);
+                let request = ec2
+                    .describe_addresses()
+                    .set_filters(filters)
+                    .set_allocation_ids(ids);
                 let out = self.send(Service::Ec2, "DescribeAddresses", request.send())?;
                 out.addresses().iter().map(convert::address).collect()
             }
@@ -239,7 +263,10 @@ impl AwsCloud {
                     "DescribeNatGateways",
                     |token| {
                         let request = ec2.describe_nat_gateways().set_filter(filters.clone());
-                        request.set_nat_gateway_ids(ids.clone()).set_next_token(token).send()
+                        request
+                            .set_nat_gateway_ids(ids.clone())
+                            .set_next_token(token)
+                            .send()
                     },
                     |out| (out.nat_gateways.unwrap_or_default(), out.next_token),
                 )?
@@ -252,7 +279,10 @@ impl AwsCloud {
                     "DescribeRouteTables",
                     |token| {
                         let request = ec2.describe_route_tables().set_filters(filters.clone());
-                        request.set_route_table_ids(ids.clone()).set_next_token(token).send()
+                        request
+                            .set_route_table_ids(ids.clone())
+                            .set_next_token(token)
+                            .send()
                     },
                     |out| (out.route_tables.unwrap_or_default(), out.next_token),
                 )?
@@ -265,7 +295,10 @@ impl AwsCloud {
                     "DescribeSecurityGroups",
                     |token| {
                         let request = ec2.describe_security_groups().set_filters(filters.clone());
-                        request.set_group_ids(ids.clone()).set_next_token(token).send()
+                        request
+                            .set_group_ids(ids.clone())
+                            .set_next_token(token)
+                            .send()
                     },
                     |out| (out.security_groups.unwrap_or_default(), out.next_token),
                 )?
@@ -278,7 +311,10 @@ impl AwsCloud {
                     "DescribeInstances",
                     |token| {
                         let request = ec2.describe_instances().set_filters(filters.clone());
-                        request.set_instance_ids(ids.clone()).set_next_token(token).send()
+                        request
+                            .set_instance_ids(ids.clone())
+                            .set_next_token(token)
+                            .send()
                     },
                     |out| (out.reservations.unwrap_or_default(), out.next_token),
                 )?
@@ -299,8 +335,15 @@ impl AwsCloud {
         let out = self.send(
             Service::Ec2,
             "DescribeInternetGateways",
-            self.ec2.describe_internet_gateways().filters(attached).send(),
+            self.ec2
+                .describe_internet_gateways()
+                .filters(attached)
+                .send(),
         )?;
-        Ok(out.internet_gateways().iter().map(convert::internet_gateway).collect())
+        Ok(out
+            .internet_gateways()
+            .iter()
+            .map(convert::internet_gateway)
+            .collect())
     }
 }

@@ -44,7 +44,9 @@ impl AwsCloud {
         let mut resource = convert::subnet(subnet, &self.region).resource;
         resource.name = tags.name.clone();
         if spec.public_ip {
-            let on = aws_sdk_ec2::types::AttributeBooleanValue::builder().value(true).build();
+            let on = aws_sdk_ec2::types::AttributeBooleanValue::builder()
+                .value(true)
+                .build();
             let request = self
                 .ec2
                 .modify_subnet_attribute()
@@ -64,7 +66,8 @@ impl AwsCloud {
             .domain(DomainType::Vpc)
             .tag_specifications(tag_spec(ResourceType::ElasticIp, tags));
         let out = self.send(Service::Ec2, "AllocateAddress", request.send())?;
-        let id = convert::some(out.allocation_id()).ok_or_else(|| empty_response("AllocateAddress"))?;
+        let id =
+            convert::some(out.allocation_id()).ok_or_else(|| empty_response("AllocateAddress"))?;
         let resource = Resource::new(Kind::ElasticIp, &tags.name, id)
             .with("public_ip", out.public_ip().unwrap_or(""))
             .with("association", "");
@@ -72,7 +75,12 @@ impl AwsCloud {
         Ok(resource)
     }
 
-    pub(super) fn new_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
+    pub(super) fn new_nat_gateway(
+        &self,
+        subnet: &str,
+        eip: &str,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
         let request = self
             .ec2
             .create_nat_gateway()
@@ -81,11 +89,15 @@ impl AwsCloud {
             .client_token(tags.client_token())
             .tag_specifications(tag_spec(ResourceType::Natgateway, tags));
         let out = self.send(Service::Ec2, "CreateNatGateway", request.send())?;
-        let nat = out.nat_gateway().ok_or_else(|| empty_response("CreateNatGateway"))?;
+        let nat = out
+            .nat_gateway()
+            .ok_or_else(|| empty_response("CreateNatGateway"))?;
         let mut resource = convert::nat_gateway(nat).resource;
         resource.name = tags.name.clone();
         let mut cache = self.cache();
-        cache.update(eip, |address| address.set("association", resource.id.as_str()));
+        cache.update(eip, |address| {
+            address.set("association", resource.id.as_str())
+        });
         cache.created(&tags.stack, resource.clone());
         Ok(resource)
     }
@@ -97,7 +109,9 @@ impl AwsCloud {
             .vpc_id(vpc)
             .tag_specifications(tag_spec(ResourceType::RouteTable, tags));
         let out = self.send(Service::Ec2, "CreateRouteTable", request.send())?;
-        let table = out.route_table().ok_or_else(|| empty_response("CreateRouteTable"))?;
+        let table = out
+            .route_table()
+            .ok_or_else(|| empty_response("CreateRouteTable"))?;
         let mut resource = convert::route_table(table).resource;
         resource.name = tags.name.clone();
         self.cache().created(&tags.stack, resource.clone());
@@ -116,7 +130,8 @@ impl AwsCloud {
         };
         self.send(Service::Ec2, "CreateRoute", request.send())?;
         let added = json!({ "dest": route.dest, "target": route.target.id() });
-        self.cache().update(route_table, |table| push(table, "routes", added.clone()));
+        self.cache()
+            .update(route_table, |table| push(table, "routes", added.clone()));
         Ok(())
     }
 
@@ -127,11 +142,16 @@ impl AwsCloud {
             .route_table_id(route_table)
             .subnet_id(subnet);
         self.send(Service::Ec2, "AssociateRouteTable", request.send())?;
-        self.cache().update(route_table, |table| push(table, "subnets", subnet.into()));
+        self.cache()
+            .update(route_table, |table| push(table, "subnets", subnet.into()));
         Ok(())
     }
 
-    pub(super) fn new_security_group(&self, spec: &SecurityGroupSpec, tags: &Tags) -> CloudResult<Resource> {
+    pub(super) fn new_security_group(
+        &self,
+        spec: &SecurityGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
         let request = self
             .ec2
             .create_security_group()
@@ -140,7 +160,8 @@ impl AwsCloud {
             .vpc_id(&spec.vpc)
             .tag_specifications(tag_spec(ResourceType::SecurityGroup, tags));
         let out = self.send(Service::Ec2, "CreateSecurityGroup", request.send())?;
-        let id = convert::some(out.group_id()).ok_or_else(|| empty_response("CreateSecurityGroup"))?;
+        let id =
+            convert::some(out.group_id()).ok_or_else(|| empty_response("CreateSecurityGroup"))?;
         let resource = Resource::new(Kind::SecurityGroup, &tags.name, id)
             .with("vpc", spec.vpc.as_str())
             .with("description", spec.description.as_str())
@@ -160,7 +181,11 @@ impl AwsCloud {
             .authorize_security_group_ingress()
             .group_id(group)
             .set_ip_permissions(Some(permissions));
-        self.send(Service::Ec2, "AuthorizeSecurityGroupIngress", request.send())?;
+        self.send(
+            Service::Ec2,
+            "AuthorizeSecurityGroupIngress",
+            request.send(),
+        )?;
         let added: Vec<Value> = rules.iter().map(rule_json).collect();
         self.cache().update(group, |g| {
             for rule in &added {
@@ -192,7 +217,10 @@ impl AwsCloud {
             .set_user_data(user_data)
             .tag_specifications(tag_spec(ResourceType::Instance, tags));
         let out = self.send(Service::Ec2, "RunInstances", request.send())?;
-        let instance = out.instances().first().ok_or_else(|| empty_response("RunInstances"))?;
+        let instance = out
+            .instances()
+            .first()
+            .ok_or_else(|| empty_response("RunInstances"))?;
         let mut resource = convert::instance(instance).resource;
         resource.name = tags.name.clone();
         if resource.strs("security_groups").is_empty() {
@@ -206,7 +234,10 @@ impl AwsCloud {
         if ids.is_empty() {
             return Ok(());
         }
-        let request = self.ec2.terminate_instances().set_instance_ids(Some(ids.to_vec()));
+        let request = self
+            .ec2
+            .terminate_instances()
+            .set_instance_ids(Some(ids.to_vec()));
         self.send(Service::Ec2, "TerminateInstances", request.send())?;
         let mut cache = self.cache();
         for id in ids {
@@ -220,23 +251,27 @@ impl AwsCloud {
         let id = resource.id.as_str();
         let ec2 = &self.ec2;
         match resource.kind {
-            Kind::Instance => self.terminate(&[resource.id.clone()]),
+            Kind::Instance => self.terminate(std::slice::from_ref(&resource.id)),
             Kind::SecurityGroup => {
                 let request = ec2.delete_security_group().group_id(id);
-                self.send(Service::Ec2, "DeleteSecurityGroup", request.send()).map(drop)
+                self.send(Service::Ec2, "DeleteSecurityGroup", request.send())
+                    .map(drop)
             }
             Kind::RouteTable => self.delete_route_table(id),
             Kind::NatGateway => {
                 let request = ec2.delete_nat_gateway().nat_gateway_id(id);
-                self.send(Service::Ec2, "DeleteNatGateway", request.send()).map(drop)
+                self.send(Service::Ec2, "DeleteNatGateway", request.send())
+                    .map(drop)
             }
             Kind::ElasticIp => {
                 let request = ec2.release_address().allocation_id(id);
-                self.send(Service::Ec2, "ReleaseAddress", request.send()).map(drop)
+                self.send(Service::Ec2, "ReleaseAddress", request.send())
+                    .map(drop)
             }
             Kind::Subnet => {
                 let request = ec2.delete_subnet().subnet_id(id);
-                self.send(Service::Ec2, "DeleteSubnet", request.send()).map(drop)
+                self.send(Service::Ec2, "DeleteSubnet", request.send())
+                    .map(drop)
             }
             kind => Err(super::unsupported("Delete", kind)),
         }
@@ -247,12 +282,16 @@ impl AwsCloud {
         let out = self.send(Service::Ec2, "DescribeRouteTables", request.send())?;
         for table in out.route_tables() {
             for association in convert::association_ids(table) {
-                let request = self.ec2.disassociate_route_table().association_id(association);
+                let request = self
+                    .ec2
+                    .disassociate_route_table()
+                    .association_id(association);
                 self.send(Service::Ec2, "DisassociateRouteTable", request.send())?;
             }
         }
         let request = self.ec2.delete_route_table().route_table_id(id);
-        self.send(Service::Ec2, "DeleteRouteTable", request.send()).map(drop)
+        self.send(Service::Ec2, "DeleteRouteTable", request.send())
+            .map(drop)
     }
 }
 
@@ -290,7 +329,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -321,6 +364,9 @@ mod tests {
         for (plain, encoded) in cases {
             assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
         }
-        assert_eq!(base64("#!/bin/bash\necho 안녕".as_bytes()), "IyEvYmluL2Jhc2gKZWNobyDslYjrhZU=");
+        assert_eq!(
+            base64("#!/bin/bash\necho 안녕".as_bytes()),
+            "IyEvYmluL2Jhc2gKZWNobyDslYjrhZU="
+        );
     }
 }

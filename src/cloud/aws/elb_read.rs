@@ -24,12 +24,22 @@ fn text(value: Option<&str>) -> &str {
 
 pub(super) fn load_balancer(lb: &LoadBalancer, name: &str) -> Resource {
     let arn = text(lb.load_balancer_arn());
-    let subnets: Vec<&str> = lb.availability_zones().iter().filter_map(|z| some(z.subnet_id())).collect();
+    let subnets: Vec<&str> = lb
+        .availability_zones()
+        .iter()
+        .filter_map(|z| some(z.subnet_id()))
+        .collect();
     Resource::new(Kind::LoadBalancer, name, arn)
         .with("arn", arn)
         .with("dns_name", text(lb.dns_name()))
         .with("scheme", lb.scheme().map(|s| s.as_str()).unwrap_or(""))
-        .with("state", lb.state().and_then(|s| s.code()).map(|c| c.as_str()).unwrap_or(""))
+        .with(
+            "state",
+            lb.state()
+                .and_then(|s| s.code())
+                .map(|c| c.as_str())
+                .unwrap_or(""),
+        )
         .with("vpc", text(lb.vpc_id()))
         .with("subnets", subnets)
         .with("security_groups", lb.security_groups().to_vec())
@@ -72,12 +82,20 @@ impl AwsCloud {
     fn elb_tags(&self, arns: &[String]) -> CloudResult<HashMap<String, (String, String)>> {
         let mut tagged = HashMap::new();
         for batch in arns.chunks(TAG_BATCH) {
-            let request = self.elb.describe_tags().set_resource_arns(Some(batch.to_vec()));
+            let request = self
+                .elb
+                .describe_tags()
+                .set_resource_arns(Some(batch.to_vec()));
             let out = self.send(Service::Elb, "DescribeTags", request.send())?;
             for description in out.tag_descriptions() {
                 let tags = description.tags();
-                let get = |key: &str| tags.iter().find(|t| t.key() == Some(key)).and_then(|t| t.value());
-                if let (Some(arn), Some(stack)) = (some(description.resource_arn()), get(STACK_TAG)) {
+                let get = |key: &str| {
+                    tags.iter()
+                        .find(|t| t.key() == Some(key))
+                        .and_then(|t| t.value())
+                };
+                if let (Some(arn), Some(stack)) = (some(description.resource_arn()), get(STACK_TAG))
+                {
                     let name = get("Name").unwrap_or("").to_string();
                     tagged.insert(arn.to_string(), (name, stack.to_string()));
                 }
@@ -125,12 +143,19 @@ impl AwsCloud {
     }
 
     /// The listeners of these (stack) load balancers that carry the stack tag.
-    pub(super) fn describe_stack_listeners(&self, stack: &str, lbs: &[Resource]) -> CloudResult<Vec<Resource>> {
+    pub(super) fn describe_stack_listeners(
+        &self,
+        stack: &str,
+        lbs: &[Resource],
+    ) -> CloudResult<Vec<Resource>> {
         let mut listeners = Vec::new();
         for lb in lbs {
             listeners.extend(self.listeners_of(&lb.id)?);
         }
-        let arns: Vec<String> = listeners.iter().filter_map(|l| some(l.listener_arn()).map(str::to_string)).collect();
+        let arns: Vec<String> = listeners
+            .iter()
+            .filter_map(|l| some(l.listener_arn()).map(str::to_string))
+            .collect();
         if arns.is_empty() {
             return Ok(Vec::new());
         }
@@ -148,7 +173,13 @@ impl AwsCloud {
         self.pages(
             Service::Elb,
             "DescribeListeners",
-            |marker| self.elb.describe_listeners().load_balancer_arn(lb).set_marker(marker).send(),
+            |marker| {
+                self.elb
+                    .describe_listeners()
+                    .load_balancer_arn(lb)
+                    .set_marker(marker)
+                    .send()
+            },
             |out| (out.listeners.unwrap_or_default(), out.next_marker),
         )
     }
@@ -160,7 +191,9 @@ impl AwsCloud {
             Kind::LoadBalancer => {
                 let request = self.elb.describe_load_balancers().load_balancer_arns(arn);
                 let out = self.send(Service::Elb, "DescribeLoadBalancers", request.send())?;
-                out.load_balancers().first().map(|lb| load_balancer(lb, name))
+                out.load_balancers()
+                    .first()
+                    .map(|lb| load_balancer(lb, name))
             }
             Kind::TargetGroup => {
                 let request = self.elb.describe_target_groups().target_group_arns(arn);
@@ -180,16 +213,38 @@ impl AwsCloud {
         Ok(found)
     }
 
-    /// The target group with its `targets` (registered instance ids).
+    /// The target group with its `targets` (registered instance ids). The
+    /// health read on the way is kept for the next `target_health` call.
     pub(super) fn with_targets(&self, mut tg: Resource) -> CloudResult<Resource> {
         let health = self.describe_target_health(&tg.id)?;
-        let ids: Vec<String> = health.into_iter().filter(|t| registered(t)).map(|t| t.id).collect();
+        let ids: Vec<String> = health
+            .iter()
+            .filter(|t| registered(t))
+            .map(|t| t.id.clone())
+            .collect();
         tg.set("targets", ids);
+        self.cache().health.insert(tg.id.clone(), health);
         Ok(tg)
     }
 
-    pub(super) fn describe_target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
-        let request = self.elb.describe_target_health().target_group_arn(target_group);
+    /// The targets' health. The first call after a lookup read it (a plan's
+    /// mirror, a `find`) is answered from that read, once: a wait that
+    /// follows a lookup does not ask twice; later polls always ask AWS.
+    pub(super) fn target_health_now(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
+        if let Some(health) = self.cache().health.remove(target_group) {
+            return Ok(health);
+        }
+        self.describe_target_health(target_group)
+    }
+
+    pub(super) fn describe_target_health(
+        &self,
+        target_group: &str,
+    ) -> CloudResult<Vec<TargetHealth>> {
+        let request = self
+            .elb
+            .describe_target_health()
+            .target_group_arn(target_group);
         let out = self.send(Service::Elb, "DescribeTargetHealth", request.send())?;
         let health: Vec<TargetHealth> = out
             .target_health_descriptions()
@@ -198,8 +253,16 @@ impl AwsCloud {
                 let target = d.target()?;
                 Some(TargetHealth {
                     id: target.id()?.to_string(),
-                    port: target.port().and_then(|p| u16::try_from(p).ok()).unwrap_or(0),
-                    state: d.target_health().and_then(|h| h.state()).map(|s| s.as_str()).unwrap_or("").to_string(),
+                    port: target
+                        .port()
+                        .and_then(|p| u16::try_from(p).ok())
+                        .unwrap_or(0),
+                    state: d
+                        .target_health()
+                        .and_then(|h| h.state())
+                        .map(|s| s.as_str())
+                        .unwrap_or("")
+                        .to_string(),
                 })
             })
             .collect();
@@ -208,7 +271,8 @@ impl AwsCloud {
             .filter(|t| registered(t))
             .map(|t| Value::from(t.id.as_str()))
             .collect();
-        self.cache().update(target_group, |tg| tg.set("targets", ids.clone()));
+        self.cache()
+            .update(target_group, |tg| tg.set("targets", ids.clone()));
         Ok(health)
     }
 }

@@ -27,11 +27,19 @@ fn empty_response(operation: &str) -> CloudError {
 }
 
 fn targets(ids: &[String]) -> Option<Vec<TargetDescription>> {
-    Some(ids.iter().map(|id| TargetDescription::builder().id(id).build()).collect())
+    Some(
+        ids.iter()
+            .map(|id| TargetDescription::builder().id(id).build())
+            .collect(),
+    )
 }
 
 impl AwsCloud {
-    pub(super) fn new_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
+    pub(super) fn new_target_group(
+        &self,
+        spec: &TargetGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
         let check = &spec.health_check;
         let mut request = self
             .elb
@@ -48,7 +56,10 @@ impl AwsCloud {
             request = request.health_check_path(&check.path);
         }
         let out = self.send(Service::Elb, "CreateTargetGroup", request.send())?;
-        let tg = out.target_groups().first().ok_or_else(|| empty_response("CreateTargetGroup"))?;
+        let tg = out
+            .target_groups()
+            .first()
+            .ok_or_else(|| empty_response("CreateTargetGroup"))?;
         let resource = elb_read::target_group(tg, &tags.name).with("targets", Vec::<Value>::new());
         self.cache().created(&tags.stack, resource.clone());
         Ok(resource)
@@ -64,9 +75,15 @@ impl AwsCloud {
             .target_group_arn(target_group)
             .set_targets(targets(ids));
         self.send(Service::Elb, "RegisterTargets", request.send())?;
+        self.cache().health.remove(target_group);
         self.cache().update(target_group, |tg| {
             let mut have = tg.strs("targets");
-            have.extend(ids.iter().filter(|id| !have.contains(id)).cloned().collect::<Vec<_>>());
+            have.extend(
+                ids.iter()
+                    .filter(|id| !have.contains(id))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
             tg.set("targets", have);
         });
         Ok(())
@@ -82,14 +99,23 @@ impl AwsCloud {
             .target_group_arn(target_group)
             .set_targets(targets(ids));
         self.send(Service::Elb, "DeregisterTargets", request.send())?;
+        self.cache().health.remove(target_group);
         self.cache().update(target_group, |tg| {
-            let left: Vec<String> = tg.strs("targets").into_iter().filter(|t| !ids.contains(t)).collect();
+            let left: Vec<String> = tg
+                .strs("targets")
+                .into_iter()
+                .filter(|t| !ids.contains(t))
+                .collect();
             tg.set("targets", left);
         });
         Ok(())
     }
 
-    pub(super) fn new_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
+    pub(super) fn new_load_balancer(
+        &self,
+        spec: &LoadBalancerSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
         let request = self
             .elb
             .create_load_balancer()
@@ -100,7 +126,10 @@ impl AwsCloud {
             .set_security_groups(Some(spec.security_groups.clone()))
             .set_tags(Some(tags_of(tags)));
         let out = self.send(Service::Elb, "CreateLoadBalancer", request.send())?;
-        let lb = out.load_balancers().first().ok_or_else(|| empty_response("CreateLoadBalancer"))?;
+        let lb = out
+            .load_balancers()
+            .first()
+            .ok_or_else(|| empty_response("CreateLoadBalancer"))?;
         let resource = elb_read::load_balancer(lb, &tags.name);
         self.cache().created(&tags.stack, resource.clone());
         Ok(resource)
@@ -120,7 +149,10 @@ impl AwsCloud {
             .default_actions(forward)
             .set_tags(Some(tags_of(tags)));
         let out = self.send(Service::Elb, "CreateListener", request.send())?;
-        let listener = out.listeners().first().ok_or_else(|| empty_response("CreateListener"))?;
+        let listener = out
+            .listeners()
+            .first()
+            .ok_or_else(|| empty_response("CreateListener"))?;
         let resource = elb_read::listener(listener, &tags.name);
         self.cache().created(&tags.stack, resource.clone());
         Ok(resource)
@@ -132,15 +164,18 @@ impl AwsCloud {
         match resource.kind {
             Kind::Listener => {
                 let request = elb.delete_listener().listener_arn(arn);
-                self.send(Service::Elb, "DeleteListener", request.send()).map(drop)
+                self.send(Service::Elb, "DeleteListener", request.send())
+                    .map(drop)
             }
             Kind::LoadBalancer => {
                 let request = elb.delete_load_balancer().load_balancer_arn(arn);
-                self.send(Service::Elb, "DeleteLoadBalancer", request.send()).map(drop)
+                self.send(Service::Elb, "DeleteLoadBalancer", request.send())
+                    .map(drop)
             }
             Kind::TargetGroup => {
                 let request = elb.delete_target_group().target_group_arn(arn);
-                self.send(Service::Elb, "DeleteTargetGroup", request.send()).map(drop)
+                self.send(Service::Elb, "DeleteTargetGroup", request.send())
+                    .map(drop)
             }
             kind => Err(super::unsupported("Delete", kind)),
         }

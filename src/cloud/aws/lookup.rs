@@ -37,11 +37,14 @@ fn not_found_code(kind: Kind) -> &'static str {
 
 /// Whether an error only says the resource is not there (any more).
 fn is_not_found(err: &CloudError) -> bool {
-    err.code.ends_with(".NotFound") || err.code.ends_with("NotFound")
+    err.code.ends_with("NotFound")
 }
 
 fn is_elb(kind: Kind) -> bool {
-    matches!(kind, Kind::TargetGroup | Kind::LoadBalancer | Kind::Listener)
+    matches!(
+        kind,
+        Kind::TargetGroup | Kind::LoadBalancer | Kind::Listener
+    )
 }
 
 impl AwsCloud {
@@ -60,7 +63,11 @@ impl AwsCloud {
                 let listeners = self.describe_stack_listeners(stack, &lbs)?;
                 self.cache().set_stack_kind(stack, kind, listeners);
             }
-            Kind::ElasticIp | Kind::NatGateway | Kind::RouteTable | Kind::SecurityGroup | Kind::Instance => {
+            Kind::ElasticIp
+            | Kind::NatGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::Instance => {
                 if kind == Kind::ElasticIp {
                     // An address held by a NAT gateway names the gateway,
                     // whichever of the two a run looks up first.
@@ -78,7 +85,10 @@ impl AwsCloud {
     }
 
     pub(super) fn find_tagged(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
-        let found = self.stack_kind(&tags.stack, kind)?.into_iter().find(|r| r.name == tags.name);
+        let found = self
+            .stack_kind(&tags.stack, kind)?
+            .into_iter()
+            .find(|r| r.name == tags.name);
         match found {
             Some(tg) if kind == Kind::TargetGroup && tg.attr("targets").is_none() => {
                 Ok(Some(self.with_targets(tg)?))

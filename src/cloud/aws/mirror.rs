@@ -45,7 +45,10 @@ impl AwsCloud {
         for subnet in self.all_subnets()? {
             let in_stack = subnet.in_stack(stack);
             if vpc_ids.contains(&subnet.resource.str("vpc").to_string()) && !in_stack {
-                let tags = subnet.stack.as_deref().map(|s| Tags::new(s, &subnet.resource.name));
+                let tags = subnet
+                    .stack
+                    .as_deref()
+                    .map(|s| Tags::new(s, &subnet.resource.name));
                 sim.seed(subnet.resource, tags);
             }
         }

@@ -44,8 +44,8 @@ use std::time::Duration;
 
 use super::{
     Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
-    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags,
-    TargetGroupSpec, TargetHealth,
+    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
+    TargetHealth,
 };
 use cache::Cache;
 use call::Calls;
@@ -114,7 +114,9 @@ impl AwsCloud {
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
         // A panic while the lock was held leaves a cache that is at worst
         // incomplete, never wrong; keep using it.
-        self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -217,7 +219,7 @@ impl Cloud for AwsCloud {
     }
 
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
-        self.describe_target_health(target_group)
+        self.target_health_now(target_group)
     }
 
     fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {

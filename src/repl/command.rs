@@ -1,0 +1,94 @@
+//! The REPL's own commands: a line starting with `:`.
+
+use super::mode::Mode;
+use std::path::PathBuf;
+
+/// One `:command` line, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    /// `:help` or `:help NAME`.
+    Help(Option<String>),
+    /// `:plan`: the actions made so far in this session.
+    Plan,
+    /// `:vars`: variables and functions defined so far.
+    Vars,
+    /// `:load FILE`: run a script into the session.
+    Load(PathBuf),
+    /// `:save FILE`: the session's successful input as a script.
+    Save(PathBuf),
+    /// `:mode` shows the mode; `:mode dry-run|live` switches.
+    Mode(Option<Mode>),
+    /// `:reset`: a fresh session (and, in dry-run, a fresh simulated account).
+    Reset,
+    /// `:quit`.
+    Quit,
+}
+
+impl Command {
+    /// Command names, for `:help` and completion.
+    pub(crate) const NAMES: [&'static str; 8] = ["help", "plan", "vars", "load", "save", "mode", "reset", "quit"];
+
+    /// What each command does, for `:help`.
+    pub(crate) const USAGE: [(&'static str, &'static str); 8] = [
+        (":help [NAME]", "this list, or a function's signature, doc and example"),
+        (":plan", "the actions made so far in this session"),
+        (":vars", "the variables and functions defined so far"),
+        (":load FILE", "run a script into the session"),
+        (":save FILE", "write the session's successful input as a script"),
+        (":mode dry-run|live", "switch between the simulated account and AWS"),
+        (":reset", "start over: no variables, a fresh simulated account"),
+        (":quit", "leave (Ctrl-D too)"),
+    ];
+
+    /// Parses a line that starts with `:`; the error says what is wrong.
+    pub(crate) fn parse(line: &str) -> Result<Command, String> {
+        let text = line.trim().trim_start_matches(':');
+        let (name, arg) = match text.split_once(char::is_whitespace) {
+            Some((name, arg)) => (name, Some(arg.trim()).filter(|a| !a.is_empty())),
+            None => (text, None),
+        };
+        let path = |what: &str| {
+            arg.map(PathBuf::from).ok_or_else(|| format!(":{name} needs a file: `:{name} {what}`"))
+        };
+        let no_arg = |command: Command| match arg {
+            None => Ok(command),
+            Some(arg) => Err(format!(":{name} takes no argument, got `{arg}`")),
+        };
+        match name {
+            "help" | "h" | "?" => Ok(Command::Help(arg.map(str::to_string))),
+            "plan" => no_arg(Command::Plan),
+            "vars" => no_arg(Command::Vars),
+            "load" => path("scripts/cidr-plan.rhai").map(Command::Load),
+            "save" => path("tutorial.rhai").map(Command::Save),
+            "mode" => match arg {
+                None => Ok(Command::Mode(None)),
+                Some(arg) => Mode::parse(arg).map(|m| Command::Mode(Some(m))),
+            },
+            "reset" => no_arg(Command::Reset),
+            "quit" | "q" | "exit" => no_arg(Command::Quit),
+            _ => Err(format!("unknown command `:{name}`; the commands are :{}", Command::NAMES.join(", :"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_parse_with_their_arguments() {
+        assert_eq!(Command::parse(":help subnet"), Ok(Command::Help(Some("subnet".into()))));
+        assert_eq!(Command::parse(":help"), Ok(Command::Help(None)));
+        assert_eq!(Command::parse(" :save  out.rhai "), Ok(Command::Save("out.rhai".into())));
+        assert_eq!(Command::parse(":mode live"), Ok(Command::Mode(Some(Mode::Live))));
+        assert_eq!(Command::parse(":q"), Ok(Command::Quit));
+    }
+
+    #[test]
+    fn mistakes_say_what_to_type() {
+        assert!(Command::parse(":save").unwrap_err().contains("`:save tutorial.rhai`"));
+        assert!(Command::parse(":plna").unwrap_err().contains(":plan"));
+        assert!(Command::parse(":mode fast").unwrap_err().contains("dry-run"));
+        assert!(Command::parse(":plan now").unwrap_err().contains("no argument"));
+    }
+}
