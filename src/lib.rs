@@ -10,12 +10,14 @@
 //! | [`cloud`] | the `Cloud` trait, the simulated account and the AWS backend |
 //! | [`cidr`] | pure CIDR arithmetic |
 //! | [`diagnostic`] | errors as reports pointing into the script |
+//! | [`repl`] | the interactive prompt |
 
 pub mod cidr;
 pub mod cli;
 pub mod cloud;
 pub mod diagnostic;
 pub mod engine;
+pub mod repl;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

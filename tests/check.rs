@@ -49,3 +49,13 @@ fn check_catches_simulated_account_rules() {
         .code(1)
         .stderr_eq(snapshot("overlapping_cidr.stderr"));
 }
+
+#[test]
+fn check_warns_about_risky_shapes_with_their_fix() {
+    awsrun()
+        .args(["check", case("risky_shapes").as_str()])
+        .assert()
+        .success()
+        .stdout_eq(snapshot("check.risky_shapes.stdout"))
+        .stderr_eq(snapshot("check.risky_shapes.stderr"));
+}

@@ -11,3 +11,4 @@ mod ensure;
 mod errors;
 mod live;
 mod live_backend;
+mod repl;

@@ -44,9 +44,10 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
     }
     match engine::run(&session, &script) {
         Ok(_) => {
+            let warnings = super::run::warn(config, &session);
             let summary = Summary::of(&session.actions());
             out(&format!(
-                "{}: ok ({} resource(s) in the plan on a fresh simulated account; no AWS call made)",
+                "{}: ok, {warnings} warning(s) ({} resource(s) in the plan on a fresh simulated account; no AWS call made)",
                 script.name(),
                 summary.created + summary.existing + summary.changed
             ));

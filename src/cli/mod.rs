@@ -69,8 +69,11 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Some(Command::Run(run)) => run::exec(&config, run),
         Some(Command::Check { script, vars }) => check::exec(&config, &script, &vars),
         Some(Command::Docs { name }) => docs::exec(&config, name.as_deref()),
-        Some(Command::Repl { .. }) | None => {
-            usage(&config, "awsrun repl: the interactive prompt is not available in this build; run a script with `awsrun SCRIPT --dry-run`")
+        Some(Command::Repl { dry_run }) => crate::repl::exec(&config, dry_run),
+        None if crate::repl::on_terminal() => crate::repl::exec(&config, true),
+        None => {
+            eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
+            usage(&config, "no script given: run `awsrun SCRIPT --dry-run`, or `awsrun repl` on a terminal")
         }
         Some(Command::Destroy { stack, dry_run, yes }) => destroy::exec(&config, &stack, dry_run, yes),
     };

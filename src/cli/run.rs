@@ -133,6 +133,9 @@ pub fn execute(
         }
     } else if failure.is_none() {
         out(&summary.line(dry_run));
+        if dry_run {
+            warn(config, &session);
+        }
     } else if !dry_run && !summary.is_noop() {
         stopped_note(&session, stack);
     }
@@ -141,6 +144,19 @@ pub fn execute(
         report(config, &rep);
     }
     (if interrupted { Exit::Interrupted } else { exit }, session)
+}
+
+/// Prints the risky shapes of what the run built; returns how many.
+pub fn warn(config: &Config, session: &Session) -> usize {
+    match crate::engine::lint::warnings(&*session.cloud, &session.stack) {
+        Ok(warnings) => {
+            for w in &warnings {
+                report(config, &Report::warning(w.code, w.message.clone(), w.help.clone()));
+            }
+            warnings.len()
+        }
+        Err(_) => 0,
+    }
 }
 
 /// After a live run stopped early: what exists now and how to go on.

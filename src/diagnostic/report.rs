@@ -22,9 +22,17 @@ pub struct Report {
     /// Line and column (1-based, characters) of the primary label.
     pub location: Option<(String, usize, usize)>,
     pub related: Vec<Report>,
+    /// A warning (risky but accepted) rather than an error.
+    pub warning: bool,
 }
 
 impl Report {
+    pub fn warning(code: &str, message: impl Into<String>, help: String) -> Self {
+        let mut report = Report::plain(code, message, Some(help));
+        report.warning = true;
+        report
+    }
+
     pub fn plain(code: &str, message: impl Into<String>, help: Option<String>) -> Self {
         Report {
             code: code.to_string(),
@@ -35,6 +43,7 @@ impl Report {
             span: None,
             location: None,
             related: Vec::new(),
+            warning: false,
         }
     }
 
@@ -69,6 +78,10 @@ impl Diagnostic for Report {
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.warning { miette::Severity::Warning } else { miette::Severity::Error })
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

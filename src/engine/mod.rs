@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod check;
 pub mod docs;
 pub mod host_error;
+pub mod lint;
 pub mod modules;
 pub mod opts;
 pub mod plan;

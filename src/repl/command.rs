@@ -26,17 +26,31 @@ pub(crate) enum Command {
 
 impl Command {
     /// Command names, for `:help` and completion.
-    pub(crate) const NAMES: [&'static str; 8] = ["help", "plan", "vars", "load", "save", "mode", "reset", "quit"];
+    pub(crate) const NAMES: [&'static str; 8] = [
+        "help", "plan", "vars", "load", "save", "mode", "reset", "quit",
+    ];
 
     /// What each command does, for `:help`.
     pub(crate) const USAGE: [(&'static str, &'static str); 8] = [
-        (":help [NAME]", "this list, or a function's signature, doc and example"),
+        (
+            ":help [NAME]",
+            "this list, or a function's signature, doc and example",
+        ),
         (":plan", "the actions made so far in this session"),
         (":vars", "the variables and functions defined so far"),
         (":load FILE", "run a script into the session"),
-        (":save FILE", "write the session's successful input as a script"),
-        (":mode dry-run|live", "switch between the simulated account and AWS"),
-        (":reset", "start over: no variables, a fresh simulated account"),
+        (
+            ":save FILE",
+            "write the session's successful input as a script",
+        ),
+        (
+            ":mode dry-run|live",
+            "switch between the simulated account and AWS",
+        ),
+        (
+            ":reset",
+            "start over: no variables, a fresh simulated account",
+        ),
         (":quit", "leave (Ctrl-D too)"),
     ];
 
@@ -48,7 +62,8 @@ impl Command {
             None => (text, None),
         };
         let path = |what: &str| {
-            arg.map(PathBuf::from).ok_or_else(|| format!(":{name} needs a file: `:{name} {what}`"))
+            arg.map(PathBuf::from)
+                .ok_or_else(|| format!(":{name} needs a file: `:{name} {what}`"))
         };
         let no_arg = |command: Command| match arg {
             None => Ok(command),
@@ -66,7 +81,10 @@ impl Command {
             },
             "reset" => no_arg(Command::Reset),
             "quit" | "q" | "exit" => no_arg(Command::Quit),
-            _ => Err(format!("unknown command `:{name}`; the commands are :{}", Command::NAMES.join(", :"))),
+            _ => Err(format!(
+                "unknown command `:{name}`; the commands are :{}",
+                Command::NAMES.join(", :")
+            )),
         }
     }
 }
@@ -77,18 +95,39 @@ mod tests {
 
     #[test]
     fn commands_parse_with_their_arguments() {
-        assert_eq!(Command::parse(":help subnet"), Ok(Command::Help(Some("subnet".into()))));
+        assert_eq!(
+            Command::parse(":help subnet"),
+            Ok(Command::Help(Some("subnet".into())))
+        );
         assert_eq!(Command::parse(":help"), Ok(Command::Help(None)));
-        assert_eq!(Command::parse(" :save  out.rhai "), Ok(Command::Save("out.rhai".into())));
-        assert_eq!(Command::parse(":mode live"), Ok(Command::Mode(Some(Mode::Live))));
+        assert_eq!(
+            Command::parse(" :save  out.rhai "),
+            Ok(Command::Save("out.rhai".into()))
+        );
+        assert_eq!(
+            Command::parse(":mode live"),
+            Ok(Command::Mode(Some(Mode::Live)))
+        );
         assert_eq!(Command::parse(":q"), Ok(Command::Quit));
     }
 
     #[test]
     fn mistakes_say_what_to_type() {
-        assert!(Command::parse(":save").unwrap_err().contains("`:save tutorial.rhai`"));
+        assert!(
+            Command::parse(":save")
+                .unwrap_err()
+                .contains("`:save tutorial.rhai`")
+        );
         assert!(Command::parse(":plna").unwrap_err().contains(":plan"));
-        assert!(Command::parse(":mode fast").unwrap_err().contains("dry-run"));
-        assert!(Command::parse(":plan now").unwrap_err().contains("no argument"));
+        assert!(
+            Command::parse(":mode fast")
+                .unwrap_err()
+                .contains("dry-run")
+        );
+        assert!(
+            Command::parse(":plan now")
+                .unwrap_err()
+                .contains("no argument")
+        );
     }
 }

@@ -13,12 +13,22 @@ use rustyline::completion::Pair;
 
 /// Rhai keywords offered with functions and variables.
 const KEYWORDS: &[&str] = &[
-    "let", "const", "fn", "if", "else", "for", "in", "while", "loop", "break", "continue", "return", "throw",
-    "try", "catch", "import", "as", "true", "false", "switch",
+    "let", "const", "fn", "if", "else", "for", "in", "while", "loop", "break", "continue",
+    "return", "throw", "try", "catch", "import", "as", "true", "false", "switch",
 ];
 
 /// Properties and methods of a `cidr(...)` value.
-const CIDR_MEMBERS: &[&str] = &["network", "prefix", "size", "usable", "first", "last", "contains(", "overlaps(", "subnets("];
+const CIDR_MEMBERS: &[&str] = &[
+    "network",
+    "prefix",
+    "size",
+    "usable",
+    "first",
+    "last",
+    "contains(",
+    "overlaps(",
+    "subnets(",
+];
 
 /// The start of the word at `pos` and the candidates to replace it with.
 /// `:load`/`:save` file arguments are left to the file completer (`None`).
@@ -35,13 +45,15 @@ pub(crate) fn complete(line: &str, pos: usize, known: &Known) -> Option<(usize, 
     }
     let head = &before[..start];
     if head.ends_with('.') && !head.ends_with("..") {
-        let members = receiver(&head[..head.len() - 1], known).map(|v| members(&v)).unwrap_or_default();
+        let members = receiver(&head[..head.len() - 1], known)
+            .map(|v| members(&v))
+            .unwrap_or_default();
         return Some((start, pairs(members.iter().map(String::as_str), word, "")));
     }
-    if let Some(keys) = nesting.option_keys() {
-        if matches!(head.trim_end().chars().last(), Some('{' | ',')) {
-            return Some((start, pairs(keys.iter().copied(), word, ": ")));
-        }
+    if let Some(keys) = nesting.option_keys()
+        && matches!(head.trim_end().chars().last(), Some('{' | ','))
+    {
+        return Some((start, pairs(keys.iter().copied(), word, ": ")));
     }
     if word.is_empty() {
         return Some((start, Vec::new()));
@@ -56,7 +68,12 @@ pub(crate) fn complete(line: &str, pos: usize, known: &Known) -> Option<(usize, 
 }
 
 /// Completion after `:`: the command name, then its argument.
-fn command_args(command: &str, start: usize, word: &str, known: &Known) -> Option<(usize, Vec<Pair>)> {
+fn command_args(
+    command: &str,
+    start: usize,
+    word: &str,
+    known: &Known,
+) -> Option<(usize, Vec<Pair>)> {
     let Some((name, _)) = command.split_once(char::is_whitespace) else {
         let names: Vec<String> = Command::NAMES.iter().map(|n| format!(":{n}")).collect();
         // The word is the command without its colon: replace from the colon.
@@ -65,7 +82,10 @@ fn command_args(command: &str, start: usize, word: &str, known: &Known) -> Optio
         return Some((colon, pairs(names.iter().map(String::as_str), &typed, " ")));
     };
     match name {
-        "help" => Some((start, pairs(known.function_names().iter().map(String::as_str), word, ""))),
+        "help" => Some((
+            start,
+            pairs(known.function_names().iter().map(String::as_str), word, ""),
+        )),
         "mode" => Some((start, pairs(["dry-run", "live"].into_iter(), word, ""))),
         "load" | "save" => None,
         _ => Some((start, Vec::new())),
@@ -79,7 +99,10 @@ fn pairs<'a>(names: impl Iterator<Item = &'a str>, word: &str, suffix: &str) -> 
         .map(|n| {
             let bare = n.trim_end_matches('(');
             let suffix = if n.ends_with('(') { "(" } else { suffix };
-            Pair { display: bare.to_string(), replacement: format!("{bare}{suffix}") }
+            Pair {
+                display: bare.to_string(),
+                replacement: format!("{bare}{suffix}"),
+            }
         })
         .collect()
 }
@@ -154,7 +177,10 @@ impl Step {
 /// What can follow a dot on `value`.
 fn members(value: &Dynamic) -> Vec<String> {
     if let Some(r) = value.read_lock::<Resource>() {
-        let mut names: Vec<String> = ["id", "name", "kind"].iter().map(|s| s.to_string()).collect();
+        let mut names: Vec<String> = ["id", "name", "kind"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         names.extend(r.attrs.keys().cloned());
         return names;
     }
@@ -178,7 +204,12 @@ mod tests {
         let mut attrs = serde_json::Map::new();
         attrs.insert("cidr".into(), "172.31.112.0/20".into());
         attrs.insert("az".into(), "ap-northeast-2a".into());
-        let subnet = Resource { kind: Kind::Subnet, name: "private-2a".into(), id: "subnet-1".into(), attrs };
+        let subnet = Resource {
+            kind: Kind::Subnet,
+            name: "private-2a".into(),
+            id: "subnet-1".into(),
+            attrs,
+        };
         let mut a = Map::new();
         a.insert("subnet".into(), Dynamic::from(subnet.clone()));
         let mut scope = Scope::new();
@@ -212,9 +243,12 @@ mod tests {
     #[test]
     fn option_keys_complete_inside_an_options_map() {
         assert_eq!(replacements("subnet(\"db\", #{ ci"), ["cidr: "]);
-        assert_eq!(replacements("security_group(\"web\", #{ ingress: [#{ port: 80, f"), ["from: "]);
+        assert_eq!(
+            replacements("security_group(\"web\", #{ ingress: [#{ port: 80, f"),
+            ["from: "]
+        );
         // In value position, names complete as usual.
-        assert_eq!(replacements("subnet(\"db\", #{ vpc: app"), ["apple"]);
+        assert_eq!(replacements("subnet(\"db\", #{ vpc: appl"), ["apple"]);
     }
 
     #[test]

@@ -25,7 +25,12 @@ pub(crate) struct ReplHelper {
 
 impl ReplHelper {
     pub(crate) fn new(color: bool) -> Self {
-        ReplHelper { known: Known::new(), color, parser: parser(), files: FilenameCompleter::new() }
+        ReplHelper {
+            known: Known::new(),
+            color,
+            parser: parser(),
+            files: FilenameCompleter::new(),
+        }
     }
 }
 
@@ -45,7 +50,12 @@ impl Hint for Signature {
 impl Completer for ReplHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         match completer::complete(line, pos, &self.known) {
             Some(found) => Ok(found),
             None => self.files.complete(line, pos, ctx),
@@ -64,17 +74,27 @@ impl Hinter for ReplHelper {
         // Inside a string argument the calls around it still count.
         let nesting = Nesting::scan(line);
         let func = nesting.current_call()?;
-        self.known.signature(func).map(|sig| Signature(format!("  {sig}")))
+        self.known
+            .signature(func)
+            .map(|sig| Signature(format!("  {sig}")))
     }
 }
 
 impl Highlighter for ReplHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if self.color { Cow::Owned(paint(line)) } else { Cow::Borrowed(line) }
+        if self.color {
+            Cow::Owned(paint(line))
+        } else {
+            Cow::Borrowed(line)
+        }
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
-        if self.color { Cow::Owned(format!("\x1b[2m{hint}\x1b[0m")) } else { Cow::Borrowed(hint) }
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {

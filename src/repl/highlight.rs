@@ -4,9 +4,9 @@
 //! when colour is on.
 
 const KEYWORDS: &[&str] = &[
-    "let", "const", "fn", "if", "else", "for", "in", "while", "loop", "do", "until", "break", "continue",
-    "return", "throw", "try", "catch", "import", "export", "as", "private", "true", "false", "switch", "this",
-    "global",
+    "let", "const", "fn", "if", "else", "for", "in", "while", "loop", "do", "until", "break",
+    "continue", "return", "throw", "try", "catch", "import", "export", "as", "private", "true",
+    "false", "switch", "this", "global",
 ];
 
 const KEYWORD: &str = "\x1b[1;35m";
@@ -27,7 +27,12 @@ pub(crate) fn paint(line: &str) -> String {
         } else if matches!(c, '"' | '`' | '\'') {
             (string_end(&chars, i), Some(STRING))
         } else if c.is_ascii_digit() {
-            (run_end(&chars, i, |c| c.is_ascii_alphanumeric() || c == '_' || c == '.'), Some(NUMBER))
+            (
+                run_end(&chars, i, |c| {
+                    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+                }),
+                Some(NUMBER),
+            )
         } else if c.is_alphabetic() || c == '_' {
             let end = run_end(&chars, i, |c| c.is_alphanumeric() || c == '_');
             let word: String = chars[i..end].iter().collect();
@@ -50,7 +55,9 @@ pub(crate) fn paint(line: &str) -> String {
 }
 
 fn run_end(chars: &[char], from: usize, part: impl Fn(char) -> bool) -> usize {
-    (from..chars.len()).find(|&j| !part(chars[j])).unwrap_or(chars.len())
+    (from..chars.len())
+        .find(|&j| !part(chars[j]))
+        .unwrap_or(chars.len())
 }
 
 fn string_end(chars: &[char], from: usize) -> usize {

@@ -22,19 +22,24 @@ pub(crate) struct Known {
 
 impl Known {
     pub(crate) fn new() -> Self {
-        Known { docs: docs::all(), functions: Vec::new(), vars: Vec::new() }
+        Known {
+            docs: docs::all(),
+            functions: Vec::new(),
+            vars: Vec::new(),
+        }
     }
 
     /// Takes the variables of `scope` (the latest of each name) and the
     /// prompt's functions.
     pub(crate) fn refresh(&mut self, scope: &Scope, functions: &[ScriptFn]) {
+        // `iter_raw` goes from the latest variable back: the first of a name wins.
         let mut vars: Vec<(String, Dynamic)> = Vec::new();
         for (name, _, value) in scope.iter_raw() {
-            match vars.iter_mut().find(|(n, _)| n == name) {
-                Some(slot) => slot.1 = value.clone(),
-                None => vars.push((name.to_string(), value.clone())),
+            if !vars.iter().any(|(n, _)| n == name) {
+                vars.push((name.to_string(), value.clone()));
             }
         }
+        vars.reverse();
         self.vars = vars;
         self.functions = functions.to_vec();
     }
@@ -65,7 +70,12 @@ impl Known {
             .map(|f| format!("{}({})", f.name, f.params.join(", ")))
             .collect();
         if sigs.is_empty() {
-            sigs = self.docs.iter().filter(|d| d.name == name).map(|d| d.signature.clone()).collect();
+            sigs = self
+                .docs
+                .iter()
+                .filter(|d| d.name == name)
+                .map(|d| d.signature.clone())
+                .collect();
         }
         (!sigs.is_empty()).then(|| sigs.join(" | "))
     }
@@ -79,11 +89,20 @@ mod tests {
     fn overloads_share_one_hint_and_the_latest_variable_wins() {
         let mut known = Known::new();
         let sig = known.signature("private_subnet").unwrap();
-        assert!(sig.contains("private_subnet(az, cidr) | private_subnet(az, cidr, opts)"), "{sig}");
+        assert!(
+            sig.contains("private_subnet(az, cidr) | private_subnet(az, cidr, opts)"),
+            "{sig}"
+        );
         let mut scope = Scope::new();
         scope.push("x", 1_i64);
         scope.push("x", 2_i64);
-        known.refresh(&scope, &[ScriptFn { name: "twice".into(), params: vec!["n".into()] }]);
+        known.refresh(
+            &scope,
+            &[ScriptFn {
+                name: "twice".into(),
+                params: vec!["n".into()],
+            }],
+        );
         assert_eq!(known.var("x").unwrap().as_int(), Ok(2));
         assert_eq!(known.var_names().count(), 1);
         assert_eq!(known.signature("twice").as_deref(), Some("twice(n)"));

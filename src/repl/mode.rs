@@ -1,5 +1,13 @@
 //! Dry-run or live: which account the prompt talks to.
 
+use super::workspace::STACK;
+use crate::cli::backend;
+use crate::cli::config::Config;
+use crate::cli::output::TextSink;
+use crate::cloud::Cloud;
+use crate::diagnostic::Report;
+use std::rc::Rc;
+
 /// The REPL's mode, shown in the prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -14,7 +22,9 @@ impl Mode {
         match text {
             "dry-run" | "dryrun" | "dry" => Ok(Mode::DryRun),
             "live" => Ok(Mode::Live),
-            _ => Err(format!("unknown mode `{text}`: use `:mode dry-run` or `:mode live`")),
+            _ => Err(format!(
+                "unknown mode `{text}`: use `:mode dry-run` or `:mode live`"
+            )),
         }
     }
 
@@ -28,5 +38,23 @@ impl Mode {
     /// The prompt: `awsrun[dry-run ap-northeast-2]> `.
     pub(crate) fn prompt(self, region: &str) -> String {
         format!("awsrun[{} {region}]> ", self.label())
+    }
+
+    /// The cloud of this mode: the simulated account (brand-new, or the
+    /// real one mirrored when AWS is configured), or AWS itself.
+    pub(crate) fn cloud(self, config: &Config) -> Result<Rc<dyn Cloud>, Box<Report>> {
+        match self {
+            Mode::DryRun => backend::planning(config, STACK)
+                .map(|(cloud, _)| cloud)
+                .map_err(Box::new),
+            Mode::Live => backend::live(config)
+                .map(|aws| aws as Rc<dyn Cloud>)
+                .map_err(Box::new),
+        }
+    }
+
+    /// Plan lines and prints as they happen; waits show progress only when live.
+    pub(crate) fn sink(self) -> Rc<TextSink> {
+        Rc::new(TextSink::new(self == Mode::Live))
     }
 }

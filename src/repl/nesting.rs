@@ -130,8 +130,15 @@ fn skip_literal(chars: &[char], i: usize) -> Option<Option<usize>> {
     let c = chars[i];
     let next = chars.get(i + 1).copied();
     match (c, next) {
-        ('/', Some('/')) => Some(chars[i..].iter().position(|&c| c == '\n').map(|p| i + p + 1)),
-        ('/', Some('*')) => Some(find_from(chars, i + 2, |w| w.starts_with(&['*', '/'])).map(|p| p + 2)),
+        ('/', Some('/')) => Some(
+            chars[i..]
+                .iter()
+                .position(|&c| c == '\n')
+                .map(|p| i + p + 1),
+        ),
+        ('/', Some('*')) => {
+            Some(find_from(chars, i + 2, |w| w.starts_with(&['*', '/'])).map(|p| p + 2))
+        }
         ('"' | '`' | '\'', _) => {
             let mut j = i + 1;
             while j < chars.len() {
@@ -160,7 +167,12 @@ mod tests {
         let n = Nesting::scan(r#"route_table("rt", #{ routes: [#{ de"#);
         assert_eq!(
             n.open,
-            [Open::Call(Some("route_table".into())), Open::Map(Some("routes".into())), Open::Array, Open::Map(None)]
+            [
+                Open::Call(Some("route_table".into())),
+                Open::Map(Some("routes".into())),
+                Open::Array,
+                Open::Map(None)
+            ]
         );
         assert_eq!(n.current_call(), Some("route_table"));
         assert_eq!(n.option_keys(), Some(&["dest", "nat", "igw"][..]));
@@ -170,7 +182,10 @@ mod tests {
     fn a_key_ends_at_the_comma() {
         let n = Nesting::scan(r#"subnet("db", #{ cidr: "10.0.0.0/24", "#);
         assert_eq!(n.open.last(), Some(&Open::Map(None)));
-        assert_eq!(n.option_keys(), Some(&["vpc", "cidr", "az", "public_ip"][..]));
+        assert_eq!(
+            n.option_keys(),
+            Some(&["vpc", "cidr", "az", "public_ip"][..])
+        );
     }
 
     #[test]

@@ -19,8 +19,16 @@ pub(crate) struct OptionKeys {
 const HEALTH_CHECK: &[&str] = &["path", "interval", "healthy_threshold"];
 
 const TABLE: &[OptionKeys] = &[
-    OptionKeys { func: "subnet", keys: &["vpc", "cidr", "az", "public_ip"], nested: &[] },
-    OptionKeys { func: "nat_gateway", keys: &["subnet", "eip"], nested: &[] },
+    OptionKeys {
+        func: "subnet",
+        keys: &["vpc", "cidr", "az", "public_ip"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "nat_gateway",
+        keys: &["subnet", "eip"],
+        nested: &[],
+    },
     OptionKeys {
         func: "route_table",
         keys: &["vpc", "routes", "subnets"],
@@ -33,7 +41,15 @@ const TABLE: &[OptionKeys] = &[
     },
     OptionKeys {
         func: "instances",
-        keys: &["count", "subnets", "image", "instance_type", "security_groups", "public_ip", "user_data"],
+        keys: &[
+            "count",
+            "subnets",
+            "image",
+            "instance_type",
+            "security_groups",
+            "public_ip",
+            "user_data",
+        ],
         nested: &[],
     },
     OptionKeys {
@@ -41,19 +57,55 @@ const TABLE: &[OptionKeys] = &[
         keys: &["vpc", "port", "protocol", "health_check"],
         nested: &[("health_check", HEALTH_CHECK)],
     },
-    OptionKeys { func: "load_balancer", keys: &["subnets", "security_groups", "scheme"], nested: &[] },
-    OptionKeys { func: "listener", keys: &["port", "protocol", "forward"], nested: &[] },
-    OptionKeys { func: "wait", keys: &["timeout"], nested: &[] },
-    OptionKeys { func: "wait_healthy", keys: &["timeout"], nested: &[] },
-    OptionKeys { func: "private_subnet", keys: &["name", "vpc", "nat"], nested: &[] },
+    OptionKeys {
+        func: "load_balancer",
+        keys: &["subnets", "security_groups", "scheme"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "listener",
+        keys: &["port", "protocol", "forward"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "wait",
+        keys: &["timeout"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "wait_healthy",
+        keys: &["timeout"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "private_subnet",
+        keys: &["name", "vpc", "nat"],
+        nested: &[],
+    },
     OptionKeys {
         func: "alb",
-        keys: &["subnets", "port", "targets", "vpc", "scheme", "health_check"],
+        keys: &[
+            "subnets",
+            "port",
+            "targets",
+            "vpc",
+            "scheme",
+            "health_check",
+        ],
         nested: &[("health_check", HEALTH_CHECK)],
     },
     OptionKeys {
         func: "app_servers",
-        keys: &["subnets", "from", "port", "count", "image", "instance_type", "user_data", "vpc"],
+        keys: &[
+            "subnets",
+            "from",
+            "port",
+            "count",
+            "image",
+            "instance_type",
+            "user_data",
+            "vpc",
+        ],
         nested: &[],
     },
 ];
@@ -66,7 +118,11 @@ impl OptionKeys {
         let entry = TABLE.iter().find(|e| e.func == func)?;
         match path {
             [] => Some(entry.keys),
-            [key] => entry.nested.iter().find(|(k, _)| k == key).map(|(_, keys)| *keys),
+            [key] => entry
+                .nested
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, keys)| *keys),
             _ => None,
         }
     }
@@ -79,7 +135,11 @@ mod tests {
     /// The `[...]` list of string literals starting at `text`.
     fn list_at(text: &str) -> Vec<String> {
         let end = text.find(']').expect("a closing bracket");
-        text[..end].split(',').map(|s| s.trim().trim_matches('"').to_string()).filter(|s| !s.is_empty()).collect()
+        text[..end]
+            .split(',')
+            .map(|s| s.trim().trim_matches('"').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 
     /// `(func, keys)` of every `Opts::new("func", _, &[...])` and
@@ -88,15 +148,19 @@ mod tests {
         let mut out = Vec::new();
         for (at, _) in text.match_indices(call) {
             let rest = &text[at + call.len()..];
-            let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else { continue };
-            let args_end = rest.find(')').unwrap_or(rest.len());
-            let args = &rest[..args_end];
+            let Some(name) = rest.strip_prefix('"').and_then(|r| r.split('"').next()) else {
+                continue;
+            };
+            let rest = &rest[name.len() + 2..];
+            let args = &rest[..rest.find(')').unwrap_or(rest.len())];
             let keys = match args.find('[') {
                 Some(open) => list_at(&args[open + 1..]),
                 // A named constant: `&INSTANCE_OPTS`.
                 None => {
                     let constant = args.rsplit('&').next().unwrap_or("").trim();
-                    let def = text.find(&format!("const {constant}")).expect("the constant");
+                    let def = text
+                        .find(&format!("const {constant}"))
+                        .expect("the constant");
                     let open = text[def..].find("= [").expect("its list") + def + 3;
                     list_at(&text[open..])
                 }
@@ -111,20 +175,32 @@ mod tests {
         for (name, keys) in declared {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
             let found = match name.split_once('(') {
-                Some((func, nested)) => OptionKeys::lookup(func, &[nested.trim_end_matches(')').to_string()]),
+                Some((func, nested)) => {
+                    OptionKeys::lookup(func, &[nested.trim_end_matches(')').to_string()])
+                }
                 None => OptionKeys::lookup(&name, &[]),
             };
-            assert_eq!(found, Some(keys.as_slice()), "option keys of {name} differ from the REPL's table");
+            assert_eq!(
+                found,
+                Some(keys.as_slice()),
+                "option keys of {name} differ from the REPL's table"
+            );
         }
     }
 
     #[test]
     fn table_mirrors_the_host_functions() {
-        for text in [include_str!("../engine/bindings/ec2.rs"), include_str!("../engine/bindings/elb.rs")] {
+        for text in [
+            include_str!("../engine/bindings/ec2.rs"),
+            include_str!("../engine/bindings/elb.rs"),
+        ] {
             assert_mirrors(declared(text, "Opts::new("));
         }
         // wait.rs passes the function name through a variable.
-        assert!(include_str!("../engine/bindings/wait.rs").contains(r#"Opts::new(func, opts, &["timeout"])"#));
+        assert!(
+            include_str!("../engine/bindings/wait.rs")
+                .contains(r#"Opts::new(func, opts, &["timeout"])"#)
+        );
         for func in ["wait", "wait_healthy"] {
             assert_eq!(OptionKeys::lookup(func, &[]), Some(&["timeout"][..]));
         }
@@ -140,7 +216,10 @@ mod tests {
 
     #[test]
     fn nested_maps_have_their_own_keys() {
-        assert_eq!(OptionKeys::lookup("route_table", &["routes".into()]), Some(&["dest", "nat", "igw"][..]));
+        assert_eq!(
+            OptionKeys::lookup("route_table", &["routes".into()]),
+            Some(&["dest", "nat", "igw"][..])
+        );
         assert_eq!(OptionKeys::lookup("subnet", &["cidr".into()]), None);
         assert_eq!(OptionKeys::lookup("print", &[]), None);
     }

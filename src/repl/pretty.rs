@@ -28,7 +28,10 @@ fn format(value: &Dynamic, depth: usize) -> String {
         return block("[", "]", parts, depth, items.iter().any(is_resource));
     }
     if let Some(map) = value.read_lock::<Map>() {
-        let parts: Vec<String> = map.iter().map(|(k, v)| format!("{}: {}", key(k), format(v, depth + 1))).collect();
+        let parts: Vec<String> = map
+            .iter()
+            .map(|(k, v)| format!("{}: {}", key(k), format(v, depth + 1)))
+            .collect();
         return block("#{", "}", parts, depth, map.values().any(is_resource));
     }
     if value.is_string() {
@@ -62,9 +65,47 @@ fn is_resource(value: &Dynamic) -> bool {
 
 /// A map key as Rhai would accept it: bare when an identifier, else quoted.
 fn key(k: &str) -> String {
-    let ident = k.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+    let ident = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
         && k.chars().all(|c| c.is_alphanumeric() || c == '_');
-    if ident { k.to_string() } else { format!("{k:?}") }
+    if ident {
+        k.to_string()
+    } else {
+        format!("{k:?}")
+    }
+}
+
+/// `text` on one line of at most `width` characters.
+pub(crate) fn one_line(text: &str, width: usize) -> String {
+    let flat = text
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if flat.chars().count() <= width {
+        return flat;
+    }
+    let cut: String = flat.chars().take(width - 1).collect();
+    format!("{cut}…")
+}
+
+/// `text` as lines of at most `width` characters, broken after commas.
+pub(crate) fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut lines = vec![indent.to_string()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if line.len() > indent.len() && line.len() + word.len() + 1 > width {
+            lines.push(format!("{indent}{word}"));
+        } else {
+            if line.len() > indent.len() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
 }
 
 #[cfg(test)]
@@ -76,7 +117,12 @@ mod tests {
         let mut attrs = serde_json::Map::new();
         attrs.insert("cidr".into(), "172.31.112.0/20".into());
         attrs.insert("az".into(), "ap-northeast-2a".into());
-        Resource { kind: Kind::Subnet, name: "private-2a".into(), id: "subnet-0123".into(), attrs }
+        Resource {
+            kind: Kind::Subnet,
+            name: "private-2a".into(),
+            id: "subnet-0123".into(),
+            attrs,
+        }
     }
 
     #[test]
@@ -88,7 +134,10 @@ mod tests {
         let mut map = Map::new();
         map.insert("account".into(), "123456789012".into());
         map.insert("user id".into(), 7_i64.into());
-        assert_eq!(show(&Dynamic::from(map)).unwrap(), r#"#{account: "123456789012", "user id": 7}"#);
+        assert_eq!(
+            show(&Dynamic::from(map)).unwrap(),
+            r#"#{account: "123456789012", "user id": 7}"#
+        );
     }
 
     #[test]

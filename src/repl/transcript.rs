@@ -27,13 +27,22 @@ pub(crate) struct Transcript {
 impl Transcript {
     /// Records an input that ran without error.
     pub(crate) fn push(&mut self, text: &str, ast: &rhai::AST) {
-        let functions: Vec<(String, usize)> = ast.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
+        let functions: Vec<(String, usize)> = ast
+            .iter_functions()
+            .map(|f| (f.name.to_string(), f.params.len()))
+            .collect();
         if !functions.is_empty() {
             // An earlier input that only defined functions now all redefined goes.
-            self.entries.retain(|e| !(e.only_functions && e.functions.iter().all(|f| functions.contains(f))));
+            self.entries.retain(|e| {
+                !(e.only_functions && e.functions.iter().all(|f| functions.contains(f)))
+            });
         }
         let only_functions = !functions.is_empty() && ast.statements().is_empty();
-        self.entries.push(Entry { text: text.trim().to_string(), functions, only_functions });
+        self.entries.push(Entry {
+            text: text.trim().to_string(),
+            functions,
+            only_functions,
+        });
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -60,7 +69,10 @@ fn terminated(parser: &Engine, text: &str) -> String {
         return text.to_string();
     }
     // A trailing `// comment` would swallow a `;` on the same line.
-    [format!("{text};"), format!("{text}\n;")].into_iter().find(|c| followed(c)).unwrap_or_else(|| text.to_string())
+    [format!("{text};"), format!("{text}\n;")]
+        .into_iter()
+        .find(|c| followed(c))
+        .unwrap_or_else(|| text.to_string())
 }
 
 #[cfg(test)]
@@ -78,7 +90,12 @@ mod tests {
 
     #[test]
     fn each_input_becomes_a_statement() {
-        let script = transcript(&["let m = #{ a: 1 }", "fn twice(x) {\n  x * 2\n}", "let n = twice(m.a) // two", "n"]);
+        let script = transcript(&[
+            "let m = #{ a: 1 }",
+            "fn twice(x) {\n  x * 2\n}",
+            "let n = twice(m.a) // two",
+            "n",
+        ]);
         assert_eq!(
             script,
             "// Saved from an `awsrun repl` session.\n// Plan it with `awsrun out.rhai --dry-run`; run it with `awsrun out.rhai`.\n\n\

@@ -12,9 +12,13 @@ pub(crate) fn is_unfinished(parser: &Engine, input: &str) -> bool {
     if text.is_empty() || text.starts_with(':') {
         return false;
     }
-    let Err(err) = parser.compile(input) else { return false };
+    let Err(err) = parser.compile(input) else {
+        return false;
+    };
     match err.err_type() {
-        ParseErrorType::UnexpectedEOF | ParseErrorType::BadInput(LexError::UnterminatedString) => true,
+        ParseErrorType::UnexpectedEOF | ParseErrorType::BadInput(LexError::UnterminatedString) => {
+            true
+        }
         _ => match (err.position().line(), err.position().position()) {
             (Some(line), Some(column)) => (line, column) >= end_of(input.trim_end()),
             _ => false,
@@ -53,7 +57,7 @@ mod tests {
             "foo(1,",
             "private_subnet(\"2a\"",
             "let a = [1,",
-            "let 이름 = \"서울",
+            "let city = \"서울",
         ] {
             assert!(is_unfinished(&parser, text), "{text:?} should continue");
         }
@@ -62,7 +66,16 @@ mod tests {
     #[test]
     fn finished_or_wrong_input_runs() {
         let parser = parser();
-        for text in ["1 + 2", "let x = 1 1", "}", "let a = 1\nlet b = 2", "", ":help", "fn f() { 1 }", "let 이름 = \"서울\""] {
+        for text in [
+            "1 + 2",
+            "let x = 1 1",
+            "}",
+            "let a = 1\nlet b = 2",
+            "",
+            ":help",
+            "fn f() { 1 }",
+            "let city = \"서울\"",
+        ] {
             assert!(!is_unfinished(&parser, text), "{text:?} should run");
         }
     }

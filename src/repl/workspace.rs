@@ -7,7 +7,8 @@
 //! registered as a global module whose id is that source: later inputs can
 //! call them, and an error inside one points into the input that defined
 //! it. `import "x" as y;` registers `y` as a static module, so it stays
-//! usable on later lines.
+//! usable on later lines. An input that fails leaves no variable behind
+//! (what it made in the cloud stays, and shows in `:plan`).
 
 use super::known::ScriptFn;
 use super::transcript::Transcript;
@@ -17,7 +18,7 @@ use crate::engine::modules::Resolver;
 use crate::engine::plan::Action;
 use crate::engine::session::{Session, Sink};
 use crate::engine::{self, Script, docs};
-use rhai::{AST, Dynamic, Engine, EvalAltResult, Expr, Module, ModuleResolver, Scope, Shared, Stmt};
+use rhai::{AST, Dynamic, Engine, EvalAltResult, Expr, Module, Scope, Shared, Stmt};
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -41,7 +42,11 @@ pub(crate) struct Workspace {
 }
 
 impl Workspace {
-    pub(crate) fn new(cloud: Rc<dyn Cloud>, sink: Rc<dyn Sink>, interrupted: Arc<AtomicBool>) -> Result<Self, Report> {
+    pub(crate) fn new(
+        cloud: Rc<dyn Cloud>,
+        sink: Rc<dyn Sink>,
+        interrupted: Arc<AtomicBool>,
+    ) -> Result<Self, Box<Report>> {
         let (session, engine) = wire(cloud, sink, interrupted)?;
         Ok(Workspace {
             session,
@@ -58,8 +63,12 @@ impl Workspace {
 
     /// Moves to another cloud: a new session and engine. Variables held
     /// the old cloud's resources and go; functions and the transcript stay.
-    pub(crate) fn rebind(&mut self, cloud: Rc<dyn Cloud>) -> Result<(), Report> {
-        let (session, mut engine) = wire(cloud, self.session.sink.clone(), self.session.interrupted.clone())?;
+    pub(crate) fn rebind(
+        &mut self,
+        cloud: Rc<dyn Cloud>,
+        sink: Rc<dyn Sink>,
+    ) -> Result<(), Box<Report>> {
+        let (session, mut engine) = wire(cloud, sink, self.session.interrupted.clone())?;
         for module in &self.modules {
             engine.register_global_module(module.clone());
         }
@@ -71,7 +80,7 @@ impl Workspace {
     }
 
     /// Runs one input typed at the prompt.
-    pub(crate) fn eval(&mut self, text: &str) -> Result<Dynamic, Report> {
+    pub(crate) fn eval(&mut self, text: &str) -> Result<Dynamic, Box<Report>> {
         self.inputs += 1;
         let name = format!("<repl:{}>", self.inputs);
         self.run(&name, text, text)
@@ -79,26 +88,47 @@ impl Workspace {
 
     /// Runs a script file into the session (`:load`); its imports resolve
     /// against its own folder.
-    pub(crate) fn load(&mut self, path: &Path) -> Result<Dynamic, Report> {
+    pub(crate) fn load(&mut self, path: &Path) -> Result<Dynamic, Box<Report>> {
         let script = Script::read(path)
-            .map_err(|e| Report::plain("awsrun::repl::load", format!("cannot read {}: {e}", path.display()), None))?;
-        self.engine.set_module_resolver(Resolver::new(path.parent(), self.session.clone()));
+            .map_err(|e| {
+                Report::plain(
+                    "awsrun::repl::load",
+                    format!("cannot read {}: {e}", path.display()),
+                    None,
+                )
+            })
+            .map_err(Box::new)?;
+        self.engine
+            .set_module_resolver(Resolver::new(path.parent(), self.session.clone()));
         let saved = format!("// :load {}\n{}", script.name(), script.source.trim());
         let result = self.run(&script.name(), &script.source, &saved);
-        self.engine.set_module_resolver(Resolver::new(Some(Path::new(".")), self.session.clone()));
+        self.engine
+            .set_module_resolver(Resolver::new(Some(Path::new(".")), self.session.clone()));
         result
     }
 
-    fn run(&mut self, name: &str, text: &str, saved: &str) -> Result<Dynamic, Report> {
+    fn run(&mut self, name: &str, text: &str, saved: &str) -> Result<Dynamic, Box<Report>> {
         self.session.add_source(name, text);
-        let result = self.engine.compile_with_scope(&self.scope, text).map_err(Box::<EvalAltResult>::from).and_then(|mut ast| {
-            ast.set_source(name);
-            let value = self.engine.eval_ast_with_scope::<Dynamic>(&mut self.scope, &ast)?;
-            Ok((ast, value))
-        });
+        let before = self.scope.len();
+        let result = self
+            .engine
+            .compile_with_scope(&self.scope, text)
+            .map_err(Box::<EvalAltResult>::from)
+            .and_then(|mut ast| {
+                ast.set_source(name);
+                let value = self
+                    .engine
+                    .eval_ast_with_scope::<Dynamic>(&mut self.scope, &ast)?;
+                Ok((ast, value))
+            });
         self.session.flush();
-        let (ast, value) = result.map_err(|err| self.report(&err, name))?;
-        self.keep_functions(&ast).map_err(|err| self.report(&err, name))?;
+        let (ast, value) = result.map_err(|err| {
+            // A failed input defines nothing: `:save` could not replay it.
+            self.scope.rewind(before);
+            self.report(&err, name)
+        })?;
+        self.keep_functions(&ast)
+            .map_err(|err| self.report(&err, name))?;
         self.keep_imports(name, &ast);
         self.transcript.push(saved, &ast);
         Ok(value)
@@ -108,15 +138,24 @@ impl Workspace {
     fn keep_functions(&mut self, ast: &AST) -> Result<(), Box<EvalAltResult>> {
         let defined: Vec<ScriptFn> = ast
             .iter_functions()
-            .map(|f| ScriptFn { name: f.name.to_string(), params: f.params.iter().map(|p| p.to_string()).collect() })
+            .map(|f| ScriptFn {
+                name: f.name.to_string(),
+                params: f.params.iter().map(|p| p.to_string()).collect(),
+            })
             .collect();
         if defined.is_empty() {
             return Ok(());
         }
-        let module: Shared<Module> = Module::eval_ast_as_new(Scope::new(), &ast.clone_functions_only(), &self.engine)?.into();
+        let module: Shared<Module> =
+            Module::eval_ast_as_new(Scope::new(), &ast.clone_functions_only(), &self.engine)?
+                .into();
         self.engine.register_global_module(module.clone());
         self.modules.push(module);
-        self.functions.retain(|f| !defined.iter().any(|d| d.name == f.name && d.params.len() == f.params.len()));
+        self.functions.retain(|f| {
+            !defined
+                .iter()
+                .any(|d| d.name == f.name && d.params.len() == f.params.len())
+        });
         self.functions.extend(defined);
         Ok(())
     }
@@ -126,12 +165,18 @@ impl Workspace {
         let mut found = Vec::new();
         for stmt in ast.statements() {
             if let Stmt::Import(import, pos) = stmt {
-                let (Expr::StringConstant(path, _), alias) = (&import.0, &import.1) else { continue };
+                let (Expr::StringConstant(path, _), alias) = (&import.0, &import.1) else {
+                    continue;
+                };
                 if alias.name.is_empty() {
                     continue;
                 }
                 // The resolver caches file modules: this is the module the input imported.
-                if let Ok(module) = self.engine.module_resolver().resolve(&self.engine, Some(source), path, *pos) {
+                if let Ok(module) =
+                    self.engine
+                        .module_resolver()
+                        .resolve(&self.engine, Some(source), path, *pos)
+                {
                     found.push((path.to_string(), alias.name.to_string(), module));
                 }
             }
@@ -143,10 +188,15 @@ impl Workspace {
         }
     }
 
-    fn report(&self, err: &EvalAltResult, name: &str) -> Report {
+    fn report(&self, err: &EvalAltResult, name: &str) -> Box<Report> {
         let mut names = docs::names();
         names.extend(self.functions.iter().map(|f| f.name.clone()));
-        diagnostic::from_eval(err, name, &|n| self.session.source(n), &names)
+        Box::new(diagnostic::from_eval(
+            err,
+            name,
+            &|n| self.session.source(n),
+            &names,
+        ))
     }
 
     pub(crate) fn actions(&self) -> Vec<Action> {
@@ -172,12 +222,102 @@ impl Workspace {
 }
 
 /// A session on `cloud` and an engine wired to it.
-fn wire(cloud: Rc<dyn Cloud>, sink: Rc<dyn Sink>, interrupted: Arc<AtomicBool>) -> Result<(Rc<Session>, Engine), Report> {
+fn wire(
+    cloud: Rc<dyn Cloud>,
+    sink: Rc<dyn Sink>,
+    interrupted: Arc<AtomicBool>,
+) -> Result<(Rc<Session>, Engine), Box<Report>> {
     let mut session = Session::new(cloud, STACK, sink);
     session.interrupted = interrupted;
     let session = Rc::new(session);
     let engine = engine::build(&session, Some(Path::new("."))).map_err(|err| {
-        diagnostic::from_eval(&err, "<repl>", &|n| session.source(n), &docs::names())
+        Box::new(diagnostic::from_eval(
+            &err,
+            "<repl>",
+            &|n| session.source(n),
+            &docs::names(),
+        ))
     })?;
     Ok((session, engine))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::sim::SimAccount;
+    use crate::engine::session::Quiet;
+
+    fn ok(ws: &mut Workspace, text: &str) {
+        let _value = ws
+            .eval(text)
+            .unwrap_or_else(|r| panic!("{text}: {}", r.message));
+    }
+
+    fn workspace() -> Workspace {
+        let cloud = Rc::new(SimAccount::new("ap-northeast-2"));
+        Workspace::new(cloud, Rc::new(Quiet), Arc::new(AtomicBool::new(false))).unwrap()
+    }
+
+    #[test]
+    fn variables_and_functions_persist_between_inputs() {
+        let mut ws = workspace();
+        ok(&mut ws, "let base = 40");
+        ok(&mut ws, "fn add(x) {\n  x + base_of()\n}");
+        ok(&mut ws, "fn base_of() { 2 }");
+        assert_eq!(ws.eval("add(base)").unwrap().as_int(), Ok(42));
+        assert_eq!(ws.functions().len(), 2);
+    }
+
+    #[test]
+    fn an_error_inside_an_earlier_function_points_into_the_input_that_defined_it() {
+        let mut ws = workspace();
+        ok(&mut ws, "fn bad(s) {\n  s.nope\n}");
+        ok(&mut ws, "let s = public_subnet(\"2a\")");
+        let report = ws.eval("bad(s)").unwrap_err();
+        assert_eq!(report.code, "awsrun::resource::unknown_attribute");
+        assert_eq!(report.location, Some(("<repl:3>".into(), 1, 1)));
+        let raised = report.related.last().unwrap();
+        assert_eq!(raised.location, Some(("<repl:1>".into(), 2, 4)));
+    }
+
+    #[test]
+    fn a_failed_input_leaves_no_variable_but_its_resources_stay_planned() {
+        let mut ws = workspace();
+        let err = ws
+            .eval("let eip = elastic_ip(\"nat-2a\"); let x = 1; x.nope()")
+            .unwrap_err();
+        assert_eq!(
+            err.location.as_ref().map(|l| l.0.as_str()),
+            Some("<repl:1>")
+        );
+        assert!(ws.eval("eip").is_err());
+        assert_eq!(ws.actions().len(), 1);
+        assert!(
+            ws.script("out.rhai").is_none(),
+            "nothing succeeded, nothing to save"
+        );
+    }
+
+    #[test]
+    fn a_stdlib_module_imported_at_the_prompt_stays_usable() {
+        let mut ws = workspace();
+        ok(&mut ws, "import \"network\" as net;");
+        let a = ws
+            .eval("net::private_subnet(\"2a\", \"172.31.112.0/20\")")
+            .unwrap();
+        assert!(a.is_map());
+        assert_eq!(ws.imports(), [("network".to_string(), "net".to_string())]);
+    }
+
+    #[test]
+    fn rebinding_clears_variables_and_keeps_functions() {
+        let mut ws = workspace();
+        ok(&mut ws, "let x = 1");
+        ok(&mut ws, "fn one() { 1 }");
+        let cloud = Rc::new(SimAccount::new("us-east-1"));
+        ws.rebind(cloud, Rc::new(Quiet)).unwrap();
+        assert!(ws.eval("x").is_err());
+        assert_eq!(ws.eval("one() + 1").unwrap().as_int(), Ok(2));
+        assert_eq!(ws.eval("region()").unwrap().to_string(), "us-east-1");
+    }
 }

@@ -142,31 +142,24 @@ impl AwsCloud {
         Ok(())
     }
 
-    /// The listeners of these (stack) load balancers that carry the stack tag.
+    /// The listeners of these (stack) load balancers.
+    ///
+    /// A listener is identified by its load balancer and port (AWS allows one
+    /// per port), so it is known as `<lb name>-<port>`, the name `listener()`
+    /// gives it, without a tag request of its own.
     pub(super) fn describe_stack_listeners(
         &self,
-        stack: &str,
+        _stack: &str,
         lbs: &[Resource],
     ) -> CloudResult<Vec<Resource>> {
         let mut listeners = Vec::new();
         for lb in lbs {
-            listeners.extend(self.listeners_of(&lb.id)?);
+            for l in self.listeners_of(&lb.id)? {
+                let name = format!("{}-{}", lb.name, l.port().unwrap_or_default());
+                listeners.push(listener(&l, &name));
+            }
         }
-        let arns: Vec<String> = listeners
-            .iter()
-            .filter_map(|l| some(l.listener_arn()).map(str::to_string))
-            .collect();
-        if arns.is_empty() {
-            return Ok(Vec::new());
-        }
-        let tags = self.elb_tags(&arns)?;
-        Ok(listeners
-            .iter()
-            .filter_map(|l| match tags.get(text(l.listener_arn())) {
-                Some((name, owner)) if owner == stack => Some(listener(l, name)),
-                _ => None,
-            })
-            .collect())
+        Ok(listeners)
     }
 
     fn listeners_of(&self, lb: &str) -> CloudResult<Vec<Listener>> {
