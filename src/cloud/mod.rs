@@ -10,7 +10,7 @@
 //!
 //! | kind | attributes |
 //! | --- | --- |
-//! | vpc | `cidr`, `is_default` |
+//! | vpc | `cidr`, `is_default` (a stack's own VPCs come from `vpc(name, #{cidr})`) |
 //! | subnet | `vpc`, `cidr`, `az`, `public_ip` (map public IP on launch), `default` |
 //! | elastic_ip | `public_ip`, `association` (id of what uses it, or "") |
 //! | nat_gateway | `subnet`, `eip` (allocation id), `public_ip`, `state` |
@@ -66,6 +66,7 @@ pub trait Cloud {
     /// The live (not deleted/terminated) resource of this kind with these tags.
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>>;
 
+    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource>;
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource>;
     fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource>;
     fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource>;

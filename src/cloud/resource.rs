@@ -47,7 +47,7 @@ impl Kind {
     }
 
     /// Kinds that a stack can own, in the order `destroy` deletes them.
-    pub const DESTROY_ORDER: [Kind; 9] = [
+    pub const DESTROY_ORDER: [Kind; 10] = [
         Kind::Listener,
         Kind::LoadBalancer,
         Kind::TargetGroup,
@@ -57,6 +57,7 @@ impl Kind {
         Kind::NatGateway,
         Kind::ElasticIp,
         Kind::Subnet,
+        Kind::Vpc,
     ];
 }
 

@@ -30,6 +30,8 @@ pub(super) struct Cache {
     kinds: HashMap<(String, Kind), Vec<Resource>>,
     subnets: Option<Vec<Tagged>>,
     pub vpcs: Option<Vec<Resource>>,
+    /// The `awsrun:stack` of each VPC that has one, read with `vpcs`.
+    pub vpc_stacks: HashMap<String, String>,
     pub azs: Option<Vec<String>>,
     pub identity: Option<Identity>,
     pub images: HashMap<String, String>,

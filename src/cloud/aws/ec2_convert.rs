@@ -33,6 +33,11 @@ fn tag_values(tags: &[Tag]) -> (String, Option<String>) {
     (get("Name").unwrap_or_default(), get(STACK_TAG))
 }
 
+/// The `awsrun:stack` tag's value, if any.
+pub(super) fn stack_of(tags: &[Tag]) -> Option<String> {
+    tag_values(tags).1
+}
+
 fn tagged(kind: Kind, id: Option<&str>, tags: &[Tag]) -> Tagged {
     let (name, stack) = tag_values(tags);
     Tagged {

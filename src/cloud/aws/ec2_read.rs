@@ -3,6 +3,7 @@
 //! Every describe pages through `NextToken`; tag filters are applied on the
 //! server and again by the callers on the client.
 
+use std::collections::HashMap;
 use std::future::Future;
 
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
@@ -104,9 +105,25 @@ impl AwsCloud {
             |token| self.ec2.describe_vpcs().set_next_token(token).send(),
             |out| (out.vpcs.unwrap_or_default(), out.next_token),
         )?;
+        let stacks: HashMap<String, String> = vpcs
+            .iter()
+            .filter_map(|v| Some((v.vpc_id()?.to_string(), convert::stack_of(v.tags())?)))
+            .collect();
         let vpcs: Vec<Resource> = vpcs.iter().map(convert::vpc).collect();
-        self.cache().vpcs = Some(vpcs.clone());
+        let mut cache = self.cache();
+        cache.vpcs = Some(vpcs.clone());
+        cache.vpc_stacks = stacks;
         Ok(vpcs)
+    }
+
+    /// The stack's own VPCs (from the one region-wide `DescribeVpcs`).
+    pub(super) fn stack_vpcs(&self, stack: &str) -> CloudResult<Vec<Resource>> {
+        let vpcs = self.vpcs()?;
+        let cache = self.cache();
+        Ok(vpcs
+            .into_iter()
+            .filter(|v| cache.vpc_stacks.get(&v.id).map(String::as_str) == Some(stack))
+            .collect())
     }
 
     pub(super) fn find_default_vpc(&self) -> CloudResult<Resource> {

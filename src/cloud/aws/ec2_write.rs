@@ -31,6 +31,24 @@ fn empty_response(operation: &str) -> CloudError {
 }
 
 impl AwsCloud {
+    pub(super) fn new_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
+        let request = self
+            .ec2
+            .create_vpc()
+            .cidr_block(cidr)
+            .tag_specifications(tag_spec(ResourceType::Vpc, tags));
+        let out = self.send(Service::Ec2, "CreateVpc", request.send())?;
+        let vpc = out.vpc().ok_or_else(|| empty_response("CreateVpc"))?;
+        let mut resource = convert::vpc(vpc);
+        resource.name = tags.name.clone();
+        let mut cache = self.cache();
+        if let Some(vpcs) = cache.vpcs.as_mut() {
+            vpcs.push(resource.clone());
+        }
+        cache.vpc_stacks.insert(resource.id.clone(), tags.stack.clone());
+        Ok(resource)
+    }
+
     pub(super) fn new_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         let request = self
             .ec2
@@ -272,6 +290,17 @@ impl AwsCloud {
                 let request = ec2.delete_subnet().subnet_id(id);
                 self.send(Service::Ec2, "DeleteSubnet", request.send())
                     .map(drop)
+            }
+            Kind::Vpc => {
+                let request = ec2.delete_vpc().vpc_id(id);
+                let result = self.send(Service::Ec2, "DeleteVpc", request.send()).map(drop);
+                if result.is_ok() {
+                    let mut cache = self.cache();
+                    if let Some(vpcs) = cache.vpcs.as_mut() {
+                        vpcs.retain(|v| v.id != id);
+                    }
+                }
+                result
             }
             kind => Err(super::unsupported("Delete", kind)),
         }

@@ -6,7 +6,8 @@ use super::cache::gone;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
 
 /// The kinds a stack owns, parents first (the order to seed a plan in).
-const STACK_KINDS: [Kind; 9] = [
+const STACK_KINDS: [Kind; 10] = [
+    Kind::Vpc,
     Kind::Subnet,
     Kind::ElasticIp,
     Kind::NatGateway,
@@ -78,8 +79,9 @@ impl AwsCloud {
                 cache.set_stack_kind(stack, kind, found);
                 cache.link_addresses(stack);
             }
+            Kind::Vpc => return self.stack_vpcs(stack),
             // Not owned by stacks: nothing to find.
-            Kind::Vpc | Kind::InternetGateway => return Ok(Vec::new()),
+            Kind::InternetGateway => return Ok(Vec::new()),
         }
         Ok(self.cache().stack_kind(stack, kind).unwrap_or_default())
     }

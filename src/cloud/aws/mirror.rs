@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use super::AwsCloud;
 use crate::cloud::sim::SimAccount;
-use crate::cloud::{Cloud, CloudResult, Tags};
+use crate::cloud::{Cloud, CloudResult, Kind, Tags};
 
 impl AwsCloud {
     /// A simulated account holding this region's AZs, the caller's
@@ -27,7 +27,8 @@ impl AwsCloud {
     pub fn mirror_into(&self, stack: &str, sim: &SimAccount) -> CloudResult<()> {
         sim.set_identity(self.whoami()?);
         let resources = self.list_stack(stack)?;
-        let used: BTreeSet<&str> = resources.iter().map(|r| r.str("vpc")).collect();
+        let mut used: BTreeSet<&str> = resources.iter().map(|r| r.str("vpc")).collect();
+        used.extend(resources.iter().filter(|r| r.kind == Kind::Vpc).map(|r| r.id.as_str()));
         let vpcs: Vec<_> = self
             .vpcs()?
             .into_iter()
@@ -35,7 +36,9 @@ impl AwsCloud {
             .collect();
         let vpc_ids: Vec<String> = vpcs.iter().map(|v| v.id.clone()).collect();
         for vpc in vpcs {
-            sim.seed(vpc, None);
+            let owned = resources.iter().any(|r| r.kind == Kind::Vpc && r.id == vpc.id);
+            let tags = owned.then(|| Tags::new(stack, &vpc.name));
+            sim.seed(vpc, tags);
         }
         if !vpc_ids.is_empty() {
             for gateway in self.internet_gateways(&vpc_ids)? {
@@ -52,7 +55,7 @@ impl AwsCloud {
                 sim.seed(subnet.resource, tags);
             }
         }
-        for resource in resources {
+        for resource in resources.into_iter().filter(|r| r.kind != Kind::Vpc) {
             let tags = Tags::new(stack, &resource.name);
             sim.seed(resource, Some(tags));
         }

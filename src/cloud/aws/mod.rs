@@ -162,6 +162,10 @@ impl Cloud for AwsCloud {
         self.find_tagged(kind, tags)
     }
 
+    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
+        self.new_vpc(cidr, tags)
+    }
+
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         self.new_subnet(spec, tags)
     }

@@ -101,7 +101,6 @@ impl SimAccount {
     /// `CreateVpc`: a VPC with its main route table and default security
     /// group (no internet gateway), under AWS's rules (/16 to /28,
     /// `InvalidVpc.Range`; at most 5 per region, `VpcLimitExceeded`).
-    /// Not in [`Cloud`] yet; ready for when `vpc(name, #{cidr})` is.
     pub fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
         self.state.borrow_mut().create_vpc(cidr, tags)
     }
@@ -173,6 +172,10 @@ impl Cloud for SimAccount {
 
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         Ok(self.state.borrow().store.find(kind, tags).cloned())
+    }
+
+    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
+        SimAccount::create_vpc(self, cidr, tags)
     }
 
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {

@@ -17,6 +17,12 @@ use std::rc::Rc;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
+    volatile("vpc").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = vpc(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
     volatile("subnet").register_into_engine(engine, move |name: &str, opts: Map| {
         let r = subnet(&s, name, opts);
         s.flush();
@@ -60,6 +66,17 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         s.flush();
         r
     });
+}
+
+fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::new("vpc", opts, &["cidr"])?;
+    let text = o.cidr("cidr")?.ok_or_else(|| o.missing("cidr"))?;
+    let block = super::cidr::parse(&text)?.to_string();
+    let fixed = [("cidr", block.clone())];
+    let (vpc, _) = s.ensure(Kind::Vpc, name, &fixed, |tags| {
+        s.cloud.create_vpc(&block, tags).map_err(|e| HostError::from(e).into())
+    })?;
+    Ok(vpc)
 }
 
 fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
