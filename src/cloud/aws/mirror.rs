@@ -15,9 +15,44 @@ impl AwsCloud {
     /// identity, the default VPC (with its internet gateway and subnets) and
     /// every live resource of `stack`.
     pub fn mirror(&self, stack: &str) -> CloudResult<SimAccount> {
+        self.prefetch(stack)?;
         let sim = SimAccount::empty(&self.region, self.availability_zones()?);
         self.mirror_into(stack, &sim)?;
         Ok(sim)
+    }
+
+    /// Reads everything a plan needs at once: the describes do not depend on
+    /// each other, so they go out together instead of one round trip after
+    /// another. Each lands in the run's cache, where `mirror_into` finds it.
+    fn prefetch(&self, stack: &str) -> CloudResult<()> {
+        let kinds = |kinds: &'static [Kind]| {
+            move || -> CloudResult<()> {
+                for kind in kinds {
+                    let found = self.stack_kind(stack, *kind)?;
+                    if *kind == Kind::TargetGroup {
+                        for tg in found.into_iter().filter(|tg| tg.attr("targets").is_none()) {
+                            self.with_targets(tg)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        };
+        let jobs: Vec<Box<dyn Fn() -> CloudResult<()> + Sync + '_>> = vec![
+            Box::new(|| self.whoami().map(drop)),
+            Box::new(|| self.availability_zones().map(drop)),
+            Box::new(|| self.vpcs().map(drop)),
+            Box::new(kinds(&[Kind::Subnet])),
+            Box::new(kinds(&[Kind::NatGateway, Kind::ElasticIp])),
+            Box::new(kinds(&[Kind::RouteTable])),
+            Box::new(kinds(&[Kind::SecurityGroup])),
+            Box::new(kinds(&[Kind::Instance])),
+            Box::new(kinds(&[Kind::LoadBalancer, Kind::TargetGroup, Kind::Listener])),
+        ];
+        std::thread::scope(|scope| {
+            let running: Vec<_> = jobs.iter().map(|job| scope.spawn(move || job())).collect();
+            running.into_iter().try_for_each(|h| h.join().unwrap_or(Ok(())))
+        })
     }
 
     /// Seeds `sim` (made with [`SimAccount::empty`] for this region and its
