@@ -7,6 +7,7 @@ mod support;
 mod check;
 mod docs;
 mod dry_run;
+mod editor;
 mod ensure;
 mod errors;
 mod live;

@@ -79,7 +79,14 @@ pub enum Command {
         yes: bool,
     },
     /// Every host and stdlib function: signature, doc, example
-    Docs { name: Option<String> },
+    Docs {
+        name: Option<String>,
+        /// Write Rhai definition files (`*.d.rhai`) for editors into DIR
+        #[arg(long, value_name = "DIR", conflicts_with = "name")]
+        definitions: Option<PathBuf>,
+    },
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Debug, Args)]
@@ -99,7 +106,7 @@ pub struct RunArgs {
     pub yes: bool,
 }
 
-const SUBCOMMANDS: [&str; 6] = ["run", "check", "repl", "destroy", "docs", "help"];
+const SUBCOMMANDS: [&str; 7] = ["run", "check", "repl", "destroy", "docs", "completions", "help"];
 const VALUE_FLAGS: [&str; 7] = ["--region", "--profile", "--endpoint-url", "--output", "--var", "--stack", "-o"];
 
 /// `awsrun SCRIPT ...` means `awsrun run SCRIPT ...`: insert `run` before the

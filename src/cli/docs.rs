@@ -50,3 +50,67 @@ pub fn exec(config: &Config, name: Option<&str>) -> Exit {
 fn json(doc: &Doc) -> serde_json::Value {
     serde_json::json!({"name": doc.name, "signature": doc.signature, "doc": doc.doc, "example": doc.example, "origin": doc.origin})
 }
+
+/// `awsrun docs --definitions DIR`: Rhai definition files describing every
+/// host and stdlib function, for editors with Rhai support.
+pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
+    let cloud = std::rc::Rc::new(crate::cloud::sim::SimAccount::new(&config.sim_region()));
+    let session = std::rc::Rc::new(crate::engine::session::Session::new(cloud, "docs", std::rc::Rc::new(crate::engine::session::Quiet)));
+    let engine = match crate::engine::build(&session, None) {
+        Ok(engine) => engine,
+        Err(err) => {
+            report(config, &crate::diagnostic::from_eval(&err, "stdlib", &|n| session.source(n), &[]));
+            return Exit::Failure;
+        }
+    };
+    if let Err(err) = std::fs::create_dir_all(dir).and_then(|()| engine.definitions().write_to_dir(dir)) {
+        report(config, &Report::plain("awsrun::docs::write", format!("cannot write definitions to {}: {err}", dir.display()), None));
+        return Exit::Failure;
+    }
+    if let Err(err) = annotate(&dir.join("__static__.d.rhai")) {
+        report(config, &Report::plain("awsrun::docs::write", format!("cannot annotate the definitions: {err}"), None));
+        return Exit::Failure;
+    }
+    let files = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).filter(|e| e.path().to_string_lossy().ends_with(".d.rhai")).count()).unwrap_or(0);
+    out(&format!("wrote {files} definition file(s) to {}", dir.display()));
+    Exit::Ok
+}
+
+/// Puts each host function's doc above its definition and replaces the
+/// return type Rhai cannot name for fallible functions with the documented one.
+fn annotate(path: &std::path::Path) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let all = docs::all();
+    let mut out = String::with_capacity(text.len() * 2);
+    for line in text.lines() {
+        let name = line.strip_prefix("fn ").and_then(|l| l.split('(').next());
+        let doc = name.and_then(|n| all.iter().find(|d| d.name == n && d.origin == "host"));
+        let mut line = line.to_string();
+        if let Some(doc) = doc {
+            for l in doc.doc.lines() {
+                out.push_str(&format!("/// {l}\n"));
+            }
+            out.push_str(&format!("/// `{}`\n", doc.signature));
+        }
+        if line.ends_with("EvalAltResult>>;") {
+            let ret = doc.and_then(|d| d.signature.rsplit_once("-> ")).map_or("?", |(_, r)| definition_type(r));
+            let head = line.rsplit_once("->").map_or(line.as_str(), |(h, _)| h).trim_end().to_string();
+            line = format!("{head} -> {ret};");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    std::fs::write(path, out)
+}
+
+/// A documented return type as a Rhai definition type.
+fn definition_type(ret: &str) -> &'static str {
+    match ret.trim() {
+        r if r.starts_with('[') => "array",
+        r if r.starts_with("#{") => "map",
+        "String" => "string",
+        "Cidr" => "Cidr",
+        "value" | "same" | "opts" => "?",
+        _ => "Resource",
+    }
+}

@@ -68,7 +68,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     let exit = match cli.command {
         Some(Command::Run(run)) => run::exec(&config, run),
         Some(Command::Check { script, vars }) => check::exec(&config, &script, &vars),
-        Some(Command::Docs { name }) => docs::exec(&config, name.as_deref()),
+        Some(Command::Docs { definitions: Some(dir), .. }) => docs::definitions(&config, &dir),
+        Some(Command::Docs { name, .. }) => docs::exec(&config, name.as_deref()),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "awsrun", &mut script);
+            // A closed pipe (`| head`) is not an error.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            Exit::Ok
+        }
         Some(Command::Repl { dry_run }) => crate::repl::exec(&config, dry_run),
         None if crate::repl::on_terminal() => crate::repl::exec(&config, true),
         None => {
