@@ -11,5 +11,6 @@ mod editor;
 mod ensure;
 mod errors;
 mod live;
+mod modules;
 mod live_backend;
 mod repl;
