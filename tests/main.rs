@@ -5,12 +5,18 @@
 mod support;
 
 mod check;
+mod corpus;
 mod docs;
 mod dry_run;
 mod editor;
 mod ensure;
 mod errors;
+mod latency;
 mod live;
 mod modules;
 mod live_backend;
 mod repl;
+mod rolling;
+mod faults;
+mod kill;
+mod secrets;

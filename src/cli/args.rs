@@ -42,6 +42,32 @@ pub struct Global {
     /// No colours in reports
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Latency model of the simulated account: `realistic` gives slow resources AWS's typical
+    /// provisioning times and makes plans show a live run's estimated time and critical path
+    #[arg(long, global = true, value_enum, value_name = "MODEL", default_value_t = SimLatency::None)]
+    pub sim_latency: SimLatency,
+    /// Multiplies the realistic times (0.01: 100 times faster than AWS; 1: as slow as AWS; 0: no
+    /// waiting at all, the estimate is the same)
+    #[arg(long, global = true, value_name = "F", default_value_t = 0.01, value_parser = parse_scale)]
+    pub sim_latency_scale: f64,
+}
+
+/// `--sim-latency`: how long simulated slow resources take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimLatency {
+    /// Each wait sees the next state at once (dry runs take no time)
+    None,
+    /// AWS's typical times (NAT gateway 100 s, load balancer 150 s, instance 30 s + boot, health checks)
+    Realistic,
+}
+
+/// A scale factor from 0 to 100.
+fn parse_scale(text: &str) -> Result<f64, String> {
+    let scale: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number (e.g. 0.01)"))?;
+    if !(0.0..=100.0).contains(&scale) {
+        return Err(format!("{scale} is outside 0 to 100 (0.01 = 100 times faster than AWS)"));
+    }
+    Ok(scale)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -107,7 +133,17 @@ pub struct RunArgs {
 }
 
 const SUBCOMMANDS: [&str; 7] = ["run", "check", "repl", "destroy", "docs", "completions", "help"];
-const VALUE_FLAGS: [&str; 7] = ["--region", "--profile", "--endpoint-url", "--output", "--var", "--stack", "-o"];
+const VALUE_FLAGS: [&str; 9] = [
+    "--region",
+    "--profile",
+    "--endpoint-url",
+    "--output",
+    "--var",
+    "--stack",
+    "-o",
+    "--sim-latency",
+    "--sim-latency-scale",
+];
 
 /// `awsrun SCRIPT ...` means `awsrun run SCRIPT ...`: insert `run` before the
 /// first positional argument when it is not a subcommand.

@@ -57,21 +57,30 @@ pub fn aws_configured(config: &Config) -> bool {
     file("AWS_SHARED_CREDENTIALS_FILE", "credentials") || file("AWS_CONFIG_FILE", "config")
 }
 
+/// A brand-new simulated account for the configured region, with the
+/// configured latency model (`--sim-latency`).
+pub fn new_sim(config: &Config) -> SimAccount {
+    let sim = SimAccount::new(&config.sim_region());
+    sim.set_latency(config.sim_latency);
+    sim
+}
+
 /// The cloud a plan runs against: the real account mirrored read-only into
 /// a simulated one, or, with no AWS configuration, a brand-new account.
 /// Returns the AWS connection too when there is one.
 pub fn planning(config: &Config, stack: &str) -> Result<(Rc<dyn Cloud>, Option<Rc<AwsCloud>>), Report> {
     if !aws_configured(config) {
-        return Ok((Rc::new(SimAccount::new(&config.sim_region())), None));
+        return Ok((Rc::new(new_sim(config)), None));
     }
     let aws = match AwsCloud::connect(&options(config)) {
         Ok(aws) => Rc::new(aws),
         // Configured, but no credentials resolve: plan against a new account.
-        Err(e) if e.code == "NoCredentials" => return Ok((Rc::new(SimAccount::new(&config.sim_region())), None)),
+        Err(e) if e.code == "NoCredentials" => return Ok((Rc::new(new_sim(config)), None)),
         Err(e) => return Err(connect_report(&e)),
     };
     let sim = aws.mirror(stack).map_err(|e| {
         Report::plain(&format!("awsrun::aws::{}", e.code), format!("reading the account: {e}"), e.hint.clone())
     })?;
+    sim.set_latency(config.sim_latency);
     Ok((Rc::new(sim), Some(aws)))
 }

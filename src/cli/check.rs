@@ -24,6 +24,8 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
         Err(msg) => return usage(config, &msg),
     };
     let cloud = Rc::new(SimAccount::new(&config.sim_region()));
+    // `--sim-latency realistic` applies, but a check never waits for it.
+    cloud.set_latency(config.sim_latency.instant());
     let mut session = Session::new(cloud, &script.stem(), Rc::new(Quiet));
     session.vars = vars;
     let session = Rc::new(session);

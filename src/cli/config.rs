@@ -1,6 +1,7 @@
 //! Validated configuration from the global flags and the environment.
 
-use super::args::{Global, OutputFormat};
+use super::args::{Global, OutputFormat, SimLatency};
+use crate::cloud::sim::Latency;
 use crate::diagnostic::Style;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -16,6 +17,8 @@ pub struct Config {
     pub verbose: bool,
     pub json: bool,
     pub color: bool,
+    /// The simulated account's latency model (`--sim-latency`, `--sim-latency-scale`).
+    pub sim_latency: Latency,
 }
 
 impl Config {
@@ -28,6 +31,10 @@ impl Config {
             verbose: global.verbose,
             json: global.output == OutputFormat::Json,
             color: !no_color && std::io::stderr().is_terminal(),
+            sim_latency: match global.sim_latency {
+                SimLatency::None => Latency::None,
+                SimLatency::Realistic => Latency::Realistic { scale: global.sim_latency_scale },
+            },
         }
     }
 

@@ -8,7 +8,6 @@ use super::confirm::{Answer, confirm, refusal};
 use super::output::out;
 use super::run::usage;
 use super::{Exit, report};
-use crate::cloud::sim::SimAccount;
 use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Mode, Resource};
 use crate::diagnostic::Report;
 use crate::engine::plan::{Action, Op, Summary};
@@ -27,7 +26,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         return usage(config, &msg);
     }
     let cloud: Rc<dyn Cloud> = if dry_run && !backend::aws_configured(config) {
-        Rc::new(SimAccount::new(&config.sim_region()))
+        Rc::new(backend::new_sim(config))
     } else {
         match backend::live(config) {
             Ok(aws) => aws,

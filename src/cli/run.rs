@@ -53,6 +53,8 @@ fn live(config: &Config, script: &Script, stack: &str, vars: BTreeMap<String, St
         Ok(sim) => sim,
         Err(e) => return fail(config, &backend::connect_report(&e)),
     };
+    // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
+    sim.set_latency(config.sim_latency.instant());
     let (exit, plan) = execute(config, Rc::new(sim), script, stack, vars.clone(), Phase::Plan);
     if exit != Exit::Ok {
         eprintln!("Nothing was changed: the plan failed before any AWS write.");
@@ -133,6 +135,9 @@ pub fn execute(
         }
     } else if failure.is_none() {
         out(&summary.line(dry_run));
+        if let Some(estimate) = cloud.estimate() {
+            out(&estimate.line());
+        }
         if dry_run {
             warn(config, &session);
         }
@@ -193,7 +198,7 @@ fn json_document(
         let (file, line, column) = r.location.clone().unwrap_or_default();
         serde_json::json!({"code": r.code, "message": r.message, "help": r.help, "file": file, "line": line, "column": column})
     });
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "script": script.name(),
         "stack": session.stack,
         "region": session.cloud.region(),
@@ -205,6 +210,10 @@ fn json_document(
         "result": value.map(to_json),
         "error": error,
     });
+    // Only under `--sim-latency realistic`: `{seconds, critical_path: [...]}`.
+    if let (Some(estimate), Some(fields)) = (session.cloud.estimate(), doc.as_object_mut()) {
+        fields.insert("estimate".into(), serde_json::json!(estimate));
+    }
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 

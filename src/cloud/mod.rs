@@ -90,6 +90,12 @@ pub trait Cloud {
     /// resource moves one step along its real states on each refresh.
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource>;
 
+    /// How long a live run of what ran so far would take, and why: only a
+    /// simulated account under `--sim-latency realistic` knows.
+    fn estimate(&self) -> Option<sim::Estimate> {
+        None
+    }
+
     /// Everything tagged `awsrun:stack=<stack>`, any kind, not yet deleted.
     fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>>;
     /// Deletes one resource (and, for a route table, its associations; for an

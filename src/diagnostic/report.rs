@@ -169,13 +169,20 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
     match err {
         E::ErrorRuntime(value, _) => match value.clone().try_cast::<HostError>() {
             Some(host) => (host.code, host.message, host.help),
-            None => ("awsrun::script::thrown".into(), value.to_string(), None),
+            None => (
+                "awsrun::script::thrown".into(),
+                value.to_string(),
+                Some("the script stopped itself here with `throw`".into()),
+            ),
         },
         E::ErrorTerminated(value, _) => match value.clone().try_cast::<HostError>() {
             Some(host) => (host.code, host.message, host.help),
             None => ("awsrun::interrupted".into(), "stopped".into(), None),
         },
-        E::ErrorParsing(kind, _) => ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), None),
+        E::ErrorParsing(kind, _) => {
+            ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), Some(syntax_help(kind)))
+        }
+        E::ErrorPropertyNotFound(name, _) => unknown_property(name),
         E::ErrorFunctionNotFound(sig, _) => not_found(sig, functions),
         E::ErrorVariableNotFound(name, _) => (
             "awsrun::script::unknown_variable".into(),
@@ -192,16 +199,7 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
             format!("functions are nested more than {} calls deep", crate::engine::Limits::CALL_DEPTH),
             Some("look for a function that calls itself without end".into()),
         ),
-        E::ErrorDataTooLarge(what, _) => (
-            "awsrun::limit::size".into(),
-            format!("{what} exceeds awsrun's limit"),
-            Some(format!(
-                "strings are limited to {} bytes, arrays to {} items, maps to {} keys",
-                crate::engine::Limits::STRING_SIZE,
-                crate::engine::Limits::ARRAY_SIZE,
-                crate::engine::Limits::MAP_SIZE
-            )),
-        ),
+        E::ErrorDataTooLarge(what, _) => too_large(what),
         E::ErrorTooManyModules(_) => (
             "awsrun::limit::modules".into(),
             format!("more than {} modules imported", crate::engine::Limits::MODULES),
@@ -212,10 +210,105 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
             format!("module \"{path}\" not found"),
             Some("module paths are relative to the script's folder, AWSRUN_PATH or the stdlib".into()),
         ),
-        other => {
-            ("awsrun::script::runtime".into(), without_position(&other.to_string()), None)
-        }
+        E::ErrorArrayBounds(0, index, _) => (
+            "awsrun::script::index".into(),
+            format!("index {index} is out of bounds: the array is empty"),
+            Some("check `x.len() > 0` first, or walk the items with `for item in x { ... }`".into()),
+        ),
+        E::ErrorArrayBounds(len, index, _) => (
+            "awsrun::script::index".into(),
+            format!("index {index} is out of bounds: the array has {len} item(s), 0 to {}", len - 1),
+            Some("walk the items with `for item in x { ... }`, or check the index against `x.len()`".into()),
+        ),
+        E::ErrorMismatchDataType(expected, actual, _) => (
+            "awsrun::script::type".into(),
+            format!("expected {expected}, got {actual}"),
+            Some("convert the value (to_string(), parse_int(...)) or pick one of its attributes, such as `.id`".into()),
+        ),
+        E::ErrorFor(_) => (
+            "awsrun::script::not_iterable".into(),
+            "`for` needs an array, a range such as 1..=3, or a string".into(),
+            Some("loop over an array of resources (e.g. `for s in [a, c]`) or a range (`for n in 1..=count`)".into()),
+        ),
+        E::ErrorArithmetic(message, _) => (
+            "awsrun::script::arithmetic".into(),
+            without_position(message),
+            Some("check the numbers on the marked line (a division by zero, or a number too large)".into()),
+        ),
+        other => (
+            "awsrun::script::runtime".into(),
+            without_position(&other.to_string()),
+            Some("the marked expression failed; `awsrun docs` lists every function and its arguments".into()),
+        ),
     }
+}
+
+/// What to do about a syntax error, by kind.
+fn syntax_help(kind: &rhai::ParseErrorType) -> String {
+    use rhai::{LexError, ParseErrorType as P};
+    match kind {
+        P::MissingToken(token, _) if token == ";" => {
+            "end the statement before this point with `;`".into()
+        }
+        P::MissingToken(token, _) => {
+            format!("add `{token}` here, or close the bracket or string opened before this point")
+        }
+        P::MissingSymbol(symbol) => format!("add `{symbol}` here"),
+        P::UnexpectedEOF => "the script ends in the middle of a statement: close every `(`, `[`, `{` and string".into(),
+        P::BadInput(LexError::UnterminatedString) => {
+            "close the string with `\"` on the same line; write text over several lines between backticks".into()
+        }
+        P::BadInput(LexError::ImproperSymbol(symbol, _)) if symbol == "eval" => {
+            "awsrun scripts cannot run text as code; call the functions directly".into()
+        }
+        P::UnknownOperator(op) => format!(
+            "`{op}` is not an operator: use + - * / % == != < <= > >= && || !, or a function (`awsrun docs` lists them)"
+        ),
+        P::VariableExpected | P::Reserved(_) | P::PropertyExpected => {
+            "names are letters, digits and `_`, and not a keyword such as fn, let, if, for, import or eval".into()
+        }
+        _ => "fix the script at the marked place; `awsrun check SCRIPT` finds syntax errors without running anything".into(),
+    }
+}
+
+/// Properties of the maps awsrun's functions return, for "did you mean".
+const RESULT_MAPS: [(&str, &[&str]); 4] = [
+    ("private_subnet()", &["subnet", "nat", "route_table"]),
+    ("alb()", &["lb", "sg", "tg", "listener", "dns_name"]),
+    ("app_servers()", &["sg", "instances"]),
+    ("whoami()", &["account", "arn", "user_id"]),
+];
+
+/// A property an object map does not have (`a.subnett`).
+fn unknown_property(name: &str) -> (String, String, Option<String>) {
+    let keys = RESULT_MAPS.iter().flat_map(|(_, keys)| keys.iter().copied());
+    let help = match nearest(name, keys) {
+        Some(near) => {
+            let (func, keys) = RESULT_MAPS.iter().find(|(_, keys)| keys.contains(&near)).expect("a key of one map");
+            format!("did you mean `{near}`? {func} returns #{{{}}}", keys.join(", "))
+        }
+        None => "`print(x.keys())` lists the properties a map `x` has".into(),
+    };
+    (
+        "awsrun::script::unknown_property".into(),
+        format!("this object map has no property `{name}`"),
+        Some(help),
+    )
+}
+
+/// A string, array or map that grew past its limit.
+fn too_large(what: &str) -> (String, String, Option<String>) {
+    use crate::engine::Limits;
+    let (code, message) = if what.contains("string") {
+        ("awsrun::limit::string_size", format!("a string grew past awsrun's limit of {} bytes", Limits::STRING_SIZE))
+    } else if what.contains("array") {
+        ("awsrun::limit::array_size", format!("an array grew past awsrun's limit of {} items", Limits::ARRAY_SIZE))
+    } else if what.contains("map") {
+        ("awsrun::limit::map_size", format!("an object map grew past awsrun's limit of {} keys", Limits::MAP_SIZE))
+    } else {
+        ("awsrun::limit::size", format!("{what} exceeds awsrun's limit"))
+    };
+    (code.into(), message, Some("look for a loop that keeps adding to the same value; scripts describe infrastructure, not bulk data".into()))
 }
 
 /// Rhai appends " (line L, position C)" to messages; reports show it as a label.
@@ -226,11 +319,39 @@ fn without_position(message: &str) -> String {
     }
 }
 
+/// A Rhai type name as a person reads it.
+fn plain_type(name: &str) -> &str {
+    match name.trim() {
+        "i64" | "f64" | "INT" | "FLOAT" => "a number",
+        "string" | "char" => "text",
+        "bool" => "true or false",
+        "()" => "nothing (`()`)",
+        "map" => "an object map",
+        "array" => "an array",
+        "Resource" => "a resource",
+        "Cidr" => "a cidr(...) value",
+        other => other,
+    }
+}
+
 /// A call Rhai could not match: an unknown name, or a known one with
 /// arguments no overload takes.
 fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>) {
-    let name = sig.split(|c: char| c == ' ' || c == '(').next().unwrap_or(sig);
+    let name = sig.split([' ', '(']).next().unwrap_or(sig);
     let args = sig[name.len()..].trim().replace("&str | ImmutableString | String", "string");
+    if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        let operands: Vec<&str> = args.trim_matches(['(', ')']).split(", ").map(plain_type).collect();
+        let operands = operands.join(" and ");
+        return (
+            "awsrun::script::operator".into(),
+            format!("`{name}` cannot combine {operands}"),
+            Some(
+                "use a value of the resource rather than the resource itself (`.id`, `.cidr`, `.port`), \
+                 or convert text and numbers with to_string() and parse_int(...)"
+                    .into(),
+            ),
+        );
+    }
     if let Some(doc) = crate::engine::docs::all().into_iter().find(|d| d.name == name) {
         return (
             "awsrun::script::arguments".into(),

@@ -7,12 +7,21 @@ use rhai::Position;
 /// extended over a call's parentheses on the same line, or one character.
 pub fn span_at(source: &str, pos: Position) -> Option<SourceSpan> {
     let (line, col) = (pos.line()?, pos.position().unwrap_or(1).max(1));
-    let line_start = line_offset(source, line)?;
+    let Some(line_start) = line_offset(source, line).filter(|start| *start < source.len()) else {
+        return end_of_source(source);
+    };
     let line_text = source[line_start..].split('\n').next().unwrap_or("");
     let start_in_line = line_text.char_indices().nth(col - 1).map(|(i, _)| i).unwrap_or(line_text.len());
     let rest = &line_text[start_in_line..];
     let len = token_len(rest);
     Some(SourceSpan::new((line_start + start_in_line).into(), len))
+}
+
+/// A position past the last line (an error at the end of the file): the
+/// last character of the source, so the report still shows a place.
+fn end_of_source(source: &str) -> Option<SourceSpan> {
+    let (last, c) = source.trim_end().char_indices().last()?;
+    Some(SourceSpan::new(last.into(), c.len_utf8()))
 }
 
 fn line_offset(source: &str, line: usize) -> Option<usize> {
@@ -23,21 +32,44 @@ fn line_offset(source: &str, line: usize) -> Option<usize> {
 }
 
 fn token_len(rest: &str) -> usize {
-    let ident: usize = rest
-        .char_indices()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .map(|(i, c)| i + c.len_utf8())
-        .last()
-        .unwrap_or(0);
+    // A string literal: up to its closing quote on this line.
+    if let Some(text) = rest.strip_prefix('"') {
+        let mut escaped = false;
+        for (i, c) in text.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => return i + 2,
+                _ => {}
+            }
+        }
+        return 1;
+    }
+    // A property access: the dot and the name after it.
+    if let Some(text) = rest.strip_prefix('.') {
+        let name = ident_len(text);
+        if name > 0 {
+            return 1 + name;
+        }
+    }
+    let ident = ident_len(rest);
     if ident == 0 {
         return rest.chars().next().map_or(0, char::len_utf8);
     }
-    if rest[ident..].starts_with('(') {
-        if let Some(end) = closing_paren(&rest[ident..]) {
-            return ident + end + 1;
-        }
+    if rest[ident..].starts_with('(')
+        && let Some(end) = closing_paren(&rest[ident..])
+    {
+        return ident + end + 1;
     }
     ident
+}
+
+fn ident_len(rest: &str) -> usize {
+    rest.char_indices()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0)
 }
 
 /// Byte index of the `)` matching the `(` at index 0, on this line.
@@ -83,7 +115,7 @@ mod tests {
         // Korean text before the call: 3 characters, 9 bytes.
         let src = "let 이름 = 1;\nprint(\"서브넷\"); bad_call(1);\n";
         assert_eq!(spanned(src, 2, 15), "bad_call(1)");
-        assert_eq!(spanned(src, 2, 7), "\"");
+        assert_eq!(spanned(src, 2, 7), "\"서브넷\"");
     }
 
     #[test]
@@ -93,8 +125,21 @@ mod tests {
     }
 
     #[test]
-    fn position_past_the_source_is_none() {
-        assert!(span_at("a", Position::new(3, 1)).is_none());
+    fn strings_and_properties_are_underlined_whole() {
+        assert_eq!(spanned("import \"../x\" as x;", 1, 8), "\"../x\"");
+        assert_eq!(spanned("let a = \"open;", 1, 9), "\"");
+        assert_eq!(spanned("print(p.cdir);", 1, 8), ".cdir");
+    }
+
+    #[test]
+    fn end_of_file_points_at_the_last_character() {
+        let src = "fn f() {\n  1;\n\n";
+        assert_eq!(spanned(src, 4, 1), ";");
+    }
+
+    #[test]
+    fn no_position_or_no_text_is_no_span() {
         assert!(span_at("a", Position::NONE).is_none());
+        assert!(span_at("  \n", Position::new(3, 1)).is_none());
     }
 }

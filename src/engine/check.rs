@@ -48,10 +48,13 @@ pub fn check(engine: &Engine, ast: &AST) -> Vec<Finding> {
         if let Some((call, pos)) = call {
             let name = call.name.as_str();
             let plain = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
-            if plain && !call.is_qualified() && !call.is_operator_call() && !KEYWORDS.contains(&name) {
-                if let Some(finding) = judge(&known, name, call.args.len(), pos) {
-                    findings.push(finding);
-                }
+            if plain
+                && !call.is_qualified()
+                && !call.is_operator_call()
+                && !KEYWORDS.contains(&name)
+                && let Some(finding) = judge(&known, name, call.args.len(), pos)
+            {
+                findings.push(finding);
             }
         }
         true

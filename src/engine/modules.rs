@@ -29,6 +29,15 @@ impl Resolver {
         Resolver { roots, session, cache: RefCell::new(HashMap::new()) }
     }
 
+    fn outside(path: &str, pos: Position) -> Box<EvalAltResult> {
+        let err = super::host_error::HostError::new(
+            "awsrun::module::outside_root",
+            format!("cannot import \"{path}\": absolute paths and `..` are not allowed"),
+        )
+        .help("a script reaches no file but its modules: put the module in the script's folder (or below it), or add its folder to AWSRUN_PATH, and import it by its relative path, like \"net/base\"");
+        EvalAltResult::ErrorRuntime(rhai::Dynamic::from(err), pos).into()
+    }
+
     fn error(path: &str, why: String, pos: Position) -> Box<EvalAltResult> {
         let err = super::host_error::HostError::new("awsrun::module::not_found", format!("cannot import \"{path}\": {why}"))
             .help("a module path is relative, like \"net/base\"; it is looked up in the script's folder, then each folder of AWSRUN_PATH, then the stdlib");
@@ -56,7 +65,7 @@ fn is_contained(path: &str) -> bool {
 impl ModuleResolver for Resolver {
     fn resolve(&self, engine: &Engine, _source: Option<&str>, path: &str, pos: Position) -> Result<SharedModule, Box<EvalAltResult>> {
         if !is_contained(path) {
-            return Err(Self::error(path, "absolute paths and `..` are not allowed".into(), pos));
+            return Err(Self::outside(path, pos));
         }
         let file = if path.ends_with(".rhai") { path.to_string() } else { format!("{path}.rhai") };
         for root in &self.roots {

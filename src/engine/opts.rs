@@ -23,10 +23,12 @@ impl Opts {
                 let mut err = HostError::new(
                     "awsrun::opts::unknown_key",
                     format!(
-                        "{func}(): unknown option `{key}`; allowed: {}",
+                        "{}: unknown option `{key}`; allowed: {}",
+                        call(func),
                         allowed.join(", ")
                     ),
-                );
+                )
+                .help(format!("`awsrun docs {}` describes each option", doc_name(func)));
                 if let Some(near) = nearest(key, allowed.iter().copied()) {
                     err = err.help(format!("did you mean `{near}`?"));
                 }
@@ -36,27 +38,46 @@ impl Opts {
         Ok(Opts { func: func.to_string(), map })
     }
 
+    /// The function these options belong to, as messages name it (`subnet()`).
+    pub fn func(&self) -> String {
+        call(&self.func)
+    }
+
+    /// An error for a value outside the allowed ones, with what to write instead.
+    pub fn value_error(&self, key: &str, message: String, help: String) -> Box<rhai::EvalAltResult> {
+        HostError::new("awsrun::opts::value", format!("{}: option `{key}` {message}", self.func())).help(help).into()
+    }
+
     pub fn get(&self, key: &str) -> Option<&Dynamic> {
         self.map.get(key).filter(|v| !v.is_unit())
     }
 
     fn type_error(&self, key: &str, expected: &str, got: &Dynamic) -> Box<rhai::EvalAltResult> {
+        let help = if got.is_string() && expected.contains("integer") {
+            format!("turn text (a `--var` value, say) into a number with parse_int(...), e.g. `{key}: parse_int({key})`")
+        } else if got.is_string() && expected.contains("true or false") {
+            format!("write `{key}: true` or `{key}: false`, without quotes")
+        } else {
+            format!("`awsrun docs {}` describes each option", doc_name(&self.func))
+        };
         HostError::new(
             "awsrun::opts::type",
             format!(
-                "{}(): option `{key}` must be {expected}, got {}",
-                self.func,
+                "{}: option `{key}` must be {expected}, got {}",
+                self.func(),
                 describe(got)
             ),
         )
+        .help(help)
         .into()
     }
 
     pub fn missing(&self, key: &str) -> Box<rhai::EvalAltResult> {
         HostError::new(
             "awsrun::opts::missing",
-            format!("{}(): option `{key}` is required", self.func),
+            format!("{}: option `{key}` is required", self.func()),
         )
+        .help(format!("add `{key}: ...` to the options map; `awsrun docs {}` shows an example", doc_name(&self.func)))
         .into()
     }
 
@@ -84,8 +105,9 @@ impl Opts {
         match self.int(key)? {
             Some(n) if n < lo || n > hi => Err(HostError::new(
                 "awsrun::opts::range",
-                format!("{}(): option `{key}` must be {lo} to {hi}, got {n}", self.func),
+                format!("{}: option `{key}` must be {lo} to {hi}, got {n}", self.func()),
             )
+            .help(format!("give `{key}` a value from {lo} to {hi}"))
             .into()),
             other => Ok(other),
         }
@@ -145,12 +167,22 @@ impl Opts {
     }
 }
 
+/// `subnet` -> `subnet()`; a nested map's name (`target_group(health_check)`) stays.
+fn call(func: &str) -> String {
+    if func.contains('(') { func.to_string() } else { format!("{func}()") }
+}
+
+/// The function whose docs describe these options (`target_group(health_check)` -> `target_group`).
+fn doc_name(func: &str) -> &str {
+    func.split('(').next().unwrap_or(func)
+}
+
 /// Checks that a script value is a resource of `kind`.
 pub fn expect_kind(func: &str, what: &str, value: &Dynamic, kind: Kind) -> HostResult<Resource> {
-    if let Some(r) = value.clone().try_cast::<Resource>() {
-        if r.kind == kind {
-            return Ok(r);
-        }
+    if let Some(r) = value.clone().try_cast::<Resource>()
+        && r.kind == kind
+    {
+        return Ok(r);
     }
     Err(HostError::new(
         "awsrun::kind::mismatch",

@@ -6,10 +6,11 @@ use rhai::{Engine, EvalAltResult, Module, Position, Scope};
 use std::rc::Rc;
 
 /// Every stdlib file: (name as reports show it, text).
-pub const FILES: [(&str, &str); 3] = [
+pub const FILES: [(&str, &str); 4] = [
     ("stdlib/network.rhai", include_str!("../../stdlib/network.rhai")),
     ("stdlib/alb.rhai", include_str!("../../stdlib/alb.rhai")),
     ("stdlib/app.rhai", include_str!("../../stdlib/app.rhai")),
+    ("stdlib/rolling.rhai", include_str!("../../stdlib/rolling.rhai")),
 ];
 
 /// The text of a stdlib file by module path (`"network"` or `"stdlib/network"`).

@@ -20,6 +20,27 @@ const HEALTH_CHECK: &[&str] = &["path", "interval", "healthy_threshold"];
 
 const TABLE: &[OptionKeys] = &[
     OptionKeys {
+        func: "vpc",
+        keys: &["cidr"],
+        nested: &[],
+    },
+    OptionKeys {
+        func: "rolling_replace",
+        keys: &[
+            "name",
+            "user_data",
+            "batch",
+            "count",
+            "image",
+            "instance_type",
+            "subnets",
+            "security_groups",
+            "public_ip",
+            "timeout",
+        ],
+        nested: &[],
+    },
+    OptionKeys {
         func: "subnet",
         keys: &["vpc", "cidr", "az", "public_ip"],
         nested: &[],
@@ -49,6 +70,7 @@ const TABLE: &[OptionKeys] = &[
             "security_groups",
             "public_ip",
             "user_data",
+            "first",
         ],
         nested: &[],
     },

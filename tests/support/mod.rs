@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod proxy;
 
 use snapbox::cmd::Command;
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::operation::RequestId;
 
 use super::AwsCloud;
@@ -116,13 +116,15 @@ impl Calls {
                      request was tried {MAX_ATTEMPTS} times"
                 ))
             }
-            _ => CloudError::new(operation, "SdkError", DisplayErrorContext(&err).to_string()),
+            // The chain of messages only: an error's `Debug` (which
+            // `DisplayErrorContext` appends) holds the raw response.
+            _ => CloudError::new(operation, "SdkError", causes(&err)),
         }
     }
 }
 
 /// An error and its sources, each once: `dispatch failure: io error: ...`.
-fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(err) = next {

@@ -7,9 +7,8 @@ use std::sync::Mutex;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ec2::config::{Credentials, ProvideCredentials};
-use aws_sdk_ec2::error::DisplayErrorContext;
 
-use super::call::Calls;
+use super::call::{Calls, causes};
 use super::{AwsCloud, AwsOptions, Cache};
 use crate::cloud::{CloudError, CloudResult};
 
@@ -72,7 +71,10 @@ async fn load(opts: &AwsOptions, keys: Option<(&str, &str)>) -> SdkConfig {
 }
 
 /// Resolves the credentials once so a missing setup fails before the
-/// script starts. The credentials themselves are dropped unseen.
+/// script starts. The credentials themselves are dropped unseen, and the
+/// error says what is wrong in the error chain's words only, never with the
+/// error's `Debug` form (which `DisplayErrorContext` would append, once more
+/// and with internals).
 async fn check_credentials(config: &SdkConfig) -> CloudResult<()> {
     let Some(provider) = config.credentials_provider() else {
         return Err(no_credentials(
@@ -81,7 +83,7 @@ async fn check_credentials(config: &SdkConfig) -> CloudResult<()> {
     };
     match provider.provide_credentials().await {
         Ok(_) => Ok(()),
-        Err(err) => Err(no_credentials(DisplayErrorContext(&err).to_string())),
+        Err(err) => Err(no_credentials(causes(&err))),
     }
 }
 

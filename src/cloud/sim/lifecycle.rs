@@ -1,5 +1,6 @@
 //! How slow resources move through their real states: one step per
-//! `refresh`, so a dry run is deterministic yet exercises every wait.
+//! `refresh`, so a dry run is deterministic yet exercises every wait (or,
+//! under the latency model, by time: see `latency.rs`).
 
 use super::errors::not_found;
 use super::state::State;
@@ -18,12 +19,17 @@ impl State {
         if life == Life::Gone && !has_state {
             return Err(not_found(describe(kind), kind, id));
         }
-        self.step(kind, id);
+        if self.clock.is_some() {
+            self.advance(id);
+            self.observe(id);
+        } else {
+            self.step(kind, id);
+        }
         let entry = self.store.get(id).expect("looked up above");
         Ok(entry.resource.clone())
     }
 
-    fn step(&mut self, kind: Kind, id: &str) {
+    pub(super) fn step(&mut self, kind: Kind, id: &str) {
         let state = match self.store.get(id) {
             Some(entry) => entry.resource.state().to_string(),
             None => return,

@@ -8,6 +8,10 @@
 //! `pending` -> `running`, load balancers `provisioning` -> `active`,
 //! targets `initial` -> `healthy`).
 //!
+//! [`SimAccount::set_latency`] switches to the latency model of
+//! `--sim-latency realistic` (`latency.rs`): states then move by (scaled)
+//! time, and [`SimAccount::estimate`] tells how long a live run would take.
+//!
 //! [`SimAccount::new`] is a brand-new account (default VPC and subnets);
 //! [`SimAccount::empty`] plus [`SimAccount::seed`] mirrors an existing one.
 //!
@@ -25,6 +29,7 @@
 //! | `nat.rs`, `route_table.rs`, `security_group.rs`, `instance.rs` | EC2 operations |
 //! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
 //! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
+//! | `latency.rs` | the latency model: AWS's times, the clocks, the estimate |
 //! | `ids.rs`, `rules.rs`, `errors.rs` | ids, request-only rules, shared errors |
 
 mod addresses;
@@ -32,6 +37,7 @@ mod destroy;
 mod errors;
 mod ids;
 mod instance;
+pub mod latency;
 mod lifecycle;
 mod listener;
 mod load_balancer;
@@ -53,6 +59,8 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use state::State;
+
+pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
     Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
@@ -105,6 +113,23 @@ impl SimAccount {
         self.state.borrow_mut().create_vpc(cidr, tags)
     }
 
+    /// Switches the latency model (`--sim-latency`): under
+    /// [`Latency::Realistic`] slow resources take AWS's typical times,
+    /// scaled, from the moment they enter a state (resources already here
+    /// count as settled). [`Latency::None`] goes back to one step per refresh.
+    pub fn set_latency(&self, latency: Latency) {
+        self.state.borrow_mut().clock = match latency {
+            Latency::None => None,
+            Latency::Realistic { scale } => Some(latency::Clock::new(scale)),
+        };
+    }
+
+    /// Under the latency model, the estimated wall time of a live run of
+    /// what ran so far, with its critical path; `None` without the model.
+    pub fn estimate(&self) -> Option<Estimate> {
+        self.state.borrow().clock.as_ref().map(latency::Clock::estimate)
+    }
+
     /// What `latest_ami(family)` answers (the real answer, when mirroring).
     pub fn set_image(&self, family: &str, image: &str) {
         self.state
@@ -138,7 +163,15 @@ impl Cloud for SimAccount {
     }
 
     fn poll_interval(&self, _attempt: u32) -> Duration {
-        Duration::ZERO
+        self.state
+            .borrow()
+            .clock
+            .as_ref()
+            .map_or(Duration::ZERO, latency::Clock::poll_interval)
+    }
+
+    fn estimate(&self) -> Option<Estimate> {
+        SimAccount::estimate(self)
     }
 
     fn whoami(&self) -> CloudResult<Identity> {

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::ids;
+use super::latency::Clock;
 use super::load_balancer::LoadBalancerSlot;
 use super::security_group::GroupSlot;
 use super::store::{Life, Store};
@@ -46,6 +47,8 @@ pub(super) struct State {
     pub(super) load_balancer_names: HashMap<String, String>,
     /// `latest_ami` answers: family -> image id.
     pub(super) images: BTreeMap<String, String>,
+    /// The clocks of `--sim-latency realistic`; `None`: one step per refresh.
+    pub(super) clock: Option<Clock>,
     serial: u64,
     public_ips: u64,
 }
@@ -82,6 +85,7 @@ impl State {
             load_balancers: HashMap::new(),
             load_balancer_names: HashMap::new(),
             images,
+            clock: None,
             serial: 0,
             public_ips: 0,
         }
@@ -115,6 +119,11 @@ impl State {
 
     /// Stores a resource awsrun creates (live, tagged) and returns it.
     pub(super) fn create(&mut self, resource: Resource, tags: &Tags) -> Resource {
+        if let Some(clock) = self.clock.as_mut()
+            && resource.attr("state").is_some()
+        {
+            clock.entered(&resource.id, resource.state());
+        }
         self.store
             .insert(resource.clone(), Some(tags.clone()), Life::Live);
         resource
@@ -137,6 +146,9 @@ impl State {
     pub(super) fn set_state(&mut self, id: &str, state: &str) {
         if let Some(resource) = self.store.resource_mut(id) {
             resource.set("state", state);
+        }
+        if let Some(clock) = self.clock.as_mut() {
+            clock.entered(id, state);
         }
     }
 }

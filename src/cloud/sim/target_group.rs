@@ -133,6 +133,8 @@ impl State {
                 added.push(Value::from(id.as_str()));
             }
         }
+        let fresh: Vec<String> = added.iter().filter_map(|v| v.as_str()).map(str::to_string).collect();
+        self.note_registered(group, &fresh);
         if let Some(resource) = self.store.resource_mut(group) {
             super::state::array_attr(resource, "targets").extend(added);
         }
@@ -147,7 +149,7 @@ impl State {
     }
 
     /// Moves registered targets to `draining` and out of `targets`.
-    fn drop_targets(&mut self, group: &str, leaving: &HashSet<&String>) {
+    pub(super) fn drop_targets(&mut self, group: &str, leaving: &HashSet<&String>) {
         let slot = self
             .target_groups
             .get_mut(group)
@@ -168,7 +170,7 @@ impl State {
             slot.registered.remove(id);
             slot.seen.remove(id);
         }
-        slot.draining.extend(drained);
+        slot.draining.extend(drained.iter().cloned());
         let targets: Vec<Value> = slot
             .targets
             .iter()
@@ -177,6 +179,7 @@ impl State {
         if let Some(resource) = self.store.resource_mut(group) {
             resource.set("targets", targets);
         }
+        self.note_draining(group, &drained);
     }
 
     /// The target group exists; each instance exists (running or pending
@@ -243,6 +246,9 @@ impl State {
         if self.live(Kind::TargetGroup, group).is_none() || !self.target_groups.contains_key(group)
         {
             return Err(not_found("DescribeTargetHealth", Kind::TargetGroup, group));
+        }
+        if self.clock.is_some() {
+            return self.timed_target_health(group);
         }
         let terminated: Vec<String> = self.target_groups[group]
             .targets

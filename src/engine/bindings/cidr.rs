@@ -62,7 +62,9 @@ pub fn from_cidr(err: CidrError) -> Box<rhai::EvalAltResult> {
 
 fn prefix_arg(prefix: i64) -> HostResult<u8> {
     u8::try_from(prefix).ok().filter(|p| *p <= 32).ok_or_else(|| {
-        HostError::new("awsrun::cidr::prefix", format!("prefix must be 0 to 32, got {prefix}")).into()
+        HostError::new("awsrun::cidr::prefix", format!("prefix must be 0 to 32, got {prefix}"))
+            .help("a prefix is the number after the slash: /20 blocks have 4096 addresses, /24 blocks 256; AWS subnets take /16 to /28")
+            .into()
     })
 }
 

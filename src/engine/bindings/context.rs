@@ -55,6 +55,15 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         Err(HostError::new(code, message).help(help).into())
     });
     let s = session.clone();
+    volatile("existing").register_into_engine(engine, move |kind: &str, name: &str| -> HostResult<Dynamic> {
+        let kind = kind_named("existing", kind)?;
+        let found = s.cloud.find(kind, &s.tags(name)).map_err(HostError::from)?;
+        Ok(found.map_or(Dynamic::UNIT, Dynamic::from))
+    });
+    let s = session.clone();
+    volatile("lookup").register_into_engine(engine, move |kind: &str, id: &str| lookup(&s, kind, id));
+    register_errors(engine);
+    let s = session.clone();
     volatile("shared_nat").register_into_engine(engine, move || -> HostResult<Resource> {
         s.shared_nat().ok_or_else(|| {
             HostError::new("awsrun::nat::none", "no NAT gateway to share: this script has made none yet")
@@ -62,6 +71,63 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
                 .into()
         })
     });
+}
+
+/// A kind as scripts name it (`"subnet"`, `"target_group"`, ...).
+fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
+    let all = [Kind::InternetGateway].into_iter().chain(Kind::DESTROY_ORDER);
+    let mut names = Vec::new();
+    for kind in all {
+        if kind.as_str() == text {
+            return Ok(kind);
+        }
+        names.push(kind.as_str());
+    }
+    let mut err = HostError::new(
+        "awsrun::kind::unknown",
+        format!("{func}(): unknown kind \"{text}\"; kinds are: {}", names.join(", ")),
+    );
+    if let Some(near) = crate::engine::suggest::nearest(text, names.iter().copied()) {
+        err = err.help(format!("did you mean \"{near}\"?"));
+    }
+    Err(err.into())
+}
+
+/// `lookup(kind, id)`: the resource with that id as the cloud reports it
+/// now, made by this stack, another one or none.
+fn lookup(s: &Session, kind: &str, id: &str) -> HostResult<Resource> {
+    let kind = kind_named("lookup", kind)?;
+    let mut found = s.cloud.refresh(&Resource::new(kind, "", id)).map_err(HostError::from)?;
+    if found.name.is_empty() {
+        // awsrun names a target group or load balancer as AWS does: read it from the ARN.
+        let part = match kind {
+            Kind::TargetGroup => 1,
+            Kind::LoadBalancer => 2,
+            _ => usize::MAX,
+        };
+        found.name = id.split('/').nth(part).unwrap_or_default().to_string();
+    }
+    if found.kind != kind {
+        return Err(HostError::new(
+            "awsrun::kind::mismatch",
+            format!("lookup(): {id} is a {}, not a {kind}", found.kind),
+        )
+        .help(format!("write lookup(\"{}\", \"{id}\")", found.kind))
+        .into());
+    }
+    Ok(found)
+}
+
+/// What a `catch (err)` receives from a host function: `.code`,
+/// `.message`, `.help`, printable as `code: message`.
+fn register_errors(engine: &mut Engine) {
+    engine
+        .register_type_with_name::<HostError>("Error")
+        .register_get("code", |e: &mut HostError| e.code.clone())
+        .register_get("message", |e: &mut HostError| e.message.clone())
+        .register_get("help", |e: &mut HostError| e.help.clone().unwrap_or_default())
+        .register_fn("to_string", |e: &mut HostError| format!("{}: {}", e.code, e.message))
+        .register_fn("to_debug", |e: &mut HostError| format!("{}: {}", e.code, e.message));
 }
 
 /// `check_opts(func, opts, allowed)`: the strict option check, for stdlib
@@ -81,10 +147,11 @@ pub fn full_az(region: &str, az: &str) -> String {
     }
     let digit = region.chars().last().filter(char::is_ascii_digit);
     let mut chars = az.chars();
-    if let (Some(d), Some(l), None) = (chars.next(), chars.next(), chars.next()) {
-        if Some(d) == digit && l.is_ascii_lowercase() {
-            return format!("{region}{l}");
-        }
+    if let (Some(d), Some(l), None) = (chars.next(), chars.next(), chars.next())
+        && Some(d) == digit
+        && l.is_ascii_lowercase()
+    {
+        return format!("{region}{l}");
     }
     az.to_string()
 }

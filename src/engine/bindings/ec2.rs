@@ -66,6 +66,13 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         s.flush();
         r
     });
+    let s = session.clone();
+    volatile("wait_terminated")
+        .register_into_engine(engine, move |targets: Dynamic| wait_terminated(&s, &targets, Map::new()));
+    let s = session.clone();
+    volatile("wait_terminated").register_into_engine(engine, move |targets: Dynamic, opts: Map| {
+        wait_terminated(&s, &targets, opts)
+    });
 }
 
 fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
@@ -108,11 +115,11 @@ fn conflict_hint(s: &Session, vpc: &Resource, block: cidr::Cidr, err: crate::clo
             .iter()
             .filter_map(|sub| cidr::parse(sub.str("cidr")).ok())
             .collect();
-        if let Ok(container) = cidr::parse(vpc.str("cidr")) {
-            if let Ok(free) = cidr::free_blocks(container, &used, block.prefix()) {
-                let list: Vec<String> = free.iter().take(4).map(ToString::to_string).collect();
-                host = host.help(format!("free /{} blocks in {}: {}", block.prefix(), vpc.id, list.join(", ")));
-            }
+        if let Ok(container) = cidr::parse(vpc.str("cidr"))
+            && let Ok(free) = cidr::free_blocks(container, &used, block.prefix())
+        {
+            let list: Vec<String> = free.iter().take(4).map(ToString::to_string).collect();
+            host = host.help(format!("free /{} blocks in {}: {}", block.prefix(), vpc.id, list.join(", ")));
         }
     }
     host.into()
@@ -188,7 +195,9 @@ fn route(value: &Dynamic) -> HostResult<Route> {
         (None, Some(igw)) if igw.is_string() => RouteTarget::InternetGateway(igw.to_string()),
         (None, Some(igw)) => RouteTarget::InternetGateway(expect_kind("route_table", "igw", igw, Kind::InternetGateway)?.id),
         _ => {
-            return Err(HostError::new("awsrun::opts::missing", "route_table(): each route needs exactly one of `nat` or `igw`").into());
+            return Err(HostError::new("awsrun::opts::missing", "route_table(): each route needs exactly one of `nat` or `igw`")
+                .help("send it to a NAT gateway, e.g. #{ dest: \"0.0.0.0/0\", nat: nat }, or to an internet gateway with `igw`")
+                .into());
         }
     };
     Ok(Route { dest, target })
@@ -241,7 +250,7 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
     let port = o.int_in("port", 0, 65535)?.ok_or_else(|| o.missing("port"))? as u16;
     let protocol = o.str("protocol")?.unwrap_or_else(|| "tcp".into());
     if !matches!(protocol.as_str(), "tcp" | "udp") {
-        return Err(HostError::new("awsrun::opts::value", format!("security_group(): protocol must be \"tcp\" or \"udp\", got \"{protocol}\"")).into());
+        return Err(o.value_error("protocol", format!("must be \"tcp\" or \"udp\", got \"{protocol}\""), "leave `protocol` out for tcp (the default), or write \"udp\"".into()));
     }
     let from = match o.get("from") {
         None => return Err(o.missing("from")),
@@ -251,11 +260,14 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
     Ok(IngressRule { protocol, port, from })
 }
 
-const INSTANCE_OPTS: [&str; 7] = ["count", "subnets", "image", "instance_type", "security_groups", "public_ip", "user_data"];
+const INSTANCE_OPTS: [&str; 8] = ["count", "subnets", "image", "instance_type", "security_groups", "public_ip", "user_data", "first"];
 
 fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
     let o = Opts::new("instances", opts, &INSTANCE_OPTS)?;
     let count = o.int_in("count", 1, 100_000)?.unwrap_or(1) as usize;
+    // `first: 3` ensures `<name>-3`, `<name>-4`, ... placed as one call
+    // from `<name>-1` would place them (a rolling deploy adds servers so).
+    let skip = o.int_in("first", 1, 100_000)?.unwrap_or(1) as usize - 1;
     let subnets = o.resources("subnets", Kind::Subnet)?;
     if subnets.is_empty() {
         return Err(o.missing("subnets"));
@@ -279,7 +291,7 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
     let public_ip = o.bool("public_ip")?.unwrap_or(false);
     let user_data = o.str("user_data")?.unwrap_or_default();
     let mut out = Array::with_capacity(count);
-    for n in 0..count {
+    for n in skip..skip + count {
         let subnet = &subnets[n % subnets.len()];
         // The image is not compared: a newer "latest" AMI must not break re-runs;
         // replacing servers is a rolling deploy, never a side effect.
@@ -319,4 +331,57 @@ fn terminate(s: &Session, targets: &Dynamic) -> HostResult<()> {
         s.note(Op::Delete, instance, "terminate".into());
     }
     Ok(())
+}
+
+/// `wait_terminated(instances)`: polls until every instance is
+/// `terminated` (or no longer described), all of them in each round.
+fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> {
+    let limit = wait_limit(s, "wait_terminated", opts)?;
+    let mut waiting = instance_list("wait_terminated", targets)?;
+    let start = std::time::Instant::now();
+    for attempt in 0u32.. {
+        s.checkpoint()?;
+        let mut left = Vec::with_capacity(waiting.len());
+        for instance in waiting {
+            let now = match s.cloud.refresh(&instance) {
+                Ok(now) => now,
+                Err(err) if err.code.ends_with("NotFound") => continue,
+                Err(err) => return Err(HostError::from(err).into()),
+            };
+            match now.state() {
+                "terminated" => s.sink.progress(&now, "terminated", start.elapsed(), true),
+                "shutting-down" => left.push(now),
+                state => {
+                    return Err(HostError::new(
+                        "awsrun::wait::failed",
+                        format!("instance \"{}\" ({}) is {state}; it will not become terminated by itself", now.name, now.id),
+                    )
+                    .help("terminate it first: terminate(instances), then wait_terminated(instances)")
+                    .into());
+                }
+            }
+        }
+        waiting = left;
+        let Some(first) = waiting.first() else {
+            return Ok(());
+        };
+        if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
+            let names: Vec<String> = waiting.iter().map(|i| format!("{} ({})", i.name, i.id)).collect();
+            return Err(HostError::new(
+                "awsrun::wait::timeout",
+                format!("instances still shutting down after {}s: {}", limit.as_secs(), names.join(", ")),
+            )
+            .help("wait longer with #{timeout: SECONDS}; termination cannot be undone, so they will finish on their own")
+            .into());
+        }
+        s.sink.progress(first, &format!("{} shutting down", waiting.len()), start.elapsed(), false);
+        std::thread::sleep(s.cloud.poll_interval(attempt));
+    }
+    unreachable!("the wait loop returns")
+}
+
+/// The `timeout` option of a wait (seconds), or the session's default.
+pub(crate) fn wait_limit(s: &Session, func: &str, opts: Map) -> HostResult<std::time::Duration> {
+    let o = Opts::new(func, opts, &["timeout"])?;
+    Ok(o.int_in("timeout", 1, 86_400)?.map_or(s.wait_timeout, |secs| std::time::Duration::from_secs(secs as u64)))
 }

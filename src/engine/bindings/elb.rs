@@ -1,15 +1,16 @@
 //! Elastic Load Balancing (v2): target groups, load balancers, listeners and
 //! target registration.
 
-use super::ec2::{instance_list, push_attr};
+use super::ec2::{instance_list, push_attr, wait_limit};
 use super::volatile;
 use crate::cloud::{HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Resource, TargetGroupSpec};
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::plan::Op;
 use crate::engine::session::Session;
-use rhai::{Dynamic, Engine, Map};
+use rhai::{Array, Dynamic, Engine, Map};
 use std::rc::Rc;
+use std::time::Instant;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
@@ -42,16 +43,83 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         s.flush();
         r
     });
+    let s = session.clone();
+    volatile("targets").register_into_engine(engine, move |tg: Dynamic| targets(&s, &tg));
+    let s = session.clone();
+    volatile("target_health").register_into_engine(engine, move |tg: Dynamic| -> HostResult<Map> {
+        let tg = expect_kind("target_health", "tg", &tg, Kind::TargetGroup)?;
+        let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
+        Ok(health.into_iter().map(|t| (t.id.into(), Dynamic::from(t.state))).collect())
+    });
+    let s = session.clone();
+    volatile("wait_drained").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic| {
+        wait_drained(&s, &tg, &targets, Map::new())
+    });
+    let s = session.clone();
+    volatile("wait_drained").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic, opts: Map| {
+        wait_drained(&s, &tg, &targets, opts)
+    });
+}
+
+/// `targets(tg)`: the instances registered now (draining ones left out),
+/// each as the cloud reports it.
+fn targets(s: &Session, tg: &Dynamic) -> HostResult<Array> {
+    let tg = expect_kind("targets", "tg", tg, Kind::TargetGroup)?;
+    let fresh = s.cloud.refresh(&tg).map_err(HostError::from)?;
+    let mut out = Array::new();
+    for id in fresh.strs("targets").into_iter().filter(|id| id.starts_with("i-")) {
+        let instance = s.cloud.refresh(&Resource::new(Kind::Instance, "", id)).map_err(HostError::from)?;
+        out.push(Dynamic::from(instance));
+    }
+    Ok(out)
+}
+
+/// `wait_drained(tg, instances)`: polls the target group until none of the
+/// instances is reported any more (deregistered and done draining).
+fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> HostResult<()> {
+    let limit = wait_limit(s, "wait_drained", opts)?;
+    let tg = expect_kind("wait_drained", "tg", tg, Kind::TargetGroup)?;
+    let ids: Vec<String> = instance_list("wait_drained", targets)?.into_iter().map(|i| i.id).collect();
+    let start = Instant::now();
+    for attempt in 0u32.. {
+        s.checkpoint()?;
+        let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
+        let left: Vec<_> = health.iter().filter(|t| ids.contains(&t.id)).collect();
+        if left.is_empty() {
+            s.sink.progress(&tg, "drained", start.elapsed(), true);
+            return Ok(());
+        }
+        if let Some(serving) = left.iter().find(|t| t.state != "draining") {
+            return Err(HostError::new(
+                "awsrun::wait::failed",
+                format!("{} is still registered with target_group \"{}\" ({}); it will not drain", serving.id, tg.name, serving.state),
+            )
+            .help("deregister it first: deregister(tg, instances), then wait_drained(tg, instances)")
+            .into());
+        }
+        if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
+            let names: Vec<&str> = left.iter().map(|t| t.id.as_str()).collect();
+            return Err(HostError::new(
+                "awsrun::wait::timeout",
+                format!("target_group \"{}\" was still draining {} after {}s", tg.name, names.join(", "), limit.as_secs()),
+            )
+            .help("wait longer with #{timeout: SECONDS}; the target group's deregistration delay (300s by default) decides how long draining takes")
+            .into());
+        }
+        s.sink.progress(&tg, &format!("{} draining", left.len()), start.elapsed(), false);
+        std::thread::sleep(s.cloud.poll_interval(attempt));
+    }
+    unreachable!("the wait loop returns")
 }
 
 fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
     let p = o.str(key)?.unwrap_or_else(|| default.to_string()).to_uppercase();
     if !matches!(p.as_str(), "HTTP" | "HTTPS") {
-        return Err(HostError::new(
-            "awsrun::opts::value",
-            format!("option `{key}` must be \"HTTP\" or \"HTTPS\" for an application load balancer, got \"{p}\""),
-        )
-        .into());
+        return Err(o.value_error(
+            key,
+            format!("must be \"HTTP\" or \"HTTPS\" for an application load balancer, got \"{p}\""),
+            format!("write `{key}: \"HTTP\"` (the default); other protocols need a network load balancer, which awsrun does not make"),
+        ));
     }
     Ok(p)
 }
@@ -95,11 +163,11 @@ fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let groups = o.resources("security_groups", Kind::SecurityGroup)?;
     let scheme = o.str("scheme")?.unwrap_or_else(|| "internet-facing".into());
     if !matches!(scheme.as_str(), "internet-facing" | "internal") {
-        return Err(HostError::new(
-            "awsrun::opts::value",
-            format!("load_balancer(): `scheme` must be \"internet-facing\" or \"internal\", got \"{scheme}\""),
-        )
-        .into());
+        return Err(o.value_error(
+            "scheme",
+            format!("must be \"internet-facing\" or \"internal\", got \"{scheme}\""),
+            "use \"internet-facing\" (the default) for a load balancer reachable from the internet, \"internal\" for one reachable only inside the VPC".into(),
+        ));
     }
     let spec = LoadBalancerSpec {
         name: name.to_string(),
@@ -124,10 +192,42 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     let tg = o.req_resource("forward", Kind::TargetGroup)?;
     let spec = ListenerSpec { load_balancer: lb.id.clone(), port, protocol, forward: tg.id.clone() };
     let fixed = [("port", port.to_string()), ("protocol", spec.protocol.clone()), ("forward", tg.id.clone())];
-    let (listener, _) = s.ensure(Kind::Listener, &format!("{}-{port}", lb.name), &fixed, |tags| {
+    let name = format!("{}-{port}", lb.name);
+    duplicate_port(s, &lb, &name, &spec)?;
+    let (listener, _) = s.ensure(Kind::Listener, &name, &fixed, |tags| {
         s.cloud.create_listener(&spec, tags).map_err(|e| HostError::from(e).into())
     })?;
     Ok(listener)
+}
+
+/// A second, different listener on a port this script already gave a
+/// listener: one listener per port (not a drift from an earlier run).
+fn duplicate_port(s: &Session, lb: &Resource, name: &str, spec: &ListenerSpec) -> HostResult<()> {
+    let made_here = s.actions().iter().any(|a| a.kind == Kind::Listener && a.name == name);
+    if !made_here {
+        return Ok(());
+    }
+    let Ok(Some(held)) = s.cloud.find(Kind::Listener, &s.tags(name)) else {
+        return Ok(());
+    };
+    if held.str("forward") == spec.forward && held.str("protocol") == spec.protocol {
+        return Ok(());
+    }
+    let group = |arn: &str| arn.split('/').rev().nth(1).unwrap_or(arn).to_string();
+    Err(HostError::new(
+        "awsrun::listener::duplicate_port",
+        format!(
+            "load balancer \"{}\" already has a listener on port {} (forwarding to {}), made earlier in this script",
+            lb.name,
+            spec.port,
+            group(held.str("forward"))
+        ),
+    )
+    .help(format!(
+        "a load balancer has one listener per port: give this one another port, or forward port {} to one target group",
+        spec.port
+    ))
+    .into())
 }
 
 fn register_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<Resource> {

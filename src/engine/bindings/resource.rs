@@ -28,10 +28,15 @@ fn attribute(r: &mut Resource, key: &str) -> HostResult<Dynamic> {
         None => {
             let mut known: Vec<&str> = vec!["id", "name", "kind"];
             known.extend(r.attrs.keys().map(String::as_str));
+            let help = match crate::engine::suggest::nearest(key, known.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "`print(x.to_debug())` shows every attribute of `x` with its value".to_string(),
+            };
             Err(HostError::new(
                 "awsrun::resource::unknown_attribute",
                 format!("a {} has no attribute `{key}`; it has: {}", r.kind, known.join(", ")),
             )
+            .help(help)
             .into())
         }
     }

@@ -1,5 +1,10 @@
 //! `wait` and `wait_healthy`: poll slow resources until usable, with backoff
 //! (from the backend), a timeout and progress reported to the sink.
+//!
+//! Creating a slow resource never blocks; `wait` over several resources
+//! (an array, nested arrays, a stdlib result map) polls them all in one
+//! loop, so they provision side by side and the wait costs the longest of
+//! their times rather than the sum.
 
 use super::volatile;
 use crate::cloud::{Kind, Resource};
@@ -39,64 +44,131 @@ fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
 
 fn wait(s: &Session, target: Dynamic, opts: Map) -> HostResult<Dynamic> {
     let limit = timeout(s, "wait", opts)?;
-    if target.is_array() {
-        let items = target.cast::<Array>();
-        let mut out = Array::with_capacity(items.len());
-        for item in items {
-            out.push(Dynamic::from(wait_one(s, &item, limit)?));
-        }
-        return Ok(Dynamic::from(out));
-    }
-    if target.is_map() {
-        // A stdlib result such as private_subnet(...): wait for each resource in it.
-        let mut map = target.cast::<Map>();
-        for value in map.values_mut() {
-            if value.is::<Resource>() || value.is_array() {
-                *value = wait(s, value.clone(), Map::new())?;
-            }
-        }
-        return Ok(Dynamic::from(map));
-    }
-    Ok(Dynamic::from(wait_one(s, &target, limit)?))
+    let mut found = Vec::new();
+    let shape = Shape::of(target, &mut found, true)?;
+    let ready = wait_all(s, found, limit)?;
+    Ok(shape.fill(&ready))
 }
 
-fn wait_one(s: &Session, target: &Dynamic, limit: Duration) -> HostResult<Resource> {
-    let Some(resource) = target.clone().try_cast::<Resource>() else {
-        return Err(HostError::new(
-            "awsrun::kind::mismatch",
-            format!("wait(): expected a resource or an array of them, got {}", crate::engine::opts::describe(target)),
-        )
-        .into());
-    };
-    let Some((ready, failed)) = ready_state(resource.kind) else {
-        return Ok(resource);
-    };
-    let start = Instant::now();
-    let mut current = resource;
-    for attempt in 0.. {
-        s.checkpoint()?;
-        if current.state() == ready {
-            s.sink.progress(&current, ready, start.elapsed(), true);
-            return Ok(current);
+/// Where the resources of a `wait` argument sit, so that the result has the
+/// argument's shape with every resource as it is once ready.
+enum Shape {
+    /// The n-th resource found.
+    Resource(usize),
+    Array(Vec<Shape>),
+    /// A stdlib result such as `private_subnet(...)`: its resources and
+    /// arrays are waited for, other values kept.
+    Map(Vec<(rhai::ImmutableString, Shape)>, Map),
+}
+
+impl Shape {
+    /// `top`: the argument itself, or an element of an array (which must be
+    /// a resource, an array or a map).
+    fn of(target: Dynamic, found: &mut Vec<Resource>, top: bool) -> HostResult<Shape> {
+        if target.is_array() {
+            let items = target.cast::<Array>();
+            let mut shapes = Vec::with_capacity(items.len());
+            for item in items {
+                shapes.push(Shape::of(item, found, true)?);
+            }
+            return Ok(Shape::Array(shapes));
         }
-        if failed.contains(&current.state()) {
+        if target.is_map() && top {
+            let mut map = target.cast::<Map>();
+            let mut shapes = Vec::new();
+            let keys: Vec<_> = map.keys().cloned().collect();
+            for key in keys {
+                let waits = map.get(&key).is_some_and(|v| v.is::<Resource>() || v.is_array());
+                if waits && let Some(value) = map.remove(&key) {
+                    shapes.push((key.as_str().into(), Shape::of(value, found, true)?));
+                }
+            }
+            return Ok(Shape::Map(shapes, map));
+        }
+        let Some(resource) = target.clone().try_cast::<Resource>() else {
             return Err(HostError::new(
-                "awsrun::wait::failed",
-                format!("{} \"{}\" ({}) is {}; it will never become {ready}", current.kind, current.name, current.id, current.state()),
+                "awsrun::kind::mismatch",
+                format!("wait(): expected a resource or an array of them, got {}", crate::engine::opts::describe(&target)),
             )
+            .help("pass what a resource function returned, e.g. `wait(nat)` or `wait([nat_a, nat_c])`")
             .into());
+        };
+        found.push(resource);
+        Ok(Shape::Resource(found.len() - 1))
+    }
+
+    fn fill(self, ready: &[Resource]) -> Dynamic {
+        match self {
+            Shape::Resource(i) => Dynamic::from(ready[i].clone()),
+            Shape::Array(items) => Dynamic::from(items.into_iter().map(|s| s.fill(ready)).collect::<Array>()),
+            Shape::Map(shapes, mut rest) => {
+                for (key, shape) in shapes {
+                    rest.insert(key.as_str().into(), shape.fill(ready));
+                }
+                Dynamic::from(rest)
+            }
         }
+    }
+}
+
+/// Waits for every slow resource of `resources` at once: one polling loop
+/// that, each round, checks every resource not yet usable, refreshes them
+/// and sleeps the backend's poll interval; so resources provisioning side
+/// by side cost the longest of their times, not the sum. Returns the
+/// resources as they are once all are usable (others unchanged).
+fn wait_all(s: &Session, mut resources: Vec<Resource>, limit: Duration) -> HostResult<Vec<Resource>> {
+    // Each resource once, however often the argument names it.
+    let mut pending: Vec<usize> = Vec::new();
+    for (i, r) in resources.iter().enumerate() {
+        let first = resources[..i].iter().all(|other| other.id != r.id);
+        if first && ready_state(r.kind).is_some() {
+            pending.push(i);
+        }
+    }
+    let start = Instant::now();
+    let mut attempt: u32 = 0;
+    while !pending.is_empty() {
+        s.checkpoint()?;
+        let mut waiting = Vec::with_capacity(pending.len());
+        for &i in &pending {
+            let current = &resources[i];
+            let (ready, failed) = ready_state(current.kind).expect("only slow resources are pending");
+            if current.state() == ready {
+                s.sink.progress(current, ready, start.elapsed(), true);
+            } else if failed.contains(&current.state()) {
+                return Err(HostError::new(
+                    "awsrun::wait::failed",
+                    format!("{} \"{}\" ({}) is {}; it will never become {ready}", current.kind, current.name, current.id, current.state()),
+                )
+                .into());
+            } else {
+                waiting.push(i);
+            }
+        }
+        pending = waiting;
+        let Some(&first) = pending.first() else { break };
         if attempt > 0 && (start.elapsed() >= limit || (s.dry_run() && attempt > 1000)) {
-            return Err(timed_out(&current, current.state(), limit));
+            return Err(timed_out(&resources[first], resources[first].state(), limit));
         }
-        s.sink.progress(&current, current.state(), start.elapsed(), false);
-        // The value the script holds may be old: look once before sleeping.
+        for &i in &pending {
+            s.sink.progress(&resources[i], resources[i].state(), start.elapsed(), false);
+        }
+        // The values the script holds may be old: look once before sleeping.
         if attempt > 0 {
             std::thread::sleep(s.cloud.poll_interval(attempt - 1));
         }
-        current = s.cloud.refresh(&current).map_err(HostError::from)?;
+        for &i in &pending {
+            resources[i] = s.cloud.refresh(&resources[i]).map_err(HostError::from)?;
+        }
+        attempt += 1;
     }
-    unreachable!("the wait loop returns")
+    // Duplicates take the value their first occurrence has now.
+    for i in 0..resources.len() {
+        if let Some(j) = resources[..i].iter().position(|r| r.id == resources[i].id) {
+            resources[i] = resources[j].clone();
+        }
+    }
+    Ok(resources)
 }
 
 fn timed_out(r: &Resource, state: &str, limit: Duration) -> Box<rhai::EvalAltResult> {

@@ -1,0 +1,357 @@
+//! The latency model of the simulated account (`--sim-latency realistic`),
+//! concurrent `wait`, and the plan's estimate of a live run.
+//!
+//! Timed tests use a scale at which the model's times are 0.15 to 1 s, and
+//! bounds taken from the model's own figures with wide margins, so that a
+//! loaded 2-core machine does not make them flaky: a state is asserted
+//! "not yet" only when the check provably ran early enough.
+
+use crate::support::{awsrun, root, snapshot};
+use awsrun::cloud::sim::latency::{
+    DEREGISTRATION_DELAY, INSTANCE_BOOT, INSTANCE_RUNNING, LOAD_BALANCER_ACTIVE,
+    NAT_GATEWAY_AVAILABLE,
+};
+use awsrun::cloud::sim::{Latency, SimAccount};
+use awsrun::cloud::{
+    Cloud, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource, Tags,
+    TargetGroupSpec,
+};
+use awsrun::engine::session::{Quiet, Session};
+use awsrun::engine::{self, Script};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const REGION: &str = "ap-northeast-2";
+/// 1 AWS second = 5 ms: a NAT gateway takes 0.5 s, a load balancer 0.75 s.
+const SCALE: f64 = 0.005;
+
+fn scaled(secs: u64) -> Duration {
+    Duration::from_secs_f64(secs as f64 * SCALE)
+}
+
+fn realistic(scale: f64) -> SimAccount {
+    let account = SimAccount::new(REGION);
+    account.set_latency(Latency::Realistic { scale });
+    account
+}
+
+fn tags(name: &str) -> Tags {
+    Tags::new("latency", name)
+}
+
+/// The default subnet of AZ `letter`.
+fn public(a: &SimAccount, letter: &str) -> String {
+    let vpc = a.default_vpc().unwrap().id;
+    let az = format!("{REGION}{letter}");
+    let subnets = a.vpc_subnets(&vpc).unwrap();
+    subnets.into_iter().find(|s| s.str("az") == az).unwrap().id
+}
+
+fn nat(a: &SimAccount, letter: &str) -> Resource {
+    let name = format!("nat-{letter}");
+    let eip = a.allocate_address(&tags(&name)).unwrap();
+    a.create_nat_gateway(&public(a, letter), &eip.id, &tags(&name)).unwrap()
+}
+
+fn instance(a: &SimAccount, name: &str) -> Resource {
+    let spec = InstanceSpec {
+        subnet: public(a, "a"),
+        image: a.latest_ami("al2023").unwrap(),
+        instance_type: "t3.micro".into(),
+        security_groups: vec![],
+        public_ip: false,
+        user_data: String::new(),
+    };
+    a.run_instance(&spec, &tags(name)).unwrap()
+}
+
+fn load_balancer(a: &SimAccount) -> Resource {
+    let spec = LoadBalancerSpec {
+        name: "web".into(),
+        subnets: vec![public(a, "a"), public(a, "c")],
+        security_groups: vec![],
+        scheme: "internet-facing".into(),
+    };
+    a.create_load_balancer(&spec, &tags("web")).unwrap()
+}
+
+/// Sleeps until `deadline`.
+fn sleep_until(deadline: Instant) {
+    if let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        std::thread::sleep(left);
+    }
+}
+
+#[test]
+fn realistic_states_move_by_time_not_by_refresh() {
+    let a = realistic(SCALE);
+    let born = Instant::now();
+    let gateway = nat(&a, "a");
+    let lb = load_balancer(&a);
+    let server = instance(&a, "server");
+    // However often it is refreshed, a NAT gateway is pending until its time.
+    for _ in 0..5 {
+        let now = a.refresh(&gateway).unwrap();
+        if born.elapsed() < scaled(NAT_GATEWAY_AVAILABLE) / 2 {
+            assert_eq!(now.state(), "pending");
+        }
+    }
+    if born.elapsed() < scaled(INSTANCE_RUNNING) / 2 {
+        assert_eq!(a.refresh(&server).unwrap().state(), "pending");
+        assert_eq!(a.refresh(&lb).unwrap().state(), "provisioning");
+    }
+    sleep_until(born + scaled(INSTANCE_RUNNING) + Duration::from_millis(20));
+    assert_eq!(a.refresh(&server).unwrap().state(), "running");
+    sleep_until(born + scaled(NAT_GATEWAY_AVAILABLE) + Duration::from_millis(20));
+    assert_eq!(a.refresh(&gateway).unwrap().state(), "available");
+    sleep_until(born + scaled(LOAD_BALANCER_ACTIVE) + Duration::from_millis(20));
+    assert_eq!(a.refresh(&lb).unwrap().state(), "active");
+    // The poll interval is AWS's few seconds, scaled.
+    let poll = a.poll_interval(0);
+    assert!(poll > Duration::ZERO && poll <= scaled(5), "{poll:?}");
+}
+
+#[test]
+fn without_the_model_states_move_one_step_per_refresh_with_no_sleeping() {
+    let a = SimAccount::new(REGION);
+    let gateway = nat(&a, "a");
+    assert_eq!(gateway.state(), "pending");
+    assert_eq!(a.refresh(&gateway).unwrap().state(), "available");
+    assert_eq!(a.poll_interval(3), Duration::ZERO);
+    assert!(a.estimate().is_none());
+}
+
+#[test]
+fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_active() {
+    let a = realistic(SCALE);
+    let born = Instant::now();
+    let vpc = a.default_vpc().unwrap().id;
+    let lb = load_balancer(&a);
+    let check = HealthCheck { path: "/".into(), interval: 10, healthy_threshold: 3 };
+    let spec = TargetGroupSpec {
+        name: "web-tg".into(),
+        vpc,
+        port: 3000,
+        protocol: "HTTP".into(),
+        health_check: check,
+    };
+    let tg = a.create_target_group(&spec, &tags("web-tg")).unwrap();
+    let listener = ListenerSpec {
+        load_balancer: lb.id.clone(),
+        port: 80,
+        protocol: "HTTP".into(),
+        forward: tg.id.clone(),
+    };
+    a.create_listener(&listener, &tags("web-80")).unwrap();
+    let server = instance(&a, "server");
+    a.register_targets(&tg.id, std::slice::from_ref(&server.id)).unwrap();
+    // The balancer is the last to be ready (150 s > 30 s + 45 s), then 3 x 10 s.
+    let healthy = scaled(LOAD_BALANCER_ACTIVE + 3 * 10);
+    assert!(LOAD_BALANCER_ACTIVE > INSTANCE_RUNNING + INSTANCE_BOOT);
+    for _ in 0..3 {
+        let health = a.target_health(&tg.id).unwrap();
+        if born.elapsed() < scaled(LOAD_BALANCER_ACTIVE) * 3 / 4 {
+            assert_eq!(health[0].state, "initial");
+        }
+    }
+    sleep_until(born + scaled(LOAD_BALANCER_ACTIVE) + Duration::from_millis(20));
+    if born.elapsed() < healthy - Duration::from_millis(40) {
+        assert_eq!(a.target_health(&tg.id).unwrap()[0].state, "initial", "not before its checks passed");
+    }
+    sleep_until(born + healthy + Duration::from_millis(20));
+    assert_eq!(a.target_health(&tg.id).unwrap()[0].state, "healthy");
+}
+
+fn run_script(cloud: &Rc<SimAccount>, name: &str, source: &str) -> Result<rhai::Dynamic, String> {
+    let cloud: Rc<dyn Cloud> = cloud.clone();
+    let session = Rc::new(Session::new(cloud, "latency", Rc::new(Quiet)));
+    let script = Script { path: root().join(name), source: source.to_string() };
+    engine::run(&session, &script).map_err(|e| {
+        let rep = awsrun::diagnostic::from_eval(&e, name, &|_| None, &[]);
+        format!("{}: {}", rep.code, rep.message)
+    })
+}
+
+const FOUR_SLOW_RESOURCES: &str = r#"
+let a = private_subnet("2a", "172.31.112.0/20");
+let c = private_subnet("2c", "172.31.144.0/20");
+let web = alb("web", #{ subnets: [public_subnet("2a"), public_subnet("2c")] });
+let app = app_servers("app", #{ subnets: [a.subnet, c.subnet], from: web.sg, count: 2 });
+"#;
+
+#[test]
+fn one_wait_over_several_resources_lasts_the_longest_not_the_sum() {
+    let cloud = Rc::new(realistic(SCALE));
+    let source = format!("{FOUR_SLOW_RESOURCES}\nlet got = wait([a.nat, c.nat, web.lb, app.instances]);\n[got[0].state, got[1].state, got[2].state, got[3][0].state, got[3][1].state]");
+    let start = Instant::now();
+    let states = run_script(&cloud, "concurrent.rhai", &source).unwrap();
+    let took = start.elapsed();
+    let longest = scaled(LOAD_BALANCER_ACTIVE);
+    let sum = scaled(2 * NAT_GATEWAY_AVAILABLE + LOAD_BALANCER_ACTIVE + 2 * INSTANCE_RUNNING);
+    assert_eq!(
+        format!("{states:?}"),
+        r#"["available", "available", "active", "running", "running"]"#
+    );
+    assert!(took >= longest, "the load balancer alone takes {longest:?}; took {took:?}");
+    assert!(took < sum.mul_f64(0.7), "one wait over everything took {took:?}; one after another: {sum:?}");
+}
+
+#[test]
+fn waiting_for_each_resource_right_after_creating_it_costs_the_sum() {
+    let cloud = Rc::new(realistic(SCALE));
+    let source = r#"
+let a = private_subnet("2a", "172.31.112.0/20");
+wait(a.nat);
+let c = private_subnet("2c", "172.31.144.0/20");
+wait(c.nat);
+"#;
+    let start = Instant::now();
+    run_script(&cloud, "sequential.rhai", source).unwrap();
+    let took = start.elapsed();
+    assert!(took >= scaled(2 * NAT_GATEWAY_AVAILABLE), "took {took:?}");
+    let estimate = cloud.estimate().unwrap();
+    assert_eq!(estimate.seconds, 2 * NAT_GATEWAY_AVAILABLE);
+    let path: Vec<&str> = estimate.critical_path.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(path, ["private-2a-nat", "private-2c-nat"]);
+}
+
+#[test]
+fn wait_times_out_on_the_slowest_resource_with_the_usual_report() {
+    // At 0.05 a NAT gateway takes 5 s: far beyond a 1 s timeout.
+    let cloud = Rc::new(realistic(0.05));
+    let source = r#"
+let a = private_subnet("2a", "172.31.112.0/20");
+wait([a.subnet, a.nat], #{ timeout: 1 });
+"#;
+    let start = Instant::now();
+    let err = run_script(&cloud, "timeout.rhai", source).unwrap_err();
+    assert!(err.contains("was still pending after 1s"), "{err}");
+    assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
+}
+
+#[test]
+fn wait_keeps_the_shape_of_its_argument() {
+    let cloud = Rc::new(SimAccount::new(REGION));
+    let source = r#"
+let a = private_subnet("2a", "172.31.112.0/20");
+let web = alb("web", #{ subnets: [public_subnet("2a"), public_subnet("2c")] });
+let map = wait(a);
+let nested = wait([[a.nat], web.lb, [a.nat]]);
+[map.subnet.cidr, map.nat.state, map.route_table.kind, nested[0][0].state, nested[1].state, nested[2][0].state]
+"#;
+    let got = run_script(&cloud, "shape.rhai", source).unwrap();
+    assert_eq!(
+        format!("{got:?}"),
+        r#"["172.31.112.0/20", "available", "route_table", "available", "active", "available"]"#
+    );
+}
+
+#[test]
+fn the_tutorial_plan_ends_with_its_estimate_and_critical_path() {
+    let plain = awsrun().args(["scripts/multi-server.rhai", "--dry-run"]).assert().success();
+    let plain = String::from_utf8(plain.get_output().stdout.clone()).unwrap();
+    let out = awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency", "realistic", "--sim-latency-scale", "0"])
+        .assert()
+        .success()
+        .stderr_eq("");
+    let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let (plan, estimate) = out.trim_end().rsplit_once('\n').unwrap();
+    assert_eq!(format!("{plan}\n"), plain, "the plan itself does not change");
+    snapbox::assert_data_eq!(format!("{estimate}\n"), snapshot("multi-server.estimate.txt"));
+    // The estimate is in AWS seconds, whatever the scale.
+    let scaled = awsrun()
+        .args(["--sim-latency", "realistic", "--sim-latency-scale", "0.002", "scripts/multi-server.rhai", "--dry-run"])
+        .assert()
+        .success();
+    let scaled = String::from_utf8(scaled.get_output().stdout.clone()).unwrap();
+    assert_eq!(scaled, out);
+}
+
+#[test]
+fn the_json_document_carries_the_estimate_only_under_the_model() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["scripts/multi-server.rhai", "--dry-run", "--output", "json"];
+        args.extend_from_slice(extra);
+        let out = awsrun().args(&args).assert().success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    assert!(json(&[]).get("estimate").is_none());
+    let doc = json(&["--sim-latency", "realistic", "--sim-latency-scale", "0"]);
+    let estimate = &doc["estimate"];
+    let health = 5 * 30;
+    assert_eq!(estimate["seconds"], LOAD_BALANCER_ACTIVE + health);
+    let path = estimate["critical_path"].as_array().unwrap();
+    let steps: Vec<String> = path.iter().map(|s| format!("{} {} {}", s["kind"], s["state"], s["seconds"])).collect();
+    assert_eq!(steps, [r#""load_balancer" "active" 150"#, r#""target_group" "healthy" 150"#]);
+    assert_eq!(path[1]["start"], LOAD_BALANCER_ACTIVE);
+}
+
+#[test]
+fn sequential_waits_show_in_the_estimate_as_a_longer_critical_path() {
+    let out = awsrun()
+        .args([
+            "benches/scripts/multi-server-sequential.rhai",
+            "--dry-run",
+            "--sim-latency",
+            "realistic",
+            "--sim-latency-scale",
+            "0",
+            "--output",
+            "json",
+        ])
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let sum = 2 * NAT_GATEWAY_AVAILABLE + LOAD_BALANCER_ACTIVE + INSTANCE_RUNNING + INSTANCE_BOOT + 5 * 30;
+    assert_eq!(doc["estimate"]["seconds"], sum);
+    assert_eq!(doc["estimate"]["critical_path"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn latency_flags_are_checked_and_work_for_check_too() {
+    awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency", "fast"])
+        .assert()
+        .code(2);
+    awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency-scale=200"])
+        .assert()
+        .code(2);
+    awsrun()
+        .args(["check", "scripts/multi-server.rhai", "--sim-latency", "realistic", "--sim-latency-scale", "0"])
+        .assert()
+        .success()
+        .stdout_eq(snapshot("check.multi-server.stdout"));
+}
+
+#[test]
+fn a_deregistered_target_drains_for_the_deregistration_delay() {
+    // 300 s of draining = 0.6 s here.
+    let scale = 0.002;
+    let a = realistic(scale);
+    let vpc = a.default_vpc().unwrap().id;
+    let spec = TargetGroupSpec {
+        name: "web-tg".into(),
+        vpc,
+        port: 3000,
+        protocol: "HTTP".into(),
+        health_check: HealthCheck::default(),
+    };
+    let tg = a.create_target_group(&spec, &tags("web-tg")).unwrap();
+    let server = instance(&a, "server");
+    let ids = [server.id.clone()];
+    a.register_targets(&tg.id, &ids).unwrap();
+    let left = Instant::now();
+    a.deregister_targets(&tg.id, &ids).unwrap();
+    let delay = Duration::from_secs_f64(DEREGISTRATION_DELAY as f64 * scale);
+    let health = a.target_health(&tg.id).unwrap();
+    if left.elapsed() < delay / 2 {
+        assert_eq!(health[0].state, "draining");
+    }
+    sleep_until(left + delay + Duration::from_millis(20));
+    assert!(a.target_health(&tg.id).unwrap().is_empty(), "gone once drained");
+    let estimate = a.estimate().unwrap();
+    assert_eq!(estimate.seconds, DEREGISTRATION_DELAY);
+    assert_eq!(estimate.critical_path[0].state, "drained");
+}

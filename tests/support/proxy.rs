@@ -1,0 +1,471 @@
+//! A fault-injecting HTTP proxy between awsrun and the test server.
+//!
+//! It listens on a free port of 127.0.0.1 (never any other address) and
+//! forwards every request to the upstream server on 127.0.0.1, except the
+//! ones its [`Schedule`] picks: those it answers itself with a throttling
+//! error (EC2's `RequestLimitExceeded`, ELBv2's and STS's `Throttling`), a
+//! 500 or a 503 in the service's own error format, or by closing the
+//! connection without an answer.
+//!
+//! Faults are never sent upstream, so the server sees each write at most
+//! once: a write the SDK retries is a write the server never did. Only reads
+//! (`Describe*`, `Get*`, `List*`) may also be dropped *after* the server
+//! answered ([`Fault::DropAfter`]), since repeating a read changes nothing.
+//!
+//! The schedule is deterministic (a seeded PRNG over the requests in
+//! arrival order) and never faults the same request body more than
+//! `max_in_a_row` times in a row, so that the SDK's retries (5 attempts)
+//! always get through.
+//!
+//! Every exchange is `Connection: close` on both sides: one request per
+//! connection keeps the proxy simple and makes a dropped connection
+//! unambiguous.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// What the proxy does instead of forwarding a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fault {
+    /// HTTP 400 with the service's throttling code.
+    Throttle,
+    /// HTTP 500 with the service's internal-error code.
+    Internal,
+    /// HTTP 503 with the service's unavailable code.
+    Unavailable,
+    /// The request is read, never forwarded, and the connection closed.
+    DropBefore,
+    /// The request is forwarded, the answer thrown away and the connection
+    /// closed. Only ever used on reads.
+    DropAfter,
+}
+
+impl Fault {
+    pub const ALL: [Fault; 5] = [
+        Fault::Throttle,
+        Fault::Internal,
+        Fault::Unavailable,
+        Fault::DropBefore,
+        Fault::DropAfter,
+    ];
+}
+
+/// Which requests get which fault.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Seed of the PRNG that picks the faulted requests and their faults.
+    pub seed: u64,
+    /// Share of requests faulted, in percent.
+    pub percent: u64,
+    /// The faults to inject, one after the other in this order.
+    pub faults: Vec<Fault>,
+    /// Most faults in a row for the same request (the SDK makes 5 attempts).
+    pub max_in_a_row: u32,
+    /// Lets [`Fault::DropAfter`] hit writes too: the server did the write,
+    /// the client never hears of it and tries again.
+    pub drop_writes_after: bool,
+}
+
+impl Schedule {
+    /// Nothing is faulted: a plain forwarding proxy.
+    pub fn none() -> Schedule {
+        Schedule {
+            seed: 0,
+            percent: 0,
+            faults: Vec::new(),
+            max_in_a_row: 0,
+            drop_writes_after: false,
+        }
+    }
+}
+
+/// One request as the proxy saw it.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub service: String,
+    pub action: String,
+    pub fault: Option<Fault>,
+}
+
+/// The service and action of a request, and whether it changes anything.
+#[derive(Debug, Clone)]
+struct Request {
+    service: String,
+    action: String,
+    write: bool,
+}
+
+struct State {
+    schedule: Schedule,
+    rng: u64,
+    /// Faults in a row per request body.
+    streaks: HashMap<u64, u32>,
+    /// Faults injected so far: the next one is `faults[injected % len]`.
+    injected: usize,
+    log: Vec<Exchange>,
+    /// Protocol problems seen by connection threads.
+    errors: Vec<String>,
+}
+
+impl State {
+    fn next(&mut self) -> u64 {
+        // xorshift64*: small, deterministic, good enough to pick faults.
+        let mut x = self.rng;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.rng = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn decide(&mut self, request: &Request, body: &[u8]) -> Option<Fault> {
+        let key = {
+            let mut hasher = DefaultHasher::new();
+            body.hash(&mut hasher);
+            hasher.finish()
+        };
+        let streak = self.streaks.get(&key).copied().unwrap_or(0);
+        let roll = self.next() % 100;
+        let fault = if streak >= self.schedule.max_in_a_row
+            || roll >= self.schedule.percent
+            || self.schedule.faults.is_empty()
+        {
+            None
+        } else {
+            let faults = &self.schedule.faults;
+            let fault = faults[self.injected % faults.len()];
+            self.injected += 1;
+            // Repeating a write the server already did could make a twin on
+            // a server that ignores client tokens: drop writes before.
+            Some(if fault == Fault::DropAfter && request.write && !self.schedule.drop_writes_after {
+                Fault::DropBefore
+            } else {
+                fault
+            })
+        };
+        match fault {
+            Some(_) => *self.streaks.entry(key).or_insert(0) += 1,
+            None => {
+                self.streaks.remove(&key);
+            }
+        }
+        self.log.push(Exchange {
+            service: request.service.clone(),
+            action: request.action.clone(),
+            fault,
+        });
+        fault
+    }
+}
+
+/// A running proxy; it stops when dropped.
+pub struct Proxy {
+    port: u16,
+    state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Proxy {
+    /// Starts a proxy on a free port of 127.0.0.1 in front of
+    /// `127.0.0.1:upstream`.
+    pub fn start(upstream: u16, schedule: Schedule) -> Proxy {
+        let listener =
+            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy on 127.0.0.1:0");
+        let port = listener.local_addr().expect("the proxy's address").port();
+        let rng = schedule.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let state = Arc::new(Mutex::new(State {
+            schedule,
+            rng,
+            streaks: HashMap::new(),
+            injected: 0,
+            log: Vec::new(),
+            errors: Vec::new(),
+        }));
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (state, stop) = (state.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for client in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(client) = client else { continue };
+                    let state = state.clone();
+                    std::thread::spawn(move || {
+                        if let Err(err) = serve(client, upstream, &state) {
+                            lock(&state).errors.push(err);
+                        }
+                    });
+                }
+            })
+        };
+        Proxy {
+            port,
+            state,
+            stop,
+            accept: Some(accept),
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn log(&self) -> Vec<Exchange> {
+        lock(&self.state).log.clone()
+    }
+
+    /// How many requests got each fault (and `None`: forwarded untouched).
+    pub fn counts(&self) -> BTreeMap<Option<Fault>, usize> {
+        let mut counts = BTreeMap::new();
+        for exchange in lock(&self.state).log.iter() {
+            *counts.entry(exchange.fault).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// Protocol problems the proxy met (a request it could not read, an
+    /// upstream it could not reach). A test expects none.
+    pub fn errors(&self) -> Vec<String> {
+        lock(&self.state).errors.clone()
+    }
+
+    /// Forgets the log (the schedule's PRNG runs on).
+    pub fn clear_log(&self) {
+        lock(&self.state).log.clear();
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port));
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One HTTP/1.1 message head: the first line and the headers.
+struct Head {
+    line: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The head with `Connection: close` and the given `Content-Length`.
+    fn closing(&self, length: usize) -> Vec<u8> {
+        let mut out = format!("{}\r\n", self.line);
+        for (key, value) in &self.headers {
+            let skip = ["connection", "keep-alive", "content-length", "transfer-encoding"];
+            if !skip.iter().any(|s| key.eq_ignore_ascii_case(s)) {
+                out.push_str(&format!("{key}: {value}\r\n"));
+            }
+        }
+        out.push_str(&format!("Content-Length: {length}\r\nConnection: close\r\n\r\n"));
+        out.into_bytes()
+    }
+}
+
+fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Head>> {
+    let mut line = String::new();
+    if reader.read_line(&mut line)? == 0 {
+        return Ok(None);
+    }
+    let line = line.trim_end().to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header)? == 0 {
+            return Err(std::io::Error::other("connection closed inside the headers"));
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((key, value)) = header.split_once(':') {
+            headers.push((key.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    Ok(Some(Head { line, headers }))
+}
+
+/// Reads a body framed by `Content-Length` or chunked encoding, or (for a
+/// response without either) up to the end of the stream.
+fn read_body(reader: &mut impl BufRead, head: &Head, to_eof: bool) -> std::io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    if let Some(length) = head.get("content-length") {
+        let length: usize = length
+            .parse()
+            .map_err(|_| std::io::Error::other(format!("bad Content-Length {length:?}")))?;
+        body.resize(length, 0);
+        reader.read_exact(&mut body)?;
+    } else if head
+        .get("transfer-encoding")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+    {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let size = size.trim().split(';').next().unwrap_or("");
+            let size = usize::from_str_radix(size, 16)
+                .map_err(|_| std::io::Error::other(format!("bad chunk size {size:?}")))?;
+            let mut chunk = vec![0; size + 2];
+            reader.read_exact(&mut chunk)?;
+            if size == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..size]);
+        }
+    } else if to_eof {
+        reader.read_to_end(&mut body)?;
+    }
+    Ok(body)
+}
+
+/// What a request is: the service from the SigV4 credential scope (or the
+/// API version), the action from the form body (or `X-Amz-Target`).
+fn classify(head: &Head, body: &[u8]) -> Request {
+    let body = String::from_utf8_lossy(body);
+    let field = |name: &str| {
+        body.split('&')
+            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+            .map(str::to_string)
+    };
+    let scope = head.get("authorization").and_then(|auth| {
+        // Credential=KEY/DATE/REGION/SERVICE/aws4_request
+        let credential = auth.split("Credential=").nth(1)?;
+        let parts: Vec<&str> = credential.split(['/', ',']).collect();
+        parts.get(3).map(|s| s.to_string())
+    });
+    let service = scope.unwrap_or_else(|| match field("Version").as_deref() {
+        Some("2015-12-01") => "elasticloadbalancing".into(),
+        Some("2011-06-15") => "sts".into(),
+        _ => "ec2".into(),
+    });
+    let action = field("Action")
+        .or_else(|| {
+            head.get("x-amz-target")
+                .and_then(|t| t.rsplit('.').next())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let write = !["Describe", "Get", "List"]
+        .iter()
+        .any(|prefix| action.starts_with(prefix));
+    Request {
+        service,
+        action,
+        write,
+    }
+}
+
+/// The answer of a fault, in the format of the request's service.
+fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
+    let request_id = format!("00000000-0000-4000-8000-{id:012x}");
+    let (status, reason, code, message) = match (fault, request.service.as_str()) {
+        (Fault::Throttle, "ec2") => (400, "Bad Request", "RequestLimitExceeded", "Request limit exceeded."),
+        (Fault::Throttle, _) => (400, "Bad Request", "Throttling", "Rate exceeded"),
+        (Fault::Internal, "ec2") => (500, "Internal Server Error", "InternalError", "An internal error has occurred"),
+        (Fault::Internal, _) => (500, "Internal Server Error", "InternalFailure", "An internal error has occurred"),
+        (Fault::Unavailable, "ec2") => (503, "Service Unavailable", "Unavailable", "The server is overloaded"),
+        (_, _) => (503, "Service Unavailable", "ServiceUnavailable", "Service is unavailable"),
+    };
+    let body = if request.service == "ec2" {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+             <Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+    } else {
+        let kind = if status == 400 { "Sender" } else { "Receiver" };
+        format!(
+            "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>{message}</Message>\
+             </Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+        )
+    };
+    let head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nx-amzn-RequestId: {request_id}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// Serves one client connection: one request, then close.
+fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), String> {
+    client
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|e| e.to_string())?;
+    let mut reader = BufReader::new(client.try_clone().map_err(|e| e.to_string())?);
+    let mut client = client;
+    let Some(head) = read_head(&mut reader).map_err(|e| format!("reading a request: {e}"))? else {
+        // The accept loop's wake-up call, or a client that gave up.
+        return Ok(());
+    };
+    let body = read_body(&mut reader, &head, false).map_err(|e| format!("reading a request body: {e}"))?;
+    let request = classify(&head, &body);
+    let (fault, id) = {
+        let mut state = lock(state);
+        let fault = state.decide(&request, &body);
+        (fault, state.log.len() as u64)
+    };
+    match fault {
+        Some(Fault::DropBefore) => {
+            let _ = client.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        Some(fault @ (Fault::Throttle | Fault::Internal | Fault::Unavailable)) => {
+            let _ = client.write_all(&fault_response(&request, fault, id));
+            let _ = client.shutdown(Shutdown::Both);
+            return Ok(());
+        }
+        Some(Fault::DropAfter) | None => {}
+    }
+    let response = forward(upstream, &head, &body)
+        .map_err(|e| format!("forwarding {} {}: {e}", request.service, request.action))?;
+    if fault != Some(Fault::DropAfter) {
+        let _ = client.write_all(&response);
+    }
+    let _ = client.shutdown(Shutdown::Both);
+    Ok(())
+}
+
+/// Sends the request to the upstream server and returns its whole answer,
+/// re-framed with `Content-Length` and `Connection: close`.
+fn forward(upstream: u16, head: &Head, body: &[u8]) -> std::io::Result<Vec<u8>> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, upstream));
+    let mut server = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
+    server.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let mut request = head.closing(body.len());
+    request.extend_from_slice(body);
+    server.write_all(&request)?;
+    let mut reader = BufReader::new(server);
+    let response = read_head(&mut reader)?
+        .ok_or_else(|| std::io::Error::other("the server closed without answering"))?;
+    let payload = read_body(&mut reader, &response, true)?;
+    let mut out = response.closing(payload.len());
+    out.extend_from_slice(&payload);
+    Ok(out)
+}
