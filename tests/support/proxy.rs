@@ -90,6 +90,8 @@ impl Schedule {
 pub struct Exchange {
     pub service: String,
     pub action: String,
+    /// The request's `ClientToken` (EC2's idempotency token), if any.
+    pub client_token: Option<String>,
     pub fault: Option<Fault>,
 }
 
@@ -98,6 +100,7 @@ pub struct Exchange {
 struct Request {
     service: String,
     action: String,
+    client_token: Option<String>,
     write: bool,
 }
 
@@ -143,11 +146,13 @@ impl State {
             self.injected += 1;
             // Repeating a write the server already did could make a twin on
             // a server that ignores client tokens: drop writes before.
-            Some(if fault == Fault::DropAfter && request.write && !self.schedule.drop_writes_after {
-                Fault::DropBefore
-            } else {
-                fault
-            })
+            Some(
+                if fault == Fault::DropAfter && request.write && !self.schedule.drop_writes_after {
+                    Fault::DropBefore
+                } else {
+                    fault
+                },
+            )
         };
         match fault {
             Some(_) => *self.streaks.entry(key).or_insert(0) += 1,
@@ -158,6 +163,7 @@ impl State {
         self.log.push(Exchange {
             service: request.service.clone(),
             action: request.action.clone(),
+            client_token: request.client_token.clone(),
             fault,
         });
         fault
@@ -256,7 +262,9 @@ impl Drop for Proxy {
 }
 
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One HTTP/1.1 message head: the first line and the headers.
@@ -277,12 +285,19 @@ impl Head {
     fn closing(&self, length: usize) -> Vec<u8> {
         let mut out = format!("{}\r\n", self.line);
         for (key, value) in &self.headers {
-            let skip = ["connection", "keep-alive", "content-length", "transfer-encoding"];
+            let skip = [
+                "connection",
+                "keep-alive",
+                "content-length",
+                "transfer-encoding",
+            ];
             if !skip.iter().any(|s| key.eq_ignore_ascii_case(s)) {
                 out.push_str(&format!("{key}: {value}\r\n"));
             }
         }
-        out.push_str(&format!("Content-Length: {length}\r\nConnection: close\r\n\r\n"));
+        out.push_str(&format!(
+            "Content-Length: {length}\r\nConnection: close\r\n\r\n"
+        ));
         out.into_bytes()
     }
 }
@@ -297,7 +312,9 @@ fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Head>> {
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header)? == 0 {
-            return Err(std::io::Error::other("connection closed inside the headers"));
+            return Err(std::io::Error::other(
+                "connection closed inside the headers",
+            ));
         }
         let header = header.trim_end();
         if header.is_empty() {
@@ -376,6 +393,7 @@ fn classify(head: &Head, body: &[u8]) -> Request {
     Request {
         service,
         action,
+        client_token: field("ClientToken"),
         write,
     }
 }
@@ -384,12 +402,37 @@ fn classify(head: &Head, body: &[u8]) -> Request {
 fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
     let request_id = format!("00000000-0000-4000-8000-{id:012x}");
     let (status, reason, code, message) = match (fault, request.service.as_str()) {
-        (Fault::Throttle, "ec2") => (400, "Bad Request", "RequestLimitExceeded", "Request limit exceeded."),
+        (Fault::Throttle, "ec2") => (
+            400,
+            "Bad Request",
+            "RequestLimitExceeded",
+            "Request limit exceeded.",
+        ),
         (Fault::Throttle, _) => (400, "Bad Request", "Throttling", "Rate exceeded"),
-        (Fault::Internal, "ec2") => (500, "Internal Server Error", "InternalError", "An internal error has occurred"),
-        (Fault::Internal, _) => (500, "Internal Server Error", "InternalFailure", "An internal error has occurred"),
-        (Fault::Unavailable, "ec2") => (503, "Service Unavailable", "Unavailable", "The server is overloaded"),
-        (_, _) => (503, "Service Unavailable", "ServiceUnavailable", "Service is unavailable"),
+        (Fault::Internal, "ec2") => (
+            500,
+            "Internal Server Error",
+            "InternalError",
+            "An internal error has occurred",
+        ),
+        (Fault::Internal, _) => (
+            500,
+            "Internal Server Error",
+            "InternalFailure",
+            "An internal error has occurred",
+        ),
+        (Fault::Unavailable, "ec2") => (
+            503,
+            "Service Unavailable",
+            "Unavailable",
+            "The server is overloaded",
+        ),
+        (_, _) => (
+            503,
+            "Service Unavailable",
+            "ServiceUnavailable",
+            "Service is unavailable",
+        ),
     };
     let body = if request.service == "ec2" {
         format!(
@@ -424,7 +467,8 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
         // The accept loop's wake-up call, or a client that gave up.
         return Ok(());
     };
-    let body = read_body(&mut reader, &head, false).map_err(|e| format!("reading a request body: {e}"))?;
+    let body =
+        read_body(&mut reader, &head, false).map_err(|e| format!("reading a request body: {e}"))?;
     let request = classify(&head, &body);
     let (fault, id) = {
         let mut state = lock(state);

@@ -45,7 +45,9 @@ impl AwsCloud {
         if let Some(vpcs) = cache.vpcs.as_mut() {
             vpcs.push(resource.clone());
         }
-        cache.vpc_stacks.insert(resource.id.clone(), tags.stack.clone());
+        cache
+            .vpc_stacks
+            .insert(resource.id.clone(), tags.stack.clone());
         Ok(resource)
     }
 
@@ -104,7 +106,10 @@ impl AwsCloud {
             .create_nat_gateway()
             .subnet_id(subnet)
             .allocation_id(eip)
-            .client_token(tags.client_token())
+            // No `client_token`: the SDK makes a fresh one per call, the
+            // same for all its retries. A token derived from the name would
+            // be used again by the next run, and AWS answers a token it has
+            // seen (for at least a day) with the old result.
             .tag_specifications(tag_spec(ResourceType::Natgateway, tags));
         let out = self.send(Service::Ec2, "CreateNatGateway", request.send())?;
         let nat = out
@@ -213,7 +218,9 @@ impl AwsCloud {
         Ok(())
     }
 
-    /// One instance per call, with the stack + name idempotency token.
+    /// One instance per call. Its idempotency token is the SDK's own, fresh
+    /// per call and shared by the call's retries (see `new_nat_gateway`);
+    /// an interrupted run is resumed by the tags, not by the token.
     pub(super) fn new_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
         let interface = InstanceNetworkInterfaceSpecification::builder()
             .device_index(0)
@@ -230,7 +237,6 @@ impl AwsCloud {
             .instance_type(InstanceType::from(spec.instance_type.as_str()))
             .min_count(1)
             .max_count(1)
-            .client_token(tags.client_token())
             .network_interfaces(interface)
             .set_user_data(user_data)
             .tag_specifications(tag_spec(ResourceType::Instance, tags));
@@ -293,7 +299,9 @@ impl AwsCloud {
             }
             Kind::Vpc => {
                 let request = ec2.delete_vpc().vpc_id(id);
-                let result = self.send(Service::Ec2, "DeleteVpc", request.send()).map(drop);
+                let result = self
+                    .send(Service::Ec2, "DeleteVpc", request.send())
+                    .map(drop);
                 if result.is_ok() {
                     let mut cache = self.cache();
                     if let Some(vpcs) = cache.vpcs.as_mut() {
