@@ -17,26 +17,35 @@ use std::time::{Duration, Instant};
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
-    volatile("wait").register_into_engine(engine, move |target: Dynamic| wait(&s, target, Map::new()));
+    volatile("wait")
+        .register_into_engine(engine, move |target: Dynamic| wait(&s, target, Map::new()));
     let s = session.clone();
-    volatile("wait").register_into_engine(engine, move |target: Dynamic, opts: Map| wait(&s, target, opts));
-    let s = session.clone();
-    volatile("wait_healthy").register_into_engine(engine, move |tg: Dynamic| wait_healthy(&s, tg, Map::new()));
+    volatile("wait").register_into_engine(engine, move |target: Dynamic, opts: Map| {
+        wait(&s, target, opts)
+    });
     let s = session.clone();
     volatile("wait_healthy")
-        .register_into_engine(engine, move |tg: Dynamic, opts: Map| wait_healthy(&s, tg, opts));
+        .register_into_engine(engine, move |tg: Dynamic| wait_healthy(&s, tg, Map::new()));
+    let s = session.clone();
+    volatile("wait_healthy").register_into_engine(engine, move |tg: Dynamic, opts: Map| {
+        wait_healthy(&s, tg, opts)
+    });
 }
 
 fn timeout(s: &Session, func: &str, opts: Map) -> HostResult<Duration> {
     let o = Opts::new(func, opts, &["timeout"])?;
-    Ok(o.int_in("timeout", 1, 86_400)?.map_or(s.wait_timeout, |secs| Duration::from_secs(secs as u64)))
+    Ok(o.int_in("timeout", 1, 86_400)?
+        .map_or(s.wait_timeout, |secs| Duration::from_secs(secs as u64)))
 }
 
 /// The state in which a resource of this kind can be used, and its failure states.
 fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
     match kind {
         Kind::NatGateway => Some(("available", &["failed", "deleting", "deleted"])),
-        Kind::Instance => Some(("running", &["shutting-down", "terminated", "stopping", "stopped"])),
+        Kind::Instance => Some((
+            "running",
+            &["shutting-down", "terminated", "stopping", "stopped"],
+        )),
         Kind::LoadBalancer => Some(("active", &["failed"])),
         _ => None,
     }
@@ -45,7 +54,7 @@ fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
 fn wait(s: &Session, target: Dynamic, opts: Map) -> HostResult<Dynamic> {
     let limit = timeout(s, "wait", opts)?;
     let mut found = Vec::new();
-    let shape = Shape::of(target, &mut found, true)?;
+    let shape = Shape::of(target, &mut found)?;
     let ready = wait_all(s, found, limit)?;
     Ok(shape.fill(&ready))
 }
@@ -62,25 +71,27 @@ enum Shape {
 }
 
 impl Shape {
-    /// `top`: the argument itself, or an element of an array (which must be
-    /// a resource, an array or a map).
-    fn of(target: Dynamic, found: &mut Vec<Resource>, top: bool) -> HostResult<Shape> {
+    /// Collects the resources of `target` (a resource, or an array or map
+    /// of them, nested as deep as the script likes) into `found`.
+    fn of(target: Dynamic, found: &mut Vec<Resource>) -> HostResult<Shape> {
         if target.is_array() {
             let items = target.cast::<Array>();
             let mut shapes = Vec::with_capacity(items.len());
             for item in items {
-                shapes.push(Shape::of(item, found, true)?);
+                shapes.push(Shape::of(item, found)?);
             }
             return Ok(Shape::Array(shapes));
         }
-        if target.is_map() && top {
+        if target.is_map() {
             let mut map = target.cast::<Map>();
             let mut shapes = Vec::new();
             let keys: Vec<_> = map.keys().cloned().collect();
             for key in keys {
-                let waits = map.get(&key).is_some_and(|v| v.is::<Resource>() || v.is_array());
+                let waits = map
+                    .get(&key)
+                    .is_some_and(|v| v.is::<Resource>() || v.is_array());
                 if waits && let Some(value) = map.remove(&key) {
-                    shapes.push((key.as_str().into(), Shape::of(value, found, true)?));
+                    shapes.push((key.as_str().into(), Shape::of(value, found)?));
                 }
             }
             return Ok(Shape::Map(shapes, map));
@@ -100,7 +111,9 @@ impl Shape {
     fn fill(self, ready: &[Resource]) -> Dynamic {
         match self {
             Shape::Resource(i) => Dynamic::from(ready[i].clone()),
-            Shape::Array(items) => Dynamic::from(items.into_iter().map(|s| s.fill(ready)).collect::<Array>()),
+            Shape::Array(items) => {
+                Dynamic::from(items.into_iter().map(|s| s.fill(ready)).collect::<Array>())
+            }
             Shape::Map(shapes, mut rest) => {
                 for (key, shape) in shapes {
                     rest.insert(key.as_str().into(), shape.fill(ready));
@@ -116,7 +129,11 @@ impl Shape {
 /// and sleeps the backend's poll interval; so resources provisioning side
 /// by side cost the longest of their times, not the sum. Returns the
 /// resources as they are once all are usable (others unchanged).
-fn wait_all(s: &Session, mut resources: Vec<Resource>, limit: Duration) -> HostResult<Vec<Resource>> {
+fn wait_all(
+    s: &Session,
+    mut resources: Vec<Resource>,
+    limit: Duration,
+) -> HostResult<Vec<Resource>> {
     // Each resource once, however often the argument names it.
     let mut pending: Vec<usize> = Vec::new();
     for (i, r) in resources.iter().enumerate() {
@@ -126,19 +143,27 @@ fn wait_all(s: &Session, mut resources: Vec<Resource>, limit: Duration) -> HostR
         }
     }
     let start = Instant::now();
+    let mut shown = vec![String::new(); resources.len()];
     let mut attempt: u32 = 0;
     while !pending.is_empty() {
         s.checkpoint()?;
         let mut waiting = Vec::with_capacity(pending.len());
         for &i in &pending {
             let current = &resources[i];
-            let (ready, failed) = ready_state(current.kind).expect("only slow resources are pending");
+            let (ready, failed) =
+                ready_state(current.kind).expect("only slow resources are pending");
             if current.state() == ready {
                 s.sink.progress(current, ready, start.elapsed(), true);
             } else if failed.contains(&current.state()) {
                 return Err(HostError::new(
                     "awsrun::wait::failed",
-                    format!("{} \"{}\" ({}) is {}; it will never become {ready}", current.kind, current.name, current.id, current.state()),
+                    format!(
+                        "{} \"{}\" ({}) is {}; it will never become {ready}",
+                        current.kind,
+                        current.name,
+                        current.id,
+                        current.state()
+                    ),
                 )
                 .into());
             } else {
@@ -148,10 +173,21 @@ fn wait_all(s: &Session, mut resources: Vec<Resource>, limit: Duration) -> HostR
         pending = waiting;
         let Some(&first) = pending.first() else { break };
         if attempt > 0 && (start.elapsed() >= limit || (s.dry_run() && attempt > 1000)) {
-            return Err(timed_out(&resources[first], resources[first].state(), limit));
+            return Err(timed_out(
+                &resources[first],
+                resources[first].state(),
+                limit,
+            ));
         }
+        // Each state once, and the first resource every round (so that a
+        // spinner's time moves): many resources do not flood the display.
         for &i in &pending {
-            s.sink.progress(&resources[i], resources[i].state(), start.elapsed(), false);
+            let state = resources[i].state();
+            if i == first || shown[i] != state {
+                s.sink
+                    .progress(&resources[i], state, start.elapsed(), false);
+                shown[i] = state.to_string();
+            }
         }
         // The values the script holds may be old: look once before sleeping.
         if attempt > 0 {
@@ -202,8 +238,15 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
             return Ok(tg);
         }
         if attempt > 0 && (start.elapsed() >= limit || (s.dry_run() && attempt > 1000)) {
-            let states: Vec<String> = health.iter().map(|t| format!("{} {}", t.id, t.state)).collect();
-            return Err(timed_out(&tg, &format!("{state} ({})", states.join(", ")), limit));
+            let states: Vec<String> = health
+                .iter()
+                .map(|t| format!("{} {}", t.id, t.state))
+                .collect();
+            return Err(timed_out(
+                &tg,
+                &format!("{state} ({})", states.join(", ")),
+                limit,
+            ));
         }
         s.sink.progress(&tg, &state, start.elapsed(), false);
         std::thread::sleep(s.cloud.poll_interval(attempt));
