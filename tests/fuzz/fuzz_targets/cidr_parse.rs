@@ -27,13 +27,13 @@ fuzz_target!(|data: &[u8]| {
     assert!(block.contains_addr(block.first()) && block.contains_addr(block.last()));
 
     // Splitting into the next prefix (when allowed) covers the block exactly.
-    if prefix < 32 {
-        if let Ok(halves) = block.subnets(block.prefix() + 1) {
-            assert_eq!(halves.len(), 2);
-            assert_eq!(halves[0].first(), block.first());
-            assert_eq!(halves[1].last(), block.last());
-            assert!(halves.iter().all(|h| block.contains(h) && !h.contains(&block)));
-        }
+    if prefix < 32
+        && let Ok(halves) = block.subnets(block.prefix() + 1)
+    {
+        assert_eq!(halves.len(), 2);
+        assert_eq!(halves[0].first(), block.first());
+        assert_eq!(halves[1].last(), block.last());
+        assert!(halves.iter().all(|h| block.contains(h) && !h.contains(&block)));
     }
     // free_blocks of itself with nothing used yields itself.
     if let Ok(free) = cidr::free_blocks(block, &[], block.prefix()) {

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use awsrun::cloud::sim::SimAccount;
 use awsrun::diagnostic::{self, Style};
@@ -19,8 +20,10 @@ fuzz_target!(|data: &[u8]| {
     let cloud = Rc::new(SimAccount::new("ap-northeast-2"));
     let session = Rc::new(Session::new(cloud, "fuzz", Rc::new(Quiet)));
     if let Err(err) = engine::run(&session, &script) {
-        let names = engine::docs::names();
-        let report = diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &names);
+        // The function names for suggestions: the same every run.
+        static NAMES: OnceLock<Vec<String>> = OnceLock::new();
+        let names = NAMES.get_or_init(engine::docs::names);
+        let report = diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), names);
         let _ = diagnostic::render(&report, Style { color: false });
         let _ = diagnostic::render(&report, Style { color: true });
     }
