@@ -37,7 +37,11 @@ fn run_once(args: &[&str]) -> (Duration, u64) {
     let elapsed = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "awsrun {args:?} failed:\n{stderr}");
-    let rss = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+    let rss = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0);
     (elapsed, rss)
 }
 
@@ -73,7 +77,11 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::env::set_current_dir(root).unwrap();
     let (t, rss) = measure(&["scripts/multi-server.rhai", "--dry-run"], 21);
-    println!("multi-server dry-run: median {:.1} ms over 21 runs, peak {} KiB (target <= 50 ms)", t.as_secs_f64() * 1e3, rss);
+    println!(
+        "multi-server dry-run: median {:.1} ms over 21 runs, peak {} KiB (target <= 50 ms)",
+        t.as_secs_f64() * 1e3,
+        rss
+    );
 
     let dir = std::env::temp_dir().join("awsrun-bench");
     std::fs::create_dir_all(&dir).unwrap();

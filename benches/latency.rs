@@ -40,7 +40,11 @@ fn run_once(script: &Script) -> (Duration, Estimate) {
         panic!("{} failed: {err}", script.name());
     }
     let wall = start.elapsed();
-    (wall, sim.estimate().expect("the realistic model gives an estimate"))
+    (
+        wall,
+        sim.estimate()
+            .expect("the realistic model gives an estimate"),
+    )
 }
 
 /// Median wall time over `RUNS` runs, and the (deterministic) estimate.
@@ -65,7 +69,15 @@ fn path_text(estimate: &Estimate) -> String {
     let steps: Vec<String> = estimate
         .critical_path
         .iter()
-        .map(|s| format!("{} {} {} {}", s.kind, s.name, s.state, duration_text(s.seconds)))
+        .map(|s| {
+            format!(
+                "{} {} {} {}",
+                s.kind,
+                s.name,
+                s.state,
+                duration_text(s.seconds)
+            )
+        })
         .collect();
     steps.join(" -> ")
 }
@@ -76,7 +88,9 @@ fn verdict(ok: bool) -> &'static str {
 
 fn main() {
     std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
-    println!("--sim-latency realistic --sim-latency-scale {SCALE}: medians of {RUNS} in-process runs");
+    println!(
+        "--sim-latency realistic --sim-latency-scale {SCALE}: medians of {RUNS} in-process runs"
+    );
 
     let (wall, estimate) = measure("scripts/multi-server.rhai");
     let critical = scaled(&estimate);
@@ -89,7 +103,10 @@ fn main() {
         duration_text(estimate.seconds),
         path_text(&estimate)
     );
-    println!("  wall / critical path = {ratio:.3}  (target <= 1.1) {}", verdict(ratio <= 1.1));
+    println!(
+        "  wall / critical path = {ratio:.3}  (target <= 1.1) {}",
+        verdict(ratio <= 1.1)
+    );
 
     let (seq_wall, seq_estimate) = measure("benches/scripts/multi-server-sequential.rhai");
     let speedup = seq_wall.as_secs_f64() / wall.as_secs_f64();
@@ -101,7 +118,10 @@ fn main() {
         duration_text(seq_estimate.seconds),
         path_text(&seq_estimate)
     );
-    println!("  sequential / tutorial = {speedup:.2}x  (target >= 1.8) {}", verdict(speedup >= 1.8));
+    println!(
+        "  sequential / tutorial = {speedup:.2}x  (target >= 1.8) {}",
+        verdict(speedup >= 1.8)
+    );
 
     if ratio > 1.1 || speedup < 1.8 {
         std::process::exit(1);

@@ -22,14 +22,21 @@ impl Drop for Server {
 
 fn http(port: u16, method: &str, path: &str) -> std::io::Result<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
     let mut out = String::new();
     s.read_to_string(&mut out)?;
     Ok(out)
 }
 
 fn start() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
@@ -39,7 +46,10 @@ fn start() -> Server {
     let server = Server(child, port);
     let start = Instant::now();
     while http(port, "GET", "/moto-api/").is_err() {
-        assert!(start.elapsed() < Duration::from_secs(30), "moto_server did not answer");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "moto_server did not answer"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     server
@@ -68,7 +78,11 @@ fn run(port: u16, extra: &[&str]) -> (Duration, usize, Vec<String>) {
         .filter(|l| l.starts_with("aws: ") && l.contains(" ms)"))
         .map(|l| l.split_whitespace().nth(2).unwrap_or("").to_string())
         .collect();
-    let writes = calls.iter().filter(|op| !op.starts_with("Describe") && !op.starts_with("Get")).cloned().collect();
+    let writes = calls
+        .iter()
+        .filter(|op| !op.starts_with("Describe") && !op.starts_with("Get"))
+        .cloned()
+        .collect();
     (elapsed, calls.len(), writes)
 }
 

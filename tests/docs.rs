@@ -5,12 +5,20 @@ use crate::support::{awsrun, snapshot};
 
 #[test]
 fn docs_lists_every_function() {
-    awsrun().args(["docs"]).assert().success().stdout_eq(snapshot("docs.stdout"));
+    awsrun()
+        .args(["docs"])
+        .assert()
+        .success()
+        .stdout_eq(snapshot("docs.stdout"));
 }
 
 #[test]
 fn docs_of_a_host_function_shows_signature_doc_and_example() {
-    awsrun().args(["docs", "subnet"]).assert().success().stdout_eq(snapshot("docs.subnet.stdout"));
+    awsrun()
+        .args(["docs", "subnet"])
+        .assert()
+        .success()
+        .stdout_eq(snapshot("docs.subnet.stdout"));
 }
 
 #[test]

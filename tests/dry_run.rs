@@ -40,11 +40,18 @@ fn every_script_in_scripts_dry_runs_cleanly() {
         if path.extension().is_some_and(|e| e == "rhai") {
             let rel = format!("scripts/{}", path.file_name().unwrap().to_string_lossy());
             let snap = format!("{}.plan.txt", path.file_stem().unwrap().to_string_lossy());
-            awsrun().args([rel.as_str(), "--dry-run"]).assert().success().stdout_eq(snapshot(&snap));
+            awsrun()
+                .args([rel.as_str(), "--dry-run"])
+                .assert()
+                .success()
+                .stdout_eq(snapshot(&snap));
             count += 1;
         }
     }
-    assert!(count >= 2, "expected the scripts folder to hold the tutorial scripts");
+    assert!(
+        count >= 2,
+        "expected the scripts folder to hold the tutorial scripts"
+    );
 }
 
 #[test]
@@ -74,13 +81,23 @@ fn json_output_is_one_document_with_actions_and_result() {
         .get_output()
         .stdout
         .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&output).expect("stdout is one JSON document");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&output).expect("stdout is one JSON document");
     let actions = doc["actions"].as_array().unwrap();
     assert_eq!(doc["mode"], "dry-run");
     assert_eq!(doc["stack"], "multi-server");
     assert_eq!(actions.len(), 16);
-    assert!(actions.iter().all(|a| a["op"] == "created" || a["op"] == "changed"));
-    assert!(doc["result"].as_str().unwrap().ends_with(".ap-northeast-2.elb.amazonaws.com"));
+    assert!(
+        actions
+            .iter()
+            .all(|a| a["op"] == "created" || a["op"] == "changed")
+    );
+    assert!(
+        doc["result"]
+            .as_str()
+            .unwrap()
+            .ends_with(".ap-northeast-2.elb.amazonaws.com")
+    );
     assert_eq!(doc["summary"]["existing"], 0);
     assert!(doc["error"].is_null());
 }

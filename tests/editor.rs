@@ -6,7 +6,10 @@ use crate::support::awsrun;
 fn definitions_describe_every_host_and_stdlib_function_with_types_and_docs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_string_lossy().to_string();
-    awsrun().args(["docs", "--definitions", path.as_str()]).assert().success();
+    awsrun()
+        .args(["docs", "--definitions", path.as_str()])
+        .assert()
+        .success();
     let text = std::fs::read_to_string(dir.path().join("__static__.d.rhai")).unwrap();
     for line in [
         "fn subnet(_: string, _: map) -> Resource;",
@@ -18,14 +21,31 @@ fn definitions_describe_every_host_and_stdlib_function_with_types_and_docs() {
     ] {
         assert!(text.contains(line), "missing {line:?}");
     }
-    assert!(text.contains("/// Ensures a subnet"), "host functions carry their docs");
-    assert!(!text.contains("EvalAltResult"), "no internal type names leak into the definitions");
+    assert!(
+        text.contains("/// Ensures a subnet"),
+        "host functions carry their docs"
+    );
+    assert!(
+        !text.contains("EvalAltResult"),
+        "no internal type names leak into the definitions"
+    );
 }
 
 #[test]
 fn completions_are_printed_for_each_shell() {
-    for (shell, marker) in [("bash", "_awsrun()"), ("zsh", "#compdef awsrun"), ("fish", "complete -c awsrun"), ("powershell", "Register-ArgumentCompleter")] {
-        let out = awsrun().args(["completions", shell]).assert().success().get_output().stdout.clone();
+    for (shell, marker) in [
+        ("bash", "_awsrun()"),
+        ("zsh", "#compdef awsrun"),
+        ("fish", "complete -c awsrun"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = awsrun()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains(marker), "{shell}: {marker} missing");
         for sub in ["destroy", "check", "docs", "repl"] {

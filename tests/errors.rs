@@ -15,7 +15,10 @@ fn fails_with_report(name: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{name} panicked:\n{stderr}");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(!stdout.contains("Plan:"), "a failed run prints no summary:\n{stdout}");
+    assert!(
+        !stdout.contains("Plan:"),
+        "a failed run prints no summary:\n{stdout}"
+    );
 }
 
 #[test]
@@ -113,5 +116,8 @@ fn malformed_var_is_a_usage_error() {
 
 #[test]
 fn unknown_flag_is_a_usage_error() {
-    awsrun().args(["scripts/multi-server.rhai", "--dry-runn"]).assert().code(2);
+    awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-runn"])
+        .assert()
+        .code(2);
 }

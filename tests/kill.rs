@@ -10,7 +10,14 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Operations that change the account, as `-v` names them.
-const WRITES: [&str; 6] = ["Create", "Allocate", "Run", "Associate", "Authorize", "Register"];
+const WRITES: [&str; 6] = [
+    "Create",
+    "Allocate",
+    "Run",
+    "Associate",
+    "Authorize",
+    "Register",
+];
 
 /// Writes after which the run is killed, spread over the tutorial's 22:
 /// after the first subnet, a route table before its route, a route before
@@ -24,14 +31,23 @@ fn write_of(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("aws: ")?;
     let (_service, rest) = rest.split_once(' ')?;
     let operation = rest.split(' ').next()?;
-    WRITES.iter().any(|w| operation.starts_with(w)).then_some(operation)
+    WRITES
+        .iter()
+        .any(|w| operation.starts_with(w))
+        .then_some(operation)
 }
 
 /// The tutorial run live with `-v`, killed right after its `n`th write;
 /// returns the writes it saw.
 fn run_and_kill(m: &Moto, n: usize) -> Vec<String> {
     let mut cmd = Command::new(snapbox::cmd::cargo_bin!("awsrun"));
-    for var in ["AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWSRUN_PATH"] {
+    for var in [
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWSRUN_PATH",
+    ] {
         cmd.env_remove(var);
     }
     cmd.current_dir(crate::support::root())
@@ -74,19 +90,28 @@ fn killed_after_any_write_a_rerun_converges_with_no_twins() {
     let m = moto();
 
     // The reference: one uninterrupted run.
-    m.awsrun().args(["scripts/multi-server.rhai", "--yes"]).assert().success();
+    m.awsrun()
+        .args(["scripts/multi-server.rhai", "--yes"])
+        .assert()
+        .success();
     let reference = inventory(&m);
     assert_eq!(reference, tutorial_inventory());
 
     for n in KILL_AFTER {
         m.reset();
         let writes = run_and_kill(&m, n);
-        println!("killed after write {n}: {}", writes.last().map_or("", String::as_str));
+        println!(
+            "killed after write {n}: {}",
+            writes.last().map_or("", String::as_str)
+        );
         let partial = inventory(&m);
         // Whatever was made before the kill is tagged already.
         for labels in partial.values() {
             for label in labels {
-                assert!(!label.contains("<no "), "after {writes:?}: untagged {label}");
+                assert!(
+                    !label.contains("<no "),
+                    "after {writes:?}: untagged {label}"
+                );
             }
         }
         let out = m
@@ -118,8 +143,14 @@ fn killed_after_any_write_a_rerun_converges_with_no_twins() {
 
 #[test]
 fn write_lines_are_recognised() {
-    assert_eq!(write_of("aws: ec2 CreateSubnet (12 ms)"), Some("CreateSubnet"));
-    assert_eq!(write_of("aws: elbv2 RegisterTargets (3 ms)"), Some("RegisterTargets"));
+    assert_eq!(
+        write_of("aws: ec2 CreateSubnet (12 ms)"),
+        Some("CreateSubnet")
+    );
+    assert_eq!(
+        write_of("aws: elbv2 RegisterTargets (3 ms)"),
+        Some("RegisterTargets")
+    );
     assert_eq!(write_of("aws: ec2 DescribeSubnets (2 ms)"), None);
     assert_eq!(write_of("Create subnet x"), None);
 }

@@ -50,7 +50,8 @@ fn public(a: &SimAccount, letter: &str) -> String {
 fn nat(a: &SimAccount, letter: &str) -> Resource {
     let name = format!("nat-{letter}");
     let eip = a.allocate_address(&tags(&name)).unwrap();
-    a.create_nat_gateway(&public(a, letter), &eip.id, &tags(&name)).unwrap()
+    a.create_nat_gateway(&public(a, letter), &eip.id, &tags(&name))
+        .unwrap()
 }
 
 fn instance(a: &SimAccount, name: &str) -> Resource {
@@ -127,7 +128,11 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
     let born = Instant::now();
     let vpc = a.default_vpc().unwrap().id;
     let lb = load_balancer(&a);
-    let check = HealthCheck { path: "/".into(), interval: 10, healthy_threshold: 3 };
+    let check = HealthCheck {
+        path: "/".into(),
+        interval: 10,
+        healthy_threshold: 3,
+    };
     let spec = TargetGroupSpec {
         name: "web-tg".into(),
         vpc,
@@ -144,10 +149,11 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
     };
     a.create_listener(&listener, &tags("web-80")).unwrap();
     let server = instance(&a, "server");
-    a.register_targets(&tg.id, std::slice::from_ref(&server.id)).unwrap();
+    a.register_targets(&tg.id, std::slice::from_ref(&server.id))
+        .unwrap();
     // The balancer is the last to be ready (150 s > 30 s + 45 s), then 3 x 10 s.
     let healthy = scaled(LOAD_BALANCER_ACTIVE + 3 * 10);
-    assert!(LOAD_BALANCER_ACTIVE > INSTANCE_RUNNING + INSTANCE_BOOT);
+    const { assert!(LOAD_BALANCER_ACTIVE > INSTANCE_RUNNING + INSTANCE_BOOT) };
     for _ in 0..3 {
         let health = a.target_health(&tg.id).unwrap();
         if born.elapsed() < scaled(LOAD_BALANCER_ACTIVE) * 3 / 4 {
@@ -156,7 +162,11 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
     }
     sleep_until(born + scaled(LOAD_BALANCER_ACTIVE) + Duration::from_millis(20));
     if born.elapsed() < healthy - Duration::from_millis(40) {
-        assert_eq!(a.target_health(&tg.id).unwrap()[0].state, "initial", "not before its checks passed");
+        assert_eq!(
+            a.target_health(&tg.id).unwrap()[0].state,
+            "initial",
+            "not before its checks passed"
+        );
     }
     sleep_until(born + healthy + Duration::from_millis(20));
     assert_eq!(a.target_health(&tg.id).unwrap()[0].state, "healthy");
@@ -165,7 +175,10 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
 fn run_script(cloud: &Rc<SimAccount>, name: &str, source: &str) -> Result<rhai::Dynamic, String> {
     let cloud: Rc<dyn Cloud> = cloud.clone();
     let session = Rc::new(Session::new(cloud, "latency", Rc::new(Quiet)));
-    let script = Script { path: root().join(name), source: source.to_string() };
+    let script = Script {
+        path: root().join(name),
+        source: source.to_string(),
+    };
     engine::run(&session, &script).map_err(|e| {
         let rep = awsrun::diagnostic::from_eval(&e, name, &|_| None, &[]);
         format!("{}: {}", rep.code, rep.message)
@@ -182,7 +195,9 @@ let app = app_servers("app", #{ subnets: [a.subnet, c.subnet], from: web.sg, cou
 #[test]
 fn one_wait_over_several_resources_lasts_the_longest_not_the_sum() {
     let cloud = Rc::new(realistic(SCALE));
-    let source = format!("{FOUR_SLOW_RESOURCES}\nlet got = wait([a.nat, c.nat, web.lb, app.instances]);\n[got[0].state, got[1].state, got[2].state, got[3][0].state, got[3][1].state]");
+    let source = format!(
+        "{FOUR_SLOW_RESOURCES}\nlet got = wait([a.nat, c.nat, web.lb, app.instances]);\n[got[0].state, got[1].state, got[2].state, got[3][0].state, got[3][1].state]"
+    );
     let start = Instant::now();
     let states = run_script(&cloud, "concurrent.rhai", &source).unwrap();
     let took = start.elapsed();
@@ -192,8 +207,14 @@ fn one_wait_over_several_resources_lasts_the_longest_not_the_sum() {
         format!("{states:?}"),
         r#"["available", "available", "active", "running", "running"]"#
     );
-    assert!(took >= longest, "the load balancer alone takes {longest:?}; took {took:?}");
-    assert!(took < sum.mul_f64(0.7), "one wait over everything took {took:?}; one after another: {sum:?}");
+    assert!(
+        took >= longest,
+        "the load balancer alone takes {longest:?}; took {took:?}"
+    );
+    assert!(
+        took < sum.mul_f64(0.7),
+        "one wait over everything took {took:?}; one after another: {sum:?}"
+    );
 }
 
 #[test]
@@ -206,12 +227,16 @@ let c = private_subnet("2c", "172.31.144.0/20");
 wait(c.nat);
 "#;
     let start = Instant::now();
-    run_script(&cloud, "sequential.rhai", source).unwrap();
+    let _ = run_script(&cloud, "sequential.rhai", source).unwrap();
     let took = start.elapsed();
     assert!(took >= scaled(2 * NAT_GATEWAY_AVAILABLE), "took {took:?}");
     let estimate = cloud.estimate().unwrap();
     assert_eq!(estimate.seconds, 2 * NAT_GATEWAY_AVAILABLE);
-    let path: Vec<&str> = estimate.critical_path.iter().map(|s| s.name.as_str()).collect();
+    let path: Vec<&str> = estimate
+        .critical_path
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(path, ["private-2a-nat", "private-2c-nat"]);
 }
 
@@ -226,7 +251,11 @@ wait([a.subnet, a.nat], #{ timeout: 1 });
     let start = Instant::now();
     let err = run_script(&cloud, "timeout.rhai", source).unwrap_err();
     assert!(err.contains("was still pending after 1s"), "{err}");
-    assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -248,20 +277,44 @@ let nested = wait([[a.nat], web.lb, [a.nat]]);
 
 #[test]
 fn the_tutorial_plan_ends_with_its_estimate_and_critical_path() {
-    let plain = awsrun().args(["scripts/multi-server.rhai", "--dry-run"]).assert().success();
+    let plain = awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run"])
+        .assert()
+        .success();
     let plain = String::from_utf8(plain.get_output().stdout.clone()).unwrap();
     let out = awsrun()
-        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency", "realistic", "--sim-latency-scale", "0"])
+        .args([
+            "scripts/multi-server.rhai",
+            "--dry-run",
+            "--sim-latency",
+            "realistic",
+            "--sim-latency-scale",
+            "0",
+        ])
         .assert()
         .success()
         .stderr_eq("");
     let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let (plan, estimate) = out.trim_end().rsplit_once('\n').unwrap();
-    assert_eq!(format!("{plan}\n"), plain, "the plan itself does not change");
-    snapbox::assert_data_eq!(format!("{estimate}\n"), snapshot("multi-server.estimate.txt"));
+    assert_eq!(
+        format!("{plan}\n"),
+        plain,
+        "the plan itself does not change"
+    );
+    snapbox::assert_data_eq!(
+        format!("{estimate}\n"),
+        snapshot("multi-server.estimate.txt")
+    );
     // The estimate is in AWS seconds, whatever the scale.
     let scaled = awsrun()
-        .args(["--sim-latency", "realistic", "--sim-latency-scale", "0.002", "scripts/multi-server.rhai", "--dry-run"])
+        .args([
+            "--sim-latency",
+            "realistic",
+            "--sim-latency-scale",
+            "0.002",
+            "scripts/multi-server.rhai",
+            "--dry-run",
+        ])
         .assert()
         .success();
     let scaled = String::from_utf8(scaled.get_output().stdout.clone()).unwrap();
@@ -282,8 +335,17 @@ fn the_json_document_carries_the_estimate_only_under_the_model() {
     let health = 5 * 30;
     assert_eq!(estimate["seconds"], LOAD_BALANCER_ACTIVE + health);
     let path = estimate["critical_path"].as_array().unwrap();
-    let steps: Vec<String> = path.iter().map(|s| format!("{} {} {}", s["kind"], s["state"], s["seconds"])).collect();
-    assert_eq!(steps, [r#""load_balancer" "active" 150"#, r#""target_group" "healthy" 150"#]);
+    let steps: Vec<String> = path
+        .iter()
+        .map(|s| format!("{} {} {}", s["kind"], s["state"], s["seconds"]))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            r#""load_balancer" "active" 150"#,
+            r#""target_group" "healthy" 150"#
+        ]
+    );
     assert_eq!(path[1]["start"], LOAD_BALANCER_ACTIVE);
 }
 
@@ -303,23 +365,46 @@ fn sequential_waits_show_in_the_estimate_as_a_longer_critical_path() {
         .assert()
         .success();
     let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let sum = 2 * NAT_GATEWAY_AVAILABLE + LOAD_BALANCER_ACTIVE + INSTANCE_RUNNING + INSTANCE_BOOT + 5 * 30;
+    let sum = 2 * NAT_GATEWAY_AVAILABLE
+        + LOAD_BALANCER_ACTIVE
+        + INSTANCE_RUNNING
+        + INSTANCE_BOOT
+        + 5 * 30;
     assert_eq!(doc["estimate"]["seconds"], sum);
-    assert_eq!(doc["estimate"]["critical_path"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        doc["estimate"]["critical_path"].as_array().unwrap().len(),
+        6
+    );
 }
 
 #[test]
 fn latency_flags_are_checked_and_work_for_check_too() {
     awsrun()
-        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency", "fast"])
+        .args([
+            "scripts/multi-server.rhai",
+            "--dry-run",
+            "--sim-latency",
+            "fast",
+        ])
         .assert()
         .code(2);
     awsrun()
-        .args(["scripts/multi-server.rhai", "--dry-run", "--sim-latency-scale=200"])
+        .args([
+            "scripts/multi-server.rhai",
+            "--dry-run",
+            "--sim-latency-scale=200",
+        ])
         .assert()
         .code(2);
     awsrun()
-        .args(["check", "scripts/multi-server.rhai", "--sim-latency", "realistic", "--sim-latency-scale", "0"])
+        .args([
+            "check",
+            "scripts/multi-server.rhai",
+            "--sim-latency",
+            "realistic",
+            "--sim-latency-scale",
+            "0",
+        ])
         .assert()
         .success()
         .stdout_eq(snapshot("check.multi-server.stdout"));
@@ -350,7 +435,10 @@ fn a_deregistered_target_drains_for_the_deregistration_delay() {
         assert_eq!(health[0].state, "draining");
     }
     sleep_until(left + delay + Duration::from_millis(20));
-    assert!(a.target_health(&tg.id).unwrap().is_empty(), "gone once drained");
+    assert!(
+        a.target_health(&tg.id).unwrap().is_empty(),
+        "gone once drained"
+    );
     let estimate = a.estimate().unwrap();
     assert_eq!(estimate.seconds, DEREGISTRATION_DELAY);
     assert_eq!(estimate.critical_path[0].state, "drained");

@@ -22,8 +22,14 @@ fn a_module_next_to_the_script_is_imported() {
 
 #[test]
 fn awsrun_path_folders_are_searched_next() {
-    let lib = root().join("tests/cases/team-lib").to_string_lossy().to_string();
-    let doc = json(&["tests/cases/team/uses-awsrun-path.rhai"], Some(("AWSRUN_PATH", format!("/nonexistent:{lib}"))));
+    let lib = root()
+        .join("tests/cases/team-lib")
+        .to_string_lossy()
+        .to_string();
+    let doc = json(
+        &["tests/cases/team/uses-awsrun-path.rhai"],
+        Some(("AWSRUN_PATH", format!("/nonexistent:{lib}"))),
+    );
     assert_eq!(doc["result"], "payments-web");
 }
 
@@ -38,7 +44,10 @@ fn without_awsrun_path_the_shared_module_is_not_found() {
         .clone();
     let err = String::from_utf8_lossy(&out);
     assert!(err.contains("awsrun::module::not_found"), "{err}");
-    assert!(err.contains("tests/cases/team/uses-awsrun-path.rhai:2:"), "{err}");
+    assert!(
+        err.contains("tests/cases/team/uses-awsrun-path.rhai:2:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -58,6 +67,12 @@ fn an_error_inside_a_team_module_points_at_the_users_line_and_the_module() {
         .clone();
     let err = String::from_utf8_lossy(&out);
     assert!(err.contains("awsrun::aws::InvalidSubnet.Conflict"), "{err}");
-    assert!(err.contains("[tests/cases/team/module-error.rhai:3:"), "the user's line: {err}");
-    assert!(err.contains("tests/cases/team/net/base.rhai:6:"), "the module's line: {err}");
+    assert!(
+        err.contains("[tests/cases/team/module-error.rhai:3:"),
+        "the user's line: {err}"
+    );
+    assert!(
+        err.contains("tests/cases/team/net/base.rhai:6:"),
+        "the module's line: {err}"
+    );
 }

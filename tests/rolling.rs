@@ -33,14 +33,25 @@ fn script(name: &str) -> Script {
 
 fn session(cloud: Rc<dyn Cloud>, vars: &[(&str, &str)]) -> Rc<Session> {
     let mut session = Session::new(cloud, STACK, Rc::new(Quiet));
-    session.vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    session.vars = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     Rc::new(session)
 }
 
 /// "code: message" of a failed run.
 fn report(err: &rhai::EvalAltResult) -> (String, String) {
     let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[]);
-    (rep.code.clone(), format!("{}: {}\n{}", rep.code, rep.message, rep.help.clone().unwrap_or_default()))
+    (
+        rep.code.clone(),
+        format!(
+            "{}: {}\n{}",
+            rep.code,
+            rep.message,
+            rep.help.clone().unwrap_or_default()
+        ),
+    )
 }
 
 /// The tutorial, deployed into `sim`.
@@ -87,7 +98,10 @@ impl Watch {
     }
 
     fn group(&self) -> Resource {
-        self.inner.find(Kind::TargetGroup, &Tags::new(STACK, TG)).unwrap().expect("the tutorial's target group")
+        self.inner
+            .find(Kind::TargetGroup, &Tags::new(STACK, TG))
+            .unwrap()
+            .expect("the tutorial's target group")
     }
 
     /// Registered targets whose instance runs and that the last poll
@@ -163,22 +177,41 @@ impl Cloud for Watch {
         self.then("allocate_address", self.inner.allocate_address(tags))
     }
     fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_nat_gateway", self.inner.create_nat_gateway(subnet, eip, tags))
+        self.then(
+            "create_nat_gateway",
+            self.inner.create_nat_gateway(subnet, eip, tags),
+        )
     }
     fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_route_table", self.inner.create_route_table(vpc, tags))
+        self.then(
+            "create_route_table",
+            self.inner.create_route_table(vpc, tags),
+        )
     }
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
         self.then("create_route", self.inner.create_route(route_table, route))
     }
     fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()> {
-        self.then("associate_route_table", self.inner.associate_route_table(route_table, subnet))
+        self.then(
+            "associate_route_table",
+            self.inner.associate_route_table(route_table, subnet),
+        )
     }
-    fn create_security_group(&self, spec: &SecurityGroupSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_security_group", self.inner.create_security_group(spec, tags))
+    fn create_security_group(
+        &self,
+        spec: &SecurityGroupSpec,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
+        self.then(
+            "create_security_group",
+            self.inner.create_security_group(spec, tags),
+        )
     }
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
-        self.then("authorize_ingress", self.inner.authorize_ingress(group, rules))
+        self.then(
+            "authorize_ingress",
+            self.inner.authorize_ingress(group, rules),
+        )
     }
     fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
         let made = self.inner.run_instance(spec, tags);
@@ -190,10 +223,16 @@ impl Cloud for Watch {
         self.then(&format!("run_instance {}", tags.name), made)
     }
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
-        self.then(&format!("terminate_instances {ids:?}"), self.inner.terminate_instances(ids))
+        self.then(
+            &format!("terminate_instances {ids:?}"),
+            self.inner.terminate_instances(ids),
+        )
     }
     fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_target_group", self.inner.create_target_group(spec, tags))
+        self.then(
+            "create_target_group",
+            self.inner.create_target_group(spec, tags),
+        )
     }
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
         let done = self.inner.register_targets(target_group, ids);
@@ -221,21 +260,33 @@ impl Cloud for Watch {
         let mut health = self.inner.target_health(target_group);
         if let Ok(targets) = &mut health {
             let broken = self.broken_ids.borrow();
-            for t in targets.iter_mut().filter(|t| broken.contains(&t.id) && t.state != "draining") {
+            for t in targets
+                .iter_mut()
+                .filter(|t| broken.contains(&t.id) && t.state != "draining")
+            {
                 t.state = "unhealthy".into();
             }
-            *self.reported.borrow_mut() = targets.iter().map(|t| (t.id.clone(), t.state.clone())).collect();
+            *self.reported.borrow_mut() = targets
+                .iter()
+                .map(|t| (t.id.clone(), t.state.clone()))
+                .collect();
         }
         self.then("target_health", health)
     }
     fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_load_balancer", self.inner.create_load_balancer(spec, tags))
+        self.then(
+            "create_load_balancer",
+            self.inner.create_load_balancer(spec, tags),
+        )
     }
     fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
         self.then("create_listener", self.inner.create_listener(spec, tags))
     }
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {
-        self.then(&format!("refresh {}", resource.id), self.inner.refresh(resource))
+        self.then(
+            &format!("refresh {}", resource.id),
+            self.inner.refresh(resource),
+        )
     }
     fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>> {
         self.then("stack_resources", self.inner.stack_resources(stack))
@@ -246,7 +297,10 @@ impl Cloud for Watch {
 }
 
 /// Runs the deploy through `watch`; the session and the script's result.
-fn deploy(watch: &Rc<Watch>, vars: &[(&str, &str)]) -> (Rc<Session>, Result<rhai::Dynamic, Box<rhai::EvalAltResult>>) {
+fn deploy(
+    watch: &Rc<Watch>,
+    vars: &[(&str, &str)],
+) -> (Rc<Session>, Result<rhai::Dynamic, Box<rhai::EvalAltResult>>) {
     let s = session(watch.clone(), vars);
     let result = engine::run(&s, &script("rolling-deploy.rhai"));
     (s, result)
@@ -255,32 +309,53 @@ fn deploy(watch: &Rc<Watch>, vars: &[(&str, &str)]) -> (Rc<Session>, Result<rhai
 /// The stack's instances by Name: (id, state), read without polling.
 fn instances(sim: &SimAccount) -> BTreeMap<String, Vec<(String, String)>> {
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for r in sim.stack_resources(STACK).unwrap().into_iter().filter(|r| r.kind == Kind::Instance) {
-        out.entry(r.name.clone()).or_default().push((r.id.clone(), r.state().to_string()));
+    for r in sim
+        .stack_resources(STACK)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == Kind::Instance)
+    {
+        out.entry(r.name.clone())
+            .or_default()
+            .push((r.id.clone(), r.state().to_string()));
     }
     out
 }
 
 /// An instance's state now (the simulation's terminated ones included).
 fn state_of(sim: &SimAccount, id: &str) -> String {
-    sim.refresh(&Resource::new(Kind::Instance, "", id)).unwrap().state().to_string()
+    sim.refresh(&Resource::new(Kind::Instance, "", id))
+        .unwrap()
+        .state()
+        .to_string()
 }
 
 fn ids(value: &rhai::Dynamic, key: &str) -> Vec<String> {
     let map = value.clone().cast::<rhai::Map>();
-    map[key].clone().cast::<rhai::Array>().iter().map(|v| v.to_string()).collect()
+    map[key]
+        .clone()
+        .cast::<rhai::Array>()
+        .iter()
+        .map(|v| v.to_string())
+        .collect()
 }
 
 /// The healthy count never fell below `floor`, sampled after every call.
 fn assert_never_below(samples: &[(String, usize)], floor: usize) {
     let low: Vec<_> = samples.iter().filter(|(_, n)| *n < floor).collect();
-    assert!(low.is_empty(), "healthy targets fell below {floor}: {low:?}\nall samples: {samples:?}");
+    assert!(
+        low.is_empty(),
+        "healthy targets fell below {floor}: {low:?}\nall samples: {samples:?}"
+    );
 }
 
 /// Registered targets of the group and their health after the deploy,
 /// polled until the simulation settles.
 fn settled_health(sim: &SimAccount) -> BTreeMap<String, String> {
-    let tg = sim.find(Kind::TargetGroup, &Tags::new(STACK, TG)).unwrap().unwrap();
+    let tg = sim
+        .find(Kind::TargetGroup, &Tags::new(STACK, TG))
+        .unwrap()
+        .unwrap();
     let mut health = Vec::new();
     for _ in 0..3 {
         health = sim.target_health(&tg.id).unwrap();
@@ -304,7 +379,11 @@ fn dry_run_deploy_replaces_every_server_without_losing_a_healthy_target() {
     assert_never_below(&samples, 2);
     // Each batch had three healthy targets at its peak, and the deploy made
     // many calls, each one sampled.
-    assert_eq!(samples.iter().map(|(_, n)| *n).max(), Some(3), "{samples:?}");
+    assert_eq!(
+        samples.iter().map(|(_, n)| *n).max(),
+        Some(3),
+        "{samples:?}"
+    );
     assert!(samples.len() > 20, "{samples:?}");
 
     // The old servers are terminated, the new ones alone registered and healthy.
@@ -312,10 +391,20 @@ fn dry_run_deploy_replaces_every_server_without_losing_a_healthy_target() {
         assert_eq!(state_of(&sim, id), "terminated", "{id}");
     }
     let now = instances(&sim);
-    assert!(!now.contains_key("awesome-api-server-1") && !now.contains_key("awesome-api-server-2"), "{now:?}");
-    let new: Vec<String> = ["awesome-api-v2-1", "awesome-api-v2-2"].iter().map(|n| now[*n][0].0.clone()).collect();
+    assert!(
+        !now.contains_key("awesome-api-server-1") && !now.contains_key("awesome-api-server-2"),
+        "{now:?}"
+    );
+    let new: Vec<String> = ["awesome-api-v2-1", "awesome-api-v2-2"]
+        .iter()
+        .map(|n| now[*n][0].0.clone())
+        .collect();
     let health = settled_health(&sim);
-    assert_eq!(health.keys().cloned().collect::<Vec<_>>(), sorted(&new), "{health:?}");
+    assert_eq!(
+        health.keys().cloned().collect::<Vec<_>>(),
+        sorted(&new),
+        "{health:?}"
+    );
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
 
     // The report names the old and the new ids.
@@ -326,13 +415,28 @@ fn dry_run_deploy_replaces_every_server_without_losing_a_healthy_target() {
     let actions = s.actions();
     let summary = Summary::of(&actions);
     assert_eq!((summary.created, summary.deleted), (2, 2), "{actions:#?}");
-    let created: Vec<&str> = actions.iter().filter(|a| a.op == Op::Create).map(|a| a.name.as_str()).collect();
+    let created: Vec<&str> = actions
+        .iter()
+        .filter(|a| a.op == Op::Create)
+        .map(|a| a.name.as_str())
+        .collect();
     assert_eq!(created, ["awesome-api-v2-1", "awesome-api-v2-2"]);
     // Batch 1 finishes (old server 1 terminated) before batch 2 starts.
-    let position = |op: Op, name: &str| actions.iter().position(|a| a.op == op && a.name == name).unwrap();
-    assert!(position(Op::Delete, "awesome-api-server-1") < position(Op::Create, "awesome-api-v2-2"));
+    let position = |op: Op, name: &str| {
+        actions
+            .iter()
+            .position(|a| a.op == op && a.name == name)
+            .unwrap()
+    };
+    assert!(
+        position(Op::Delete, "awesome-api-server-1") < position(Op::Create, "awesome-api-v2-2")
+    );
     // New servers go where the old ones were: one per private subnet.
-    let subnets: BTreeSet<&str> = actions.iter().filter(|a| a.op == Op::Create).map(|a| a.detail.as_str()).collect();
+    let subnets: BTreeSet<&str> = actions
+        .iter()
+        .filter(|a| a.op == Op::Create)
+        .map(|a| a.detail.as_str())
+        .collect();
     assert_eq!(subnets.len(), 2, "{subnets:?}");
 }
 
@@ -351,7 +455,11 @@ fn dry_run_deploy_in_batches_of_two_keeps_capacity_too() {
     let value = result.unwrap_or_else(|err| panic!("deploy failed: {}", report(&err).1));
     let samples = watch.samples();
     assert_never_below(&samples, 4);
-    assert_eq!(samples.iter().map(|(_, n)| *n).max(), Some(6), "two at a time: {samples:?}");
+    assert_eq!(
+        samples.iter().map(|(_, n)| *n).max(),
+        Some(6),
+        "two at a time: {samples:?}"
+    );
     assert_eq!(ids(&value, "old").len(), 4);
     assert_eq!(ids(&value, "new").len(), 4);
     let health = settled_health(&sim);
@@ -364,17 +472,28 @@ fn dry_run_deploy_of_the_same_version_again_does_nothing() {
     let sim = Rc::new(SimAccount::new("ap-northeast-2"));
     tutorial(&sim, &[]);
     let watch = Watch::new(&sim, None);
-    let _first = deploy(&watch, &[("version", "v2")]).1.expect("the first deploy");
+    let _first = deploy(&watch, &[("version", "v2")])
+        .1
+        .expect("the first deploy");
     let before = instances(&sim);
     let watch = Watch::new(&sim, None);
     let (s, result) = deploy(&watch, &[("version", "v2")]);
     let value = result.unwrap_or_else(|err| panic!("second deploy failed: {}", report(&err).1));
     let actions = s.actions();
-    assert!(actions.is_empty(), "nothing created, changed or deleted: {actions:#?}");
+    assert!(
+        actions.is_empty(),
+        "nothing created, changed or deleted: {actions:#?}"
+    );
     assert_eq!(instances(&sim), before);
     assert!(ids(&value, "old").is_empty());
     assert_eq!(ids(&value, "new").len(), 2);
-    assert!(s.output().iter().any(|line| line.contains("v2 is deployed already")), "{:?}", s.output());
+    assert!(
+        s.output()
+            .iter()
+            .any(|line| line.contains("v2 is deployed already")),
+        "{:?}",
+        s.output()
+    );
 }
 
 #[test]
@@ -391,8 +510,14 @@ fn dry_run_batch_that_never_becomes_healthy_is_rolled_back() {
     let (code, text) = report(&err);
     assert_eq!(code, "awsrun::rolling::rolled_back", "{text}");
     assert!(text.contains("batch 1 of 2"), "{text}");
-    assert!(text.contains("awsrun::wait::timeout"), "the cause is named: {text}");
-    assert!(text.contains("awesome-api-v3-1"), "the failed server is named: {text}");
+    assert!(
+        text.contains("awsrun::wait::timeout"),
+        "the cause is named: {text}"
+    );
+    assert!(
+        text.contains("awesome-api-v3-1"),
+        "the failed server is named: {text}"
+    );
     assert_never_below(&watch.samples(), 2);
 
     // The failed server is deregistered and terminated; the old ones serve.
@@ -400,17 +525,26 @@ fn dry_run_batch_that_never_becomes_healthy_is_rolled_back() {
     assert_eq!(now["awesome-api-v3-1"].len(), 1);
     let failed = now["awesome-api-v3-1"][0].0.clone();
     assert_eq!(state_of(&sim, &failed), "terminated");
-    assert!(!now.contains_key("awesome-api-v3-2"), "no second batch: {now:?}");
+    assert!(
+        !now.contains_key("awesome-api-v3-2"),
+        "no second batch: {now:?}"
+    );
     let health = settled_health(&sim);
     assert_eq!(health.keys().cloned().collect::<BTreeSet<_>>(), old);
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
-    let deleted: Vec<String> = s.actions().iter().filter(|a| a.op == Op::Delete).map(|a| a.name.clone()).collect();
+    let deleted: Vec<String> = s
+        .actions()
+        .iter()
+        .filter(|a| a.op == Op::Delete)
+        .map(|a| a.name.clone())
+        .collect();
     assert_eq!(deleted, ["awesome-api-v3-1"]);
 
     // Fixed, the same deploy goes through from the start.
     let watch = Watch::new(&sim, None);
     let (_, result) = deploy(&watch, &[("version", "v3")]);
-    let value = result.unwrap_or_else(|err| panic!("deploy after the fix failed: {}", report(&err).1));
+    let value =
+        result.unwrap_or_else(|err| panic!("deploy after the fix failed: {}", report(&err).1));
     assert_never_below(&watch.samples(), 2);
     assert_eq!(ids(&value, "old").into_iter().collect::<BTreeSet<_>>(), old);
 }
@@ -440,14 +574,28 @@ fn dry_run_deploy_stopped_by_ctrl_c_mid_batch_resumes_without_an_extra_server() 
     let (s, result) = deploy(&watch, &[("version", "v2")]);
     let value = result.unwrap_or_else(|err| panic!("resumed deploy failed: {}", report(&err).1));
     assert_never_below(&watch.samples(), 2);
-    let created: Vec<String> = s.actions().iter().filter(|a| a.op == Op::Create).map(|a| a.name.clone()).collect();
+    let created: Vec<String> = s
+        .actions()
+        .iter()
+        .filter(|a| a.op == Op::Create)
+        .map(|a| a.name.clone())
+        .collect();
     assert_eq!(created, ["awesome-api-v2-2"]);
     assert_eq!(ids(&value, "old").into_iter().collect::<BTreeSet<_>>(), old);
     let now = instances(&sim);
-    assert_eq!(now["awesome-api-v2-1"][0].0, first, "the server started before Ctrl-C is kept");
+    assert_eq!(
+        now["awesome-api-v2-1"][0].0, first,
+        "the server started before Ctrl-C is kept"
+    );
     let health = settled_health(&sim);
-    let expected: BTreeSet<String> = [first, now["awesome-api-v2-2"][0].0.clone()].into_iter().collect();
-    assert_eq!(health.keys().cloned().collect::<BTreeSet<_>>(), expected, "{health:?}");
+    let expected: BTreeSet<String> = [first, now["awesome-api-v2-2"][0].0.clone()]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        health.keys().cloned().collect::<BTreeSet<_>>(),
+        expected,
+        "{health:?}"
+    );
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
 }
 
@@ -455,17 +603,24 @@ fn dry_run_deploy_stopped_by_ctrl_c_mid_batch_resumes_without_an_extra_server() 
 fn dry_run_without_the_tutorial_has_nothing_to_deploy() {
     let sim = Rc::new(SimAccount::new("ap-northeast-2"));
     let s = session(sim.clone(), &[("version", "v2")]);
-    let value = engine::run(&s, &script("rolling-deploy.rhai")).unwrap_or_else(|err| panic!("{}", report(&err).1));
+    let value = engine::run(&s, &script("rolling-deploy.rhai"))
+        .unwrap_or_else(|err| panic!("{}", report(&err).1));
     assert!(s.actions().is_empty());
     assert!(ids(&value, "new").is_empty());
-    assert!(s.output()[0].contains("nothing to deploy"), "{:?}", s.output());
+    assert!(
+        s.output()[0].contains("nothing to deploy"),
+        "{:?}",
+        s.output()
+    );
 }
-
 
 /// Runs `source` in the stack after the tutorial; its error, "code: message\nhelp".
 fn misuse(sim: &Rc<SimAccount>, source: &str) -> (String, String) {
     let s = session(sim.clone(), &[]);
-    let probe = Script { path: "scripts/probe.rhai".into(), source: source.into() };
+    let probe = Script {
+        path: "scripts/probe.rhai".into(),
+        source: source.into(),
+    };
     match engine::run(&s, &probe) {
         Ok(value) => panic!("{source} succeeded with {value:?}"),
         Err(err) => report(&err),
@@ -478,14 +633,46 @@ fn the_deploys_building_blocks_say_what_to_do_when_misused() {
     tutorial(&sim, &[]);
     let tg = "let tg = existing(\"target_group\", \"awesome-api-tg\");";
     let cases: &[(&str, &str, &str)] = &[
-        ("existing(\"targetgroup\", \"awesome-api-tg\")", "awsrun::kind::unknown", "did you mean \"target_group\"?"),
-        ("wait_terminated(targets(tg))", "awsrun::wait::failed", "terminate it first"),
-        ("wait_drained(tg, targets(tg))", "awsrun::wait::failed", "deregister it first"),
-        ("lookup(\"subnet\", targets(tg)[0].id)", "awsrun::kind::mismatch", "lookup(\"instance\""),
-        ("rolling_replace(tg, targets(tg), #{})", "awsrun::opts::missing", "api-v2-1"),
-        ("rolling_replace(tg, targets(tg), #{ name: \"x\", bach: 1 })", "awsrun::opts::unknown_key", "did you mean `batch`?"),
-        ("rolling_replace(tg, targets(tg), #{ name: \"x\", count: 1 })", "awsrun::rolling::capacity", "never lowers capacity"),
-        ("rolling_replace(tg, targets(tg), #{ name: \"x\", batch: \"2\" })", "awsrun::opts::value", "parse_int"),
+        (
+            "existing(\"targetgroup\", \"awesome-api-tg\")",
+            "awsrun::kind::unknown",
+            "did you mean \"target_group\"?",
+        ),
+        (
+            "wait_terminated(targets(tg))",
+            "awsrun::wait::failed",
+            "terminate it first",
+        ),
+        (
+            "wait_drained(tg, targets(tg))",
+            "awsrun::wait::failed",
+            "deregister it first",
+        ),
+        (
+            "lookup(\"subnet\", targets(tg)[0].id)",
+            "awsrun::kind::mismatch",
+            "lookup(\"instance\"",
+        ),
+        (
+            "rolling_replace(tg, targets(tg), #{})",
+            "awsrun::opts::missing",
+            "api-v2-1",
+        ),
+        (
+            "rolling_replace(tg, targets(tg), #{ name: \"x\", bach: 1 })",
+            "awsrun::opts::unknown_key",
+            "did you mean `batch`?",
+        ),
+        (
+            "rolling_replace(tg, targets(tg), #{ name: \"x\", count: 1 })",
+            "awsrun::rolling::capacity",
+            "never lowers capacity",
+        ),
+        (
+            "rolling_replace(tg, targets(tg), #{ name: \"x\", batch: \"2\" })",
+            "awsrun::opts::value",
+            "parse_int",
+        ),
     ];
     for (call, code, hint) in cases {
         let (got, text) = misuse(&sim, &format!("{tg}\n{call};"));
@@ -507,7 +694,10 @@ fn the_deploys_building_blocks_say_what_to_do_when_misused() {
         ),
     };
     let value = engine::run(&s, &probe).unwrap_or_else(|err| panic!("{}", report(&err).1));
-    assert_eq!(format!("{value:?}"), r#"[true, "awesome-api-tg", "x-2", true]"#);
+    assert_eq!(
+        format!("{value:?}"),
+        r#"[true, "awesome-api-tg", "x-2", true]"#
+    );
 }
 
 // ---- Live, against moto -------------------------------------------------
@@ -550,13 +740,18 @@ impl Proxy {
         let (tg, stop) = (target_group.to_string(), stop.map(str::to_string));
         let (flag, log) = (done.clone(), seen.clone());
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             for client in listener.incoming() {
                 if flag.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(mut client) = client else { continue };
-                let Some((head, body)) = read_request(&mut client) else { continue };
+                let Some((head, body)) = read_request(&mut client) else {
+                    continue;
+                };
                 let action = action_of(&body);
                 let answer = forward(upstream, &head, &body);
                 if let (Some(prefix), "RegisterTargets") = (&stop, action.as_str()) {
@@ -569,7 +764,12 @@ impl Proxy {
                 let _ = client.shutdown(Shutdown::Both);
             }
         });
-        Proxy { port, done, seen, thread: Some(thread) }
+        Proxy {
+            port,
+            done,
+            seen,
+            thread: Some(thread),
+        }
     }
 
     fn endpoint(&self) -> String {
@@ -588,7 +788,9 @@ impl Proxy {
 
 /// One HTTP/1.1 request: its head (up to the blank line) and body.
 fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
-    client.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    client
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
     let mut buf = Vec::new();
     let mut byte = [0u8; 1];
     while !buf.ends_with(b"\r\n\r\n") {
@@ -598,10 +800,19 @@ fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
         buf.push(byte[0]);
     }
     let head = String::from_utf8(buf).ok()?;
-    assert!(!head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "chunked request: {head}");
+    assert!(
+        !head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked"),
+        "chunked request: {head}"
+    );
     let length = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap()))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap())
+        })
         .unwrap_or(0);
     let mut body = vec![0u8; length];
     client.read_exact(&mut body).ok()?;
@@ -611,7 +822,10 @@ fn read_request(client: &mut TcpStream) -> Option<(String, Vec<u8>)> {
 /// The `Action` of a query-protocol request (EC2, ELBv2, STS).
 fn action_of(body: &[u8]) -> String {
     let body = String::from_utf8_lossy(body);
-    body.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or("?").to_string()
+    body.split('&')
+        .find_map(|kv| kv.strip_prefix("Action="))
+        .unwrap_or("?")
+        .to_string()
 }
 
 /// Sends the request to moto on its own connection; moto's whole answer,
@@ -624,11 +838,17 @@ fn forward(port: u16, head: &str, body: &[u8]) -> Vec<u8> {
         .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
         .map(|l| format!("{l}\r\n"))
         .collect();
-    upstream.write_all(format!("{head}Connection: close\r\n\r\n").as_bytes()).unwrap();
+    upstream
+        .write_all(format!("{head}Connection: close\r\n\r\n").as_bytes())
+        .unwrap();
     upstream.write_all(body).unwrap();
     let mut answer = Vec::new();
     upstream.read_to_end(&mut answer).unwrap();
-    let split = answer.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer") + 2;
+    let split = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer")
+        + 2;
     let (head, rest) = answer.split_at(split);
     let head = String::from_utf8_lossy(head);
     let mut out: String = head
@@ -643,11 +863,21 @@ fn forward(port: u16, head: &str, body: &[u8]) -> Vec<u8> {
 }
 
 async fn healthy_count(elb: &aws_sdk_elasticloadbalancingv2::Client, tg: &str) -> usize {
-    let health = elb.describe_target_health().target_group_arn(tg).send().await.unwrap();
+    let health = elb
+        .describe_target_health()
+        .target_group_arn(tg)
+        .send()
+        .await
+        .unwrap();
     health
         .target_health_descriptions()
         .iter()
-        .filter(|d| d.target_health().and_then(|h| h.state()).map(|s| s.as_str()) == Some("healthy"))
+        .filter(|d| {
+            d.target_health()
+                .and_then(|h| h.state())
+                .map(|s| s.as_str())
+                == Some("healthy")
+        })
         .count()
 }
 
@@ -660,22 +890,47 @@ async fn stop_named(ec2: &aws_sdk_ec2::Client, prefix: &str) -> Vec<String> {
         .map(|(_, id, _)| id)
         .collect();
     if !ids.is_empty() {
-        ec2.stop_instances().set_instance_ids(Some(ids.clone())).send().await.unwrap();
+        ec2.stop_instances()
+            .set_instance_ids(Some(ids.clone()))
+            .send()
+            .await
+            .unwrap();
     }
     ids
 }
 
 /// Every instance of the stack: (Name, id, state).
 async fn live_instances(ec2: &aws_sdk_ec2::Client) -> Vec<(String, String, String)> {
-    let filter = aws_sdk_ec2::types::Filter::builder().name("tag:awsrun:stack").values(STACK).build();
-    let out = ec2.describe_instances().filters(filter).send().await.unwrap();
+    let filter = aws_sdk_ec2::types::Filter::builder()
+        .name("tag:awsrun:stack")
+        .values(STACK)
+        .build();
+    let out = ec2
+        .describe_instances()
+        .filters(filter)
+        .send()
+        .await
+        .unwrap();
     out.reservations()
         .iter()
         .flat_map(|r| r.instances())
         .map(|i| {
-            let name = i.tags().iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value()).unwrap_or("");
-            let state = i.state().and_then(|s| s.name()).map(|s| s.as_str()).unwrap_or("");
-            (name.to_string(), i.instance_id().unwrap_or("").to_string(), state.to_string())
+            let name = i
+                .tags()
+                .iter()
+                .find(|t| t.key() == Some("Name"))
+                .and_then(|t| t.value())
+                .unwrap_or("");
+            let state = i
+                .state()
+                .and_then(|s| s.name())
+                .map(|s| s.as_str())
+                .unwrap_or("");
+            (
+                name.to_string(),
+                i.instance_id().unwrap_or("").to_string(),
+                state.to_string(),
+            )
         })
         .collect()
 }
@@ -685,14 +940,26 @@ fn live_health(m: &Moto) -> (String, BTreeMap<String, String>) {
     let elb = m.elb();
     m.block_on(async {
         let tgs = elb.describe_target_groups().names(TG).send().await.unwrap();
-        let arn = tgs.target_groups()[0].target_group_arn().unwrap().to_string();
-        let health = elb.describe_target_health().target_group_arn(&arn).send().await.unwrap();
+        let arn = tgs.target_groups()[0]
+            .target_group_arn()
+            .unwrap()
+            .to_string();
+        let health = elb
+            .describe_target_health()
+            .target_group_arn(&arn)
+            .send()
+            .await
+            .unwrap();
         let states = health
             .target_health_descriptions()
             .iter()
             .map(|d| {
                 let id = d.target().and_then(|t| t.id()).unwrap_or("").to_string();
-                let state = d.target_health().and_then(|h| h.state()).map(|s| s.as_str()).unwrap_or("");
+                let state = d
+                    .target_health()
+                    .and_then(|h| h.state())
+                    .map(|s| s.as_str())
+                    .unwrap_or("");
                 (id, state.to_string())
             })
             .collect();
@@ -711,7 +978,10 @@ fn live_by_name(m: &Moto) -> BTreeMap<String, Vec<(String, String)>> {
 }
 
 fn live_tutorial(m: &Moto) -> (String, BTreeSet<String>) {
-    m.awsrun().args(["scripts/multi-server.rhai", "--yes"]).assert().success();
+    m.awsrun()
+        .args(["scripts/multi-server.rhai", "--yes"])
+        .assert()
+        .success();
     let (arn, health) = live_health(m);
     assert_eq!(health.len(), 2, "{health:?}");
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
@@ -730,7 +1000,16 @@ fn live_deploy_never_lowers_the_healthy_count_and_a_rerun_does_nothing() {
     let output = m
         .awsrun()
         .env("AWS_ENDPOINT_URL", proxy.endpoint())
-        .args(["scripts/rolling-deploy.rhai", "--stack", STACK, "--var", "version=v2", "--var", "batch=1", "--yes"])
+        .args([
+            "scripts/rolling-deploy.rhai",
+            "--stack",
+            STACK,
+            "--var",
+            "version=v2",
+            "--var",
+            "batch=1",
+            "--yes",
+        ])
         .assert()
         .success()
         .get_output()
@@ -739,13 +1018,27 @@ fn live_deploy_never_lowers_the_healthy_count_and_a_rerun_does_nothing() {
     let stdout = String::from_utf8_lossy(&output.stdout);
 
     // Every step went through the proxy and was sampled right after it.
-    for (action, n) in [("RunInstances", 2), ("RegisterTargets", 2), ("DeregisterTargets", 2), ("TerminateInstances", 2)] {
+    for (action, n) in [
+        ("RunInstances", 2),
+        ("RegisterTargets", 2),
+        ("DeregisterTargets", 2),
+        ("TerminateInstances", 2),
+    ] {
         assert_eq!(count_of(&seen, action), n, "{action}: {:?}", seen.samples);
     }
     let low: Vec<_> = seen.samples.iter().filter(|(_, n)| *n < 2).collect();
-    assert!(low.is_empty(), "healthy targets fell below 2: {low:?} in {:?}", seen.samples);
+    assert!(
+        low.is_empty(),
+        "healthy targets fell below 2: {low:?} in {:?}",
+        seen.samples
+    );
     let peak = seen.samples.iter().map(|(_, n)| *n).max();
-    assert_eq!(peak, Some(3), "one additional server at a time: {:?}", seen.samples);
+    assert_eq!(
+        peak,
+        Some(3),
+        "one additional server at a time: {:?}",
+        seen.samples
+    );
 
     // Only the new version is registered and healthy; the old servers are terminated.
     let (_, health) = live_health(&m);
@@ -759,27 +1052,54 @@ fn live_deploy_never_lowers_the_healthy_count_and_a_rerun_does_nothing() {
             found[0].0.clone()
         })
         .collect();
-    assert_eq!(health.keys().cloned().collect::<BTreeSet<_>>(), new, "{health:?}");
+    assert_eq!(
+        health.keys().cloned().collect::<BTreeSet<_>>(),
+        new,
+        "{health:?}"
+    );
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
     for name in ["awesome-api-server-1", "awesome-api-server-2"] {
-        assert!(by_name[name].iter().all(|(_, s)| s == "terminated"), "{name}: {by_name:?}");
+        assert!(
+            by_name[name].iter().all(|(_, s)| s == "terminated"),
+            "{name}: {by_name:?}"
+        );
     }
     // The report names the old and the new ids.
     for id in old.iter().chain(&new) {
-        assert!(stdout.contains(id.as_str()), "{id} missing from the report:\n{stdout}");
+        assert!(
+            stdout.contains(id.as_str()),
+            "{id} missing from the report:\n{stdout}"
+        );
     }
 
     // The same version again: nothing to do, nothing changed.
     let again = m
         .awsrun()
-        .args(["scripts/rolling-deploy.rhai", "--stack", STACK, "--var", "version=v2", "--yes"])
+        .args([
+            "scripts/rolling-deploy.rhai",
+            "--stack",
+            STACK,
+            "--var",
+            "version=v2",
+            "--yes",
+        ])
         .assert()
         .success()
         .get_output()
         .clone();
-    let text = format!("{}{}", String::from_utf8_lossy(&again.stdout), String::from_utf8_lossy(&again.stderr));
-    assert!(text.contains("v2 is deployed already: nothing to do."), "{text}");
-    assert!(text.contains("Done: 0 created, 0 changed, 0 existing, 0 deleted."), "{text}");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(
+        text.contains("v2 is deployed already: nothing to do."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Done: 0 created, 0 changed, 0 existing, 0 deleted."),
+        "{text}"
+    );
     assert_eq!(live_by_name(&m), by_name);
 }
 
@@ -791,7 +1111,16 @@ fn live_batch_that_never_becomes_healthy_is_rolled_back() {
     let output = m
         .awsrun()
         .env("AWS_ENDPOINT_URL", proxy.endpoint())
-        .args(["scripts/rolling-deploy.rhai", "--stack", STACK, "--var", "version=v3", "--var", "timeout=3", "--yes"])
+        .args([
+            "scripts/rolling-deploy.rhai",
+            "--stack",
+            STACK,
+            "--var",
+            "version=v3",
+            "--var",
+            "timeout=3",
+            "--yes",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -803,20 +1132,43 @@ fn live_batch_that_never_becomes_healthy_is_rolled_back() {
     assert_eq!(seen.stopped.len(), 1, "{seen:?}");
     let failed = seen.stopped[0].clone();
     let low: Vec<_> = seen.samples.iter().filter(|(_, n)| *n < 2).collect();
-    assert!(low.is_empty(), "healthy targets fell below 2: {low:?} in {:?}", seen.samples);
-    assert_eq!(count_of(&seen, "RunInstances"), 1, "no second batch: {:?}", seen.samples);
+    assert!(
+        low.is_empty(),
+        "healthy targets fell below 2: {low:?} in {:?}",
+        seen.samples
+    );
+    assert_eq!(
+        count_of(&seen, "RunInstances"),
+        1,
+        "no second batch: {:?}",
+        seen.samples
+    );
 
     // A clear report: the batch, the cause, what was undone.
-    for part in ["awsrun::rolling::rolled_back", "batch 1 of 2", "awsrun::wait::timeout", "awesome-api-v3-1", failed.as_str(), "still serve"] {
+    for part in [
+        "awsrun::rolling::rolled_back",
+        "batch 1 of 2",
+        "awsrun::wait::timeout",
+        "awesome-api-v3-1",
+        failed.as_str(),
+        "still serve",
+    ] {
         assert!(stderr.contains(part), "{part} missing from:\n{stderr}");
     }
 
     // Rolled back: the failed server deregistered and terminated, the old ones serving.
     let (_, health) = live_health(&m);
-    assert_eq!(health.keys().cloned().collect::<BTreeSet<_>>(), old, "{health:?}");
+    assert_eq!(
+        health.keys().cloned().collect::<BTreeSet<_>>(),
+        old,
+        "{health:?}"
+    );
     assert!(health.values().all(|s| s == "healthy"), "{health:?}");
     let by_name = live_by_name(&m);
-    assert_eq!(by_name["awesome-api-v3-1"], [(failed, "terminated".to_string())]);
+    assert_eq!(
+        by_name["awesome-api-v3-1"],
+        [(failed, "terminated".to_string())]
+    );
     assert!(!by_name.contains_key("awesome-api-v3-2"), "{by_name:?}");
     for name in ["awesome-api-server-1", "awesome-api-server-2"] {
         assert_eq!(by_name[name][0].1, "running", "{name}");

@@ -63,9 +63,14 @@ pub enum SimLatency {
 
 /// A scale factor from 0 to 100.
 fn parse_scale(text: &str) -> Result<f64, String> {
-    let scale: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number (e.g. 0.01)"))?;
+    let scale: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number (e.g. 0.01)"))?;
     if !(0.0..=100.0).contains(&scale) {
-        return Err(format!("{scale} is outside 0 to 100 (0.01 = 100 times faster than AWS)"));
+        return Err(format!(
+            "{scale} is outside 0 to 100 (0.01 = 100 times faster than AWS)"
+        ));
     }
     Ok(scale)
 }
@@ -132,7 +137,15 @@ pub struct RunArgs {
     pub yes: bool,
 }
 
-const SUBCOMMANDS: [&str; 7] = ["run", "check", "repl", "destroy", "docs", "completions", "help"];
+const SUBCOMMANDS: [&str; 7] = [
+    "run",
+    "check",
+    "repl",
+    "destroy",
+    "docs",
+    "completions",
+    "help",
+];
 const VALUE_FLAGS: [&str; 9] = [
     "--region",
     "--profile",
@@ -155,7 +168,11 @@ pub fn normalize(args: Vec<OsString>) -> Vec<OsString> {
             break;
         }
         if arg.starts_with('-') {
-            i += if VALUE_FLAGS.contains(&arg.as_ref()) { 2 } else { 1 };
+            i += if VALUE_FLAGS.contains(&arg.as_ref()) {
+                2
+            } else {
+                1
+            };
             continue;
         }
         if SUBCOMMANDS.contains(&arg.as_ref()) {
@@ -173,14 +190,26 @@ mod tests {
     use super::normalize;
 
     fn norm(args: &[&str]) -> Vec<String> {
-        normalize(args.iter().map(|a| a.into()).collect()).into_iter().map(|a| a.into_string().unwrap()).collect()
+        normalize(args.iter().map(|a| a.into()).collect())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
     }
 
     #[test]
     fn bare_script_means_run() {
-        assert_eq!(norm(&["awsrun", "s.rhai", "--dry-run"]), ["awsrun", "run", "s.rhai", "--dry-run"]);
-        assert_eq!(norm(&["awsrun", "--region", "us-east-1", "s.rhai"]), ["awsrun", "--region", "us-east-1", "run", "s.rhai"]);
-        assert_eq!(norm(&["awsrun", "docs", "subnet"]), ["awsrun", "docs", "subnet"]);
+        assert_eq!(
+            norm(&["awsrun", "s.rhai", "--dry-run"]),
+            ["awsrun", "run", "s.rhai", "--dry-run"]
+        );
+        assert_eq!(
+            norm(&["awsrun", "--region", "us-east-1", "s.rhai"]),
+            ["awsrun", "--region", "us-east-1", "run", "s.rhai"]
+        );
+        assert_eq!(
+            norm(&["awsrun", "docs", "subnet"]),
+            ["awsrun", "docs", "subnet"]
+        );
         assert_eq!(norm(&["awsrun", "-v"]), ["awsrun", "-v"]);
     }
 }

@@ -21,7 +21,9 @@ pub fn options(config: &Config) -> AwsOptions {
 /// Connects to AWS through the standard chain; no credentials is an error
 /// that says how to configure them, raised before any script line runs.
 pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Report> {
-    AwsCloud::connect(&options(config)).map(Rc::new).map_err(|e| connect_report(&e))
+    AwsCloud::connect(&options(config))
+        .map(Rc::new)
+        .map_err(|e| connect_report(&e))
 }
 
 pub fn connect_report(err: &CloudError) -> Report {
@@ -68,7 +70,10 @@ pub fn new_sim(config: &Config) -> SimAccount {
 /// The cloud a plan runs against: the real account mirrored read-only into
 /// a simulated one, or, with no AWS configuration, a brand-new account.
 /// Returns the AWS connection too when there is one.
-pub fn planning(config: &Config, stack: &str) -> Result<(Rc<dyn Cloud>, Option<Rc<AwsCloud>>), Report> {
+pub fn planning(
+    config: &Config,
+    stack: &str,
+) -> Result<(Rc<dyn Cloud>, Option<Rc<AwsCloud>>), Report> {
     if !aws_configured(config) {
         return Ok((Rc::new(new_sim(config)), None));
     }
@@ -79,7 +84,11 @@ pub fn planning(config: &Config, stack: &str) -> Result<(Rc<dyn Cloud>, Option<R
         Err(e) => return Err(connect_report(&e)),
     };
     let sim = aws.mirror(stack).map_err(|e| {
-        Report::plain(&format!("awsrun::aws::{}", e.code), format!("reading the account: {e}"), e.hint.clone())
+        Report::plain(
+            &format!("awsrun::aws::{}", e.code),
+            format!("reading the account: {e}"),
+            e.hint.clone(),
+        )
     })?;
     sim.set_latency(config.sim_latency);
     Ok((Rc::new(sim), Some(aws)))

@@ -41,7 +41,11 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
         for rep in &findings {
             report(config, rep);
         }
-        out(&format!("{}: {} problem(s) found", script.name(), findings.len()));
+        out(&format!(
+            "{}: {} problem(s) found",
+            script.name(),
+            findings.len()
+        ));
         return Exit::Failure;
     }
     match engine::run(&session, &script) {
@@ -56,7 +60,12 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
             Exit::Ok
         }
         Err(err) => {
-            let rep = crate::diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &engine::docs::names());
+            let rep = crate::diagnostic::from_eval(
+                &err,
+                &script.name(),
+                &|n| session.source(n),
+                &engine::docs::names(),
+            );
             report(config, &rep);
             Exit::Failure
         }
@@ -74,7 +83,12 @@ fn static_findings(session: &Rc<Session>, script: &Script) -> Result<Vec<Report>
     Ok(check::check(&engine, &ast)
         .into_iter()
         .map(|f| {
-            Report::plain(f.code, f.message, f.help).at(&script.name(), Some(script.source.clone()), f.pos, "here".into())
+            Report::plain(f.code, f.message, f.help).at(
+                &script.name(),
+                Some(script.source.clone()),
+                f.pos,
+                "here".into(),
+            )
         })
         .collect())
 }

@@ -33,7 +33,9 @@ impl Config {
             color: !no_color && std::io::stderr().is_terminal(),
             sim_latency: match global.sim_latency {
                 SimLatency::None => Latency::None,
-                SimLatency::Realistic => Latency::Realistic { scale: global.sim_latency_scale },
+                SimLatency::Realistic => Latency::Realistic {
+                    scale: global.sim_latency_scale,
+                },
             },
         }
     }
@@ -61,10 +63,15 @@ pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {
         let Some((key, value)) = var.split_once('=') else {
             return Err(format!("--var {var:?}: expected KEY=VALUE"));
         };
-        let ident = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        let ident = key
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
             && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ident {
-            return Err(format!("--var {var:?}: the key must be a name like instance_type"));
+            return Err(format!(
+                "--var {var:?}: the key must be a name like instance_type"
+            ));
         }
         out.insert(key.to_string(), value.to_string());
     }
@@ -75,6 +82,14 @@ pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {
 pub fn check_stack(stack: &str) -> Result<(), String> {
     let ok = !stack.is_empty()
         && stack.len() <= 128
-        && stack.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok { Ok(()) } else { Err(format!("stack name {stack:?} must be 1 to 128 letters, digits, '-', '_' or '.'")) }
+        && stack
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "stack name {stack:?} must be 1 to 128 letters, digits, '-', '_' or '.'"
+        ))
+    }
 }

@@ -32,7 +32,9 @@ pub fn confirm(question: &str, yes: bool) -> Answer {
 /// The message for an answer that stops the command.
 pub fn refusal(answer: Answer) -> &'static str {
     match answer {
-        Answer::NoTerminal => "not changing anything: there is no terminal to confirm on; review the plan above and re-run with --yes",
+        Answer::NoTerminal => {
+            "not changing anything: there is no terminal to confirm on; review the plan above and re-run with --yes"
+        }
         _ => "not changing anything: the plan was not confirmed",
     }
 }

@@ -18,8 +18,12 @@ use std::time::{Duration, Instant};
 const PATIENCE: Duration = Duration::from_secs(900);
 
 /// Codes AWS returns while something that depends on a resource is still going away.
-const DEPENDENCY_CODES: [&str; 4] =
-    ["DependencyViolation", "ResourceInUse", "InvalidIPAddress.InUse", "InvalidNetworkInterface.InUse"];
+const DEPENDENCY_CODES: [&str; 4] = [
+    "DependencyViolation",
+    "ResourceInUse",
+    "InvalidIPAddress.InUse",
+    "InvalidNetworkInterface.InUse",
+];
 
 pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     if let Err(msg) = check_stack(stack) {
@@ -40,27 +44,53 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         Ok(list) => ordered(list),
         Err(e) => return failed(config, e),
     };
-    let planned: Vec<Action> = resources.iter().map(|r| Action::new(Op::Delete, r, String::new())).collect();
+    let planned: Vec<Action> = resources
+        .iter()
+        .map(|r| Action::new(Op::Delete, r, String::new()))
+        .collect();
     if resources.is_empty() {
-        finish(config, &*cloud, stack, &[], true, &format!(
-            "Nothing to destroy: no resource in {} carries awsrun:stack={stack}.",
-            cloud.region()
-        ));
+        finish(
+            config,
+            &*cloud,
+            stack,
+            &[],
+            true,
+            &format!(
+                "Nothing to destroy: no resource in {} carries awsrun:stack={stack}.",
+                cloud.region()
+            ),
+        );
         return Exit::Ok;
     }
     if !config.json {
-        out(&format!("Destroy plan for stack \"{stack}\" in {}:", cloud.region()));
+        out(&format!(
+            "Destroy plan for stack \"{stack}\" in {}:",
+            cloud.region()
+        ));
         for action in &planned {
             out(&format!("  {}", action.line(true)));
         }
     }
     if dry_run {
-        finish(config, &*cloud, stack, &planned, true, &Summary::of(&planned).line(true));
+        finish(
+            config,
+            &*cloud,
+            stack,
+            &planned,
+            true,
+            &Summary::of(&planned).line(true),
+        );
         return Exit::Ok;
     }
-    let answer = confirm(&format!("Delete these {} resources of {stack}?", planned.len()), yes);
+    let answer = confirm(
+        &format!("Delete these {} resources of {stack}?", planned.len()),
+        yes,
+    );
     if answer != Answer::Go {
-        report(config, &Report::plain("awsrun::refused", refusal(answer), None));
+        report(
+            config,
+            &Report::plain("awsrun::refused", refusal(answer), None),
+        );
         return Exit::Usage;
     }
     let mut done = Vec::new();
@@ -68,7 +98,14 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
         for r in &batch {
             if let Err(e) = delete_patiently(&*cloud, r) {
-                finish(config, &*cloud, stack, &done, false, "Stopped: re-run `awsrun destroy` to delete the rest.");
+                finish(
+                    config,
+                    &*cloud,
+                    stack,
+                    &done,
+                    false,
+                    "Stopped: re-run `awsrun destroy` to delete the rest.",
+                );
                 return failed(config, e);
             }
             let action = Action::new(Op::Delete, r, String::new());
@@ -83,13 +120,25 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
             }
         }
     }
-    finish(config, &*cloud, stack, &done, false, &Summary::of(&done).line(false));
+    finish(
+        config,
+        &*cloud,
+        stack,
+        &done,
+        false,
+        &Summary::of(&done).line(false),
+    );
     Exit::Ok
 }
 
 /// Resources in the order they can be deleted.
 fn ordered(mut list: Vec<Resource>) -> Vec<Resource> {
-    let rank = |k: Kind| Kind::DESTROY_ORDER.iter().position(|x| *x == k).unwrap_or(usize::MAX);
+    let rank = |k: Kind| {
+        Kind::DESTROY_ORDER
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or(usize::MAX)
+    };
     list.retain(|r| rank(r.kind) != usize::MAX);
     list.sort_by(|a, b| (rank(a.kind), &a.name).cmp(&(rank(b.kind), &b.name)));
     list
@@ -109,8 +158,13 @@ fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
     for attempt in 0.. {
         match cloud.delete(r) {
             Ok(()) => return Ok(()),
-            Err(e) if e.code.ends_with(".NotFound") || e.code.ends_with("NotFound") => return Ok(()),
-            Err(e) if DEPENDENCY_CODES.contains(&e.code.as_str()) && !patience_over(cloud, start, attempt) => {
+            Err(e) if e.code.ends_with(".NotFound") || e.code.ends_with("NotFound") => {
+                return Ok(());
+            }
+            Err(e)
+                if DEPENDENCY_CODES.contains(&e.code.as_str())
+                    && !patience_over(cloud, start, attempt) =>
+            {
                 std::thread::sleep(cloud.poll_interval(attempt));
             }
             Err(e) => return Err(e),
@@ -135,7 +189,11 @@ fn wait_gone(cloud: &dyn Cloud, batch: &[&Resource]) -> CloudResult<()> {
                 break;
             }
             if patience_over(cloud, start, attempt) {
-                return Err(CloudError::new("destroy", "Timeout", format!("{} {} ({}) is still {state}", r.kind, r.name, r.id)));
+                return Err(CloudError::new(
+                    "destroy",
+                    "Timeout",
+                    format!("{} {} ({}) is still {state}", r.kind, r.name, r.id),
+                ));
             }
             std::thread::sleep(cloud.poll_interval(attempt));
             attempt += 1;
@@ -144,7 +202,14 @@ fn wait_gone(cloud: &dyn Cloud, batch: &[&Resource]) -> CloudResult<()> {
     Ok(())
 }
 
-fn finish(config: &Config, cloud: &dyn Cloud, stack: &str, actions: &[Action], dry_run: bool, line: &str) {
+fn finish(
+    config: &Config,
+    cloud: &dyn Cloud,
+    stack: &str,
+    actions: &[Action],
+    dry_run: bool,
+    line: &str,
+) {
     if config.json {
         let doc = serde_json::json!({
             "stack": stack,

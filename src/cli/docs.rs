@@ -12,7 +12,10 @@ pub fn exec(config: &Config, name: Option<&str>) -> Exit {
     match name {
         None => {
             if config.json {
-                out(&serde_json::to_string_pretty(&all.iter().map(json).collect::<Vec<_>>()).unwrap_or_default());
+                out(
+                    &serde_json::to_string_pretty(&all.iter().map(json).collect::<Vec<_>>())
+                        .unwrap_or_default(),
+                );
                 return Exit::Ok;
             }
             out("Host functions and the standard library (`awsrun docs NAME` for one in full):\n");
@@ -28,15 +31,28 @@ pub fn exec(config: &Config, name: Option<&str>) -> Exit {
                 let help = nearest(name, all.iter().map(|d| d.name.as_str()))
                     .map(|n| format!("did you mean `{n}`?"))
                     .unwrap_or_else(|| "`awsrun docs` lists every function".into());
-                report(config, &Report::plain("awsrun::docs::unknown", format!("no function named `{name}`"), Some(help)));
+                report(
+                    config,
+                    &Report::plain(
+                        "awsrun::docs::unknown",
+                        format!("no function named `{name}`"),
+                        Some(help),
+                    ),
+                );
                 return Exit::Failure;
             }
             if config.json {
-                out(&serde_json::to_string_pretty(&found.iter().map(|d| json(d)).collect::<Vec<_>>()).unwrap_or_default());
+                out(&serde_json::to_string_pretty(
+                    &found.iter().map(|d| json(d)).collect::<Vec<_>>(),
+                )
+                .unwrap_or_default());
                 return Exit::Ok;
             }
             for doc in found {
-                out(&format!("{}    [{}]\n\n{}\n\nExample:\n", doc.signature, doc.origin, doc.doc));
+                out(&format!(
+                    "{}    [{}]\n\n{}\n\nExample:\n",
+                    doc.signature, doc.origin, doc.doc
+                ));
                 for line in doc.example.lines() {
                     out(&format!("    {line}"));
                 }
@@ -55,24 +71,56 @@ fn json(doc: &Doc) -> serde_json::Value {
 /// host and stdlib function, for editors with Rhai support.
 pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
     let cloud = std::rc::Rc::new(crate::cloud::sim::SimAccount::new(&config.sim_region()));
-    let session = std::rc::Rc::new(crate::engine::session::Session::new(cloud, "docs", std::rc::Rc::new(crate::engine::session::Quiet)));
+    let session = std::rc::Rc::new(crate::engine::session::Session::new(
+        cloud,
+        "docs",
+        std::rc::Rc::new(crate::engine::session::Quiet),
+    ));
     let engine = match crate::engine::build(&session, None) {
         Ok(engine) => engine,
         Err(err) => {
-            report(config, &crate::diagnostic::from_eval(&err, "stdlib", &|n| session.source(n), &[]));
+            report(
+                config,
+                &crate::diagnostic::from_eval(&err, "stdlib", &|n| session.source(n), &[]),
+            );
             return Exit::Failure;
         }
     };
-    if let Err(err) = std::fs::create_dir_all(dir).and_then(|()| engine.definitions().write_to_dir(dir)) {
-        report(config, &Report::plain("awsrun::docs::write", format!("cannot write definitions to {}: {err}", dir.display()), None));
+    if let Err(err) =
+        std::fs::create_dir_all(dir).and_then(|()| engine.definitions().write_to_dir(dir))
+    {
+        report(
+            config,
+            &Report::plain(
+                "awsrun::docs::write",
+                format!("cannot write definitions to {}: {err}", dir.display()),
+                None,
+            ),
+        );
         return Exit::Failure;
     }
     if let Err(err) = annotate(&dir.join("__static__.d.rhai")) {
-        report(config, &Report::plain("awsrun::docs::write", format!("cannot annotate the definitions: {err}"), None));
+        report(
+            config,
+            &Report::plain(
+                "awsrun::docs::write",
+                format!("cannot annotate the definitions: {err}"),
+                None,
+            ),
+        );
         return Exit::Failure;
     }
-    let files = std::fs::read_dir(dir).map(|d| d.filter_map(Result::ok).filter(|e| e.path().to_string_lossy().ends_with(".d.rhai")).count()).unwrap_or(0);
-    out(&format!("wrote {files} definition file(s) to {}", dir.display()));
+    let files = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().to_string_lossy().ends_with(".d.rhai"))
+                .count()
+        })
+        .unwrap_or(0);
+    out(&format!(
+        "wrote {files} definition file(s) to {}",
+        dir.display()
+    ));
     Exit::Ok
 }
 
@@ -93,8 +141,14 @@ fn annotate(path: &std::path::Path) -> std::io::Result<()> {
             out.push_str(&format!("/// `{}`\n", doc.signature));
         }
         if line.ends_with("EvalAltResult>>;") {
-            let ret = doc.and_then(|d| d.signature.rsplit_once("-> ")).map_or("?", |(_, r)| definition_type(r));
-            let head = line.rsplit_once("->").map_or(line.as_str(), |(h, _)| h).trim_end().to_string();
+            let ret = doc
+                .and_then(|d| d.signature.rsplit_once("-> "))
+                .map_or("?", |(_, r)| definition_type(r));
+            let head = line
+                .rsplit_once("->")
+                .map_or(line.as_str(), |(h, _)| h)
+                .trim_end()
+                .to_string();
             line = format!("{head} -> {ret};");
         }
         out.push_str(&line);

@@ -42,7 +42,9 @@ pub fn interrupt_flag() -> Arc<AtomicBool> {
             if seen.swap(true, Ordering::SeqCst) {
                 std::process::exit(Exit::Interrupted as i32);
             }
-            eprintln!("\nInterrupted: stopping at the next safe point (Ctrl-C again to quit at once)...");
+            eprintln!(
+                "\nInterrupted: stopping at the next safe point (Ctrl-C again to quit at once)..."
+            );
         });
         flag
     })
@@ -61,14 +63,21 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { Exit::Usage.into() } else { Exit::Ok.into() };
+            return if err.use_stderr() {
+                Exit::Usage.into()
+            } else {
+                Exit::Ok.into()
+            };
         }
     };
     let config = Config::new(&cli.global);
     let exit = match cli.command {
         Some(Command::Run(run)) => run::exec(&config, run),
         Some(Command::Check { script, vars }) => check::exec(&config, &script, &vars),
-        Some(Command::Docs { definitions: Some(dir), .. }) => docs::definitions(&config, &dir),
+        Some(Command::Docs {
+            definitions: Some(dir),
+            ..
+        }) => docs::definitions(&config, &dir),
         Some(Command::Docs { name, .. }) => docs::exec(&config, name.as_deref()),
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
@@ -82,9 +91,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         None if crate::repl::on_terminal() => crate::repl::exec(&config, true),
         None => {
             eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
-            usage(&config, "no script given: run `awsrun SCRIPT --dry-run`, or `awsrun repl` on a terminal")
+            usage(
+                &config,
+                "no script given: run `awsrun SCRIPT --dry-run`, or `awsrun repl` on a terminal",
+            )
         }
-        Some(Command::Destroy { stack, dry_run, yes }) => destroy::exec(&config, &stack, dry_run, yes),
+        Some(Command::Destroy {
+            stack,
+            dry_run,
+            yes,
+        }) => destroy::exec(&config, &stack, dry_run, yes),
     };
     exit.into()
 }

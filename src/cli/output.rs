@@ -20,7 +20,11 @@ pub struct TextSink {
 
 impl TextSink {
     pub fn new(show_progress: bool) -> Self {
-        TextSink { show_progress, spinner: RefCell::new(None), last_state: RefCell::new(String::new()) }
+        TextSink {
+            show_progress,
+            spinner: RefCell::new(None),
+            last_state: RefCell::new(String::new()),
+        }
     }
 }
 
@@ -45,7 +49,13 @@ impl Sink for TextSink {
         if !self.show_progress {
             return;
         }
-        let text = format!("{} {} ({}): {state} after {}s", r.kind, r.name, r.id, elapsed.as_secs());
+        let text = format!(
+            "{} {} ({}): {state} after {}s",
+            r.kind,
+            r.name,
+            r.id,
+            elapsed.as_secs()
+        );
         if !std::io::stderr().is_terminal() {
             let mut last = self.last_state.borrow_mut();
             if *last != state || done {
@@ -57,7 +67,10 @@ impl Sink for TextSink {
         let mut spinner = self.spinner.borrow_mut();
         let bar = spinner.get_or_insert_with(|| {
             let bar = ProgressBar::new_spinner();
-            bar.set_style(ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });

@@ -2,25 +2,30 @@
 
 use super::args::RunArgs;
 use super::backend;
-use super::confirm::{Answer, confirm, refusal};
 use super::config::{Config, check_stack, parse_vars};
+use super::confirm::{Answer, confirm, refusal};
 use super::output::{JsonSink, TextSink, out};
 use super::{Exit, report};
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::{Cloud, Mode};
-use crate::engine::plan::{Action, Op};
-use std::collections::BTreeMap;
 use crate::diagnostic::{self, Report};
 use crate::engine::bindings::resource::to_json;
 use crate::engine::plan::Summary;
+use crate::engine::plan::{Action, Op};
 use crate::engine::session::{Session, Sink};
 use crate::engine::{self, Script};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub fn exec(config: &Config, args: RunArgs) -> Exit {
     let script = match Script::read(&args.script) {
         Ok(script) => script,
-        Err(err) => return usage(config, &format!("cannot read {}: {err}", args.script.display())),
+        Err(err) => {
+            return usage(
+                config,
+                &format!("cannot read {}: {err}", args.script.display()),
+            );
+        }
     };
     let vars = match parse_vars(&args.vars) {
         Ok(vars) => vars,
@@ -35,7 +40,11 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
             Ok(pair) => pair,
             Err(rep) => return fail(config, &rep),
         };
-        let phase = if aws.is_some() { Phase::DryRunMirrored } else { Phase::DryRun };
+        let phase = if aws.is_some() {
+            Phase::DryRunMirrored
+        } else {
+            Phase::DryRun
+        };
         let exit = execute(config, cloud, &script, &stack, vars, phase).0;
         log_calls(config, aws.as_deref());
         return exit;
@@ -44,7 +53,13 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
 }
 
 /// A live run: plan against the account as it is, confirm, apply.
-fn live(config: &Config, script: &Script, stack: &str, vars: BTreeMap<String, String>, yes: bool) -> Exit {
+fn live(
+    config: &Config,
+    script: &Script,
+    stack: &str,
+    vars: BTreeMap<String, String>,
+    yes: bool,
+) -> Exit {
     let aws = match backend::live(config) {
         Ok(aws) => aws,
         Err(rep) => return fail(config, &rep),
@@ -55,7 +70,14 @@ fn live(config: &Config, script: &Script, stack: &str, vars: BTreeMap<String, St
     };
     // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
     sim.set_latency(config.sim_latency.instant());
-    let (exit, plan) = execute(config, Rc::new(sim), script, stack, vars.clone(), Phase::Plan);
+    let (exit, plan) = execute(
+        config,
+        Rc::new(sim),
+        script,
+        stack,
+        vars.clone(),
+        Phase::Plan,
+    );
     if exit != Exit::Ok {
         eprintln!("Nothing was changed: the plan failed before any AWS write.");
         log_calls(config, Some(&aws));
@@ -63,9 +85,15 @@ fn live(config: &Config, script: &Script, stack: &str, vars: BTreeMap<String, St
     }
     let planned = plan.actions();
     if !Summary::of(&planned).is_noop() {
-        let answer = confirm(&format!("Apply this plan to {} in {}?", stack, aws.region()), yes);
+        let answer = confirm(
+            &format!("Apply this plan to {} in {}?", stack, aws.region()),
+            yes,
+        );
         if answer != Answer::Go {
-            report(config, &Report::plain("awsrun::refused", refusal(answer), None));
+            report(
+                config,
+                &Report::plain("awsrun::refused", refusal(answer), None),
+            );
             log_calls(config, Some(&aws));
             return Exit::Usage;
         }
@@ -111,7 +139,11 @@ pub fn execute(
 ) -> (Exit, Rc<Session>) {
     let dry_run = cloud.mode() == Mode::DryRun;
     let json_now = config.json && phase != Phase::Plan;
-    let sink: Rc<dyn Sink> = if config.json { Rc::new(JsonSink) } else { Rc::new(TextSink::new(!dry_run)) };
+    let sink: Rc<dyn Sink> = if config.json {
+        Rc::new(JsonSink)
+    } else {
+        Rc::new(TextSink::new(!dry_run))
+    };
     let mut session = Session::new(cloud.clone(), stack, sink);
     session.vars = vars;
     session.interrupted = super::interrupt_flag();
@@ -124,14 +156,30 @@ pub fn execute(
     let (exit, value, failure) = match result {
         Ok(value) => (Exit::Ok, Some(value), None),
         Err(err) => {
-            let rep = diagnostic::from_eval(&err, &script.name(), &|n| session.source(n), &engine::docs::names());
+            let rep = diagnostic::from_eval(
+                &err,
+                &script.name(),
+                &|n| session.source(n),
+                &engine::docs::names(),
+            );
             (Exit::Failure, None, Some(rep))
         }
     };
     if config.json {
         if json_now || failure.is_some() {
-            let plan = match &phase { Phase::Apply(plan) => Some(plan.as_slice()), _ => None };
-            out(&json_document(&session, script, dry_run, summary, value.as_ref(), failure.as_ref(), plan));
+            let plan = match &phase {
+                Phase::Apply(plan) => Some(plan.as_slice()),
+                _ => None,
+            };
+            out(&json_document(
+                &session,
+                script,
+                dry_run,
+                summary,
+                value.as_ref(),
+                failure.as_ref(),
+                plan,
+            ));
         }
     } else if failure.is_none() {
         out(&summary.line(dry_run));
@@ -144,7 +192,9 @@ pub fn execute(
     } else if !dry_run && !summary.is_noop() {
         stopped_note(&session, stack);
     }
-    let interrupted = failure.as_ref().is_some_and(|r| r.code == "awsrun::interrupted");
+    let interrupted = failure
+        .as_ref()
+        .is_some_and(|r| r.code == "awsrun::interrupted");
     if let Some(rep) = failure {
         report(config, &rep);
     }
@@ -156,7 +206,10 @@ pub fn warn(config: &Config, session: &Session) -> usize {
     match crate::engine::lint::warnings(&*session.cloud, &session.stack) {
         Ok(warnings) => {
             for w in &warnings {
-                report(config, &Report::warning(w.code, w.message.clone(), w.help.clone()));
+                report(
+                    config,
+                    &Report::warning(w.code, w.message.clone(), w.help.clone()),
+                );
             }
             warnings.len()
         }
@@ -178,8 +231,12 @@ fn stopped_note(session: &Session, stack: &str) {
 fn header(cloud: &dyn Cloud, stack: &str, phase: &Phase) -> String {
     let region = cloud.region();
     match phase {
-        Phase::DryRun => format!("Plan for stack \"{stack}\" in {region} (dry-run: simulated account, nothing is changed)"),
-        Phase::DryRunMirrored => format!("Plan for stack \"{stack}\" in {region} (dry-run against the account as it is now; nothing is changed)"),
+        Phase::DryRun => format!(
+            "Plan for stack \"{stack}\" in {region} (dry-run: simulated account, nothing is changed)"
+        ),
+        Phase::DryRunMirrored => format!(
+            "Plan for stack \"{stack}\" in {region} (dry-run against the account as it is now; nothing is changed)"
+        ),
         Phase::Plan => format!("Plan for stack \"{stack}\" in {region} (nothing is changed yet)"),
         Phase::Apply(_) => format!("Applying stack \"{stack}\" in {region}"),
     }

@@ -82,8 +82,7 @@ pub trait Cloud {
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>>;
-    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags)
-    -> CloudResult<Resource>;
+    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource>;
     fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource>;
 
     /// The resource as it is now (state and attributes). A simulated slow

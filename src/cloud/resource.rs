@@ -82,7 +82,12 @@ pub struct Resource {
 
 impl Resource {
     pub fn new(kind: Kind, name: impl Into<String>, id: impl Into<String>) -> Self {
-        Resource { kind, name: name.into(), id: id.into(), attrs: Map::new() }
+        Resource {
+            kind,
+            name: name.into(),
+            id: id.into(),
+            attrs: Map::new(),
+        }
     }
 
     /// Builder-style attribute setter.
@@ -107,9 +112,10 @@ impl Resource {
     /// A list-of-strings attribute, or empty when absent.
     pub fn strs(&self, key: &str) -> Vec<String> {
         match self.attrs.get(key) {
-            Some(Value::Array(items)) => {
-                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-            }
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -135,7 +141,10 @@ pub struct Tags {
 
 impl Tags {
     pub fn new(stack: &str, name: &str) -> Self {
-        Tags { stack: stack.to_string(), name: name.to_string() }
+        Tags {
+            stack: stack.to_string(),
+            name: name.to_string(),
+        }
     }
 
     /// A stable idempotency token for this stack + name (AWS `ClientToken`).
@@ -146,7 +155,11 @@ impl Tags {
         if raw.len() <= 64 && raw.is_ascii() {
             return raw;
         }
-        format!("awsrun-{:016x}{:016x}", fnv1a(raw.as_bytes(), 0), fnv1a(raw.as_bytes(), 1))
+        format!(
+            "awsrun-{:016x}{:016x}",
+            fnv1a(raw.as_bytes(), 0),
+            fnv1a(raw.as_bytes(), 1)
+        )
     }
 }
 

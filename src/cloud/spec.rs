@@ -73,7 +73,11 @@ pub struct HealthCheck {
 
 impl Default for HealthCheck {
     fn default() -> Self {
-        HealthCheck { path: "/".into(), interval: 30, healthy_threshold: 5 }
+        HealthCheck {
+            path: "/".into(),
+            interval: 30,
+            healthy_threshold: 5,
+        }
     }
 }
 

@@ -77,11 +77,17 @@ impl Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(if self.warning { miette::Severity::Warning } else { miette::Severity::Error })
+        Some(if self.warning {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        })
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -91,7 +97,9 @@ impl Diagnostic for Report {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         let label = (!self.label.is_empty()).then(|| self.label.clone());
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(label, span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            label, span,
+        ))))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
@@ -123,14 +131,22 @@ pub fn from_eval(
     loop {
         match leaf {
             EvalAltResult::ErrorInFunctionCall(func, src, inner, pos) => {
-                frames.push(Frame { func: format!("{func}()"), source: current.clone(), pos: *pos });
+                frames.push(Frame {
+                    func: format!("{func}()"),
+                    source: current.clone(),
+                    pos: *pos,
+                });
                 if !src.is_empty() {
                     current = src.clone();
                 }
                 leaf = inner;
             }
             EvalAltResult::ErrorInModule(path, inner, pos) => {
-                frames.push(Frame { func: format!("import \"{path}\""), source: current.clone(), pos: *pos });
+                frames.push(Frame {
+                    func: format!("import \"{path}\""),
+                    source: current.clone(),
+                    pos: *pos,
+                });
                 if sources(path).is_some() {
                     current = path.clone();
                 }
@@ -149,12 +165,25 @@ pub fn from_eval(
         Some(first) => {
             let chain: Vec<&str> = frames.iter().map(|f| f.func.as_str()).collect();
             let label = format!("failed inside {}", chain.join(" → "));
-            let inner = Report::plain(&code, format!("raised in {current}: {message}"), None)
-                .at(&current, sources(&current), leaf_pos, "raised here".into());
+            let inner = Report::plain(&code, format!("raised in {current}: {message}"), None).at(
+                &current,
+                sources(&current),
+                leaf_pos,
+                "raised here".into(),
+            );
             let mut report = base.at(&first.source, sources(&first.source), first.pos, label);
             for frame in frames.iter().skip(1) {
-                let step = Report::plain("awsrun::trace", format!("called from {}", frame.source), None)
-                    .at(&frame.source, sources(&frame.source), frame.pos, format!("calls {}", frame.func));
+                let step = Report::plain(
+                    "awsrun::trace",
+                    format!("called from {}", frame.source),
+                    None,
+                )
+                .at(
+                    &frame.source,
+                    sources(&frame.source),
+                    frame.pos,
+                    format!("calls {}", frame.func),
+                );
                 report.related.push(step);
             }
             report.related.push(inner);
@@ -281,11 +310,19 @@ const RESULT_MAPS: [(&str, &[&str]); 4] = [
 
 /// A property an object map does not have (`a.subnett`).
 fn unknown_property(name: &str) -> (String, String, Option<String>) {
-    let keys = RESULT_MAPS.iter().flat_map(|(_, keys)| keys.iter().copied());
+    let keys = RESULT_MAPS
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().copied());
     let help = match nearest(name, keys) {
         Some(near) => {
-            let (func, keys) = RESULT_MAPS.iter().find(|(_, keys)| keys.contains(&near)).expect("a key of one map");
-            format!("did you mean `{near}`? {func} returns #{{{}}}", keys.join(", "))
+            let (func, keys) = RESULT_MAPS
+                .iter()
+                .find(|(_, keys)| keys.contains(&near))
+                .expect("a key of one map");
+            format!(
+                "did you mean `{near}`? {func} returns #{{{}}}",
+                keys.join(", ")
+            )
         }
         None => "`print(x.keys())` lists the properties a map `x` has".into(),
     };
@@ -300,13 +337,34 @@ fn unknown_property(name: &str) -> (String, String, Option<String>) {
 fn too_large(what: &str) -> (String, String, Option<String>) {
     use crate::engine::Limits;
     let (code, message) = if what.contains("string") {
-        ("awsrun::limit::string_size", format!("a string grew past awsrun's limit of {} bytes", Limits::STRING_SIZE))
+        (
+            "awsrun::limit::string_size",
+            format!(
+                "a string grew past awsrun's limit of {} bytes",
+                Limits::STRING_SIZE
+            ),
+        )
     } else if what.contains("array") {
-        ("awsrun::limit::array_size", format!("an array grew past awsrun's limit of {} items", Limits::ARRAY_SIZE))
+        (
+            "awsrun::limit::array_size",
+            format!(
+                "an array grew past awsrun's limit of {} items",
+                Limits::ARRAY_SIZE
+            ),
+        )
     } else if what.contains("map") {
-        ("awsrun::limit::map_size", format!("an object map grew past awsrun's limit of {} keys", Limits::MAP_SIZE))
+        (
+            "awsrun::limit::map_size",
+            format!(
+                "an object map grew past awsrun's limit of {} keys",
+                Limits::MAP_SIZE
+            ),
+        )
     } else {
-        ("awsrun::limit::size", format!("{what} exceeds awsrun's limit"))
+        (
+            "awsrun::limit::size",
+            format!("{what} exceeds awsrun's limit"),
+        )
     };
     (code.into(), message, Some("look for a loop that keeps adding to the same value; scripts describe infrastructure, not bulk data".into()))
 }
@@ -338,9 +396,15 @@ fn plain_type(name: &str) -> &str {
 /// arguments no overload takes.
 fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>) {
     let name = sig.split([' ', '(']).next().unwrap_or(sig);
-    let args = sig[name.len()..].trim().replace("&str | ImmutableString | String", "string");
+    let args = sig[name.len()..]
+        .trim()
+        .replace("&str | ImmutableString | String", "string");
     if !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-        let operands: Vec<&str> = args.trim_matches(['(', ')']).split(", ").map(plain_type).collect();
+        let operands: Vec<&str> = args
+            .trim_matches(['(', ')'])
+            .split(", ")
+            .map(plain_type)
+            .collect();
         let operands = operands.join(" and ");
         return (
             "awsrun::script::operator".into(),
@@ -352,7 +416,10 @@ fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>
             ),
         );
     }
-    if let Some(doc) = crate::engine::docs::all().into_iter().find(|d| d.name == name) {
+    if let Some(doc) = crate::engine::docs::all()
+        .into_iter()
+        .find(|d| d.name == name)
+    {
         return (
             "awsrun::script::arguments".into(),
             format!("{name}() cannot take {args}"),
@@ -362,5 +429,9 @@ fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>
     let help = nearest(name, functions.iter().map(String::as_str))
         .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))
         .unwrap_or_else(|| "`awsrun docs` lists every function and its arguments".into());
-    ("awsrun::script::unknown_function".into(), format!("unknown function {name}{args}"), Some(help))
+    (
+        "awsrun::script::unknown_function".into(),
+        format!("unknown function {name}{args}"),
+        Some(help),
+    )
 }

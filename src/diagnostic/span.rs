@@ -11,7 +11,11 @@ pub fn span_at(source: &str, pos: Position) -> Option<SourceSpan> {
         return end_of_source(source);
     };
     let line_text = source[line_start..].split('\n').next().unwrap_or("");
-    let start_in_line = line_text.char_indices().nth(col - 1).map(|(i, _)| i).unwrap_or(line_text.len());
+    let start_in_line = line_text
+        .char_indices()
+        .nth(col - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(line_text.len());
     let rest = &line_text[start_in_line..];
     let len = token_len(rest);
     Some(SourceSpan::new((line_start + start_in_line).into(), len))
@@ -107,7 +111,10 @@ mod tests {
     #[test]
     fn call_is_underlined_to_its_closing_paren() {
         let src = "let a = 1;\nlet b = subnet(\"x\", #{cidr: \"10.0.0.0/16\"});\n";
-        assert_eq!(spanned(src, 2, 9), "subnet(\"x\", #{cidr: \"10.0.0.0/16\"})");
+        assert_eq!(
+            spanned(src, 2, 9),
+            "subnet(\"x\", #{cidr: \"10.0.0.0/16\"})"
+        );
     }
 
     #[test]

@@ -16,8 +16,18 @@ pub struct Finding {
 }
 
 /// Functions Rhai handles itself, which appear in no signature list.
-const KEYWORDS: [&str; 10] =
-    ["print", "debug", "type_of", "Fn", "call", "curry", "is_def_var", "is_def_fn", "is_shared", "eval"];
+const KEYWORDS: [&str; 10] = [
+    "print",
+    "debug",
+    "type_of",
+    "Fn",
+    "call",
+    "curry",
+    "is_def_var",
+    "is_def_fn",
+    "is_shared",
+    "eval",
+];
 
 /// Every callable name with the argument counts it accepts.
 fn known_functions(engine: &Engine, ast: &AST) -> BTreeMap<String, BTreeSet<usize>> {
@@ -25,12 +35,22 @@ fn known_functions(engine: &Engine, ast: &AST) -> BTreeMap<String, BTreeSet<usiz
     for sig in engine.gen_fn_signatures(true) {
         if let Some((name, rest)) = sig.split_once('(') {
             let params = rest.split(')').next().unwrap_or("");
-            let arity = if params.trim().is_empty() { 0 } else { params.split(',').count() };
-            known.entry(name.trim().to_string()).or_default().insert(arity);
+            let arity = if params.trim().is_empty() {
+                0
+            } else {
+                params.split(',').count()
+            };
+            known
+                .entry(name.trim().to_string())
+                .or_default()
+                .insert(arity);
         }
     }
     for f in ast.iter_functions() {
-        known.entry(f.name.to_string()).or_default().insert(f.params.len());
+        known
+            .entry(f.name.to_string())
+            .or_default()
+            .insert(f.params.len());
     }
     known
 }
@@ -47,7 +67,10 @@ pub fn check(engine: &Engine, ast: &AST) -> Vec<Finding> {
         };
         if let Some((call, pos)) = call {
             let name = call.name.as_str();
-            let plain = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
+            let plain = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_');
             if plain
                 && !call.is_qualified()
                 && !call.is_operator_call()
@@ -62,14 +85,22 @@ pub fn check(engine: &Engine, ast: &AST) -> Vec<Finding> {
     findings
 }
 
-fn judge(known: &BTreeMap<String, BTreeSet<usize>>, name: &str, arity: usize, pos: Position) -> Option<Finding> {
+fn judge(
+    known: &BTreeMap<String, BTreeSet<usize>>,
+    name: &str,
+    arity: usize,
+    pos: Position,
+) -> Option<Finding> {
     match known.get(name) {
         Some(arities) if arities.contains(&arity) => None,
         Some(arities) => {
             let takes: Vec<String> = arities.iter().map(ToString::to_string).collect();
             Some(Finding {
                 code: "awsrun::script::arity",
-                message: format!("{name}() takes {} argument(s), got {arity}", takes.join(" or ")),
+                message: format!(
+                    "{name}() takes {} argument(s), got {arity}",
+                    takes.join(" or ")
+                ),
                 help: Some(format!("see `awsrun docs {name}`")),
                 pos,
             })

@@ -21,7 +21,12 @@ pub struct HostError {
 
 impl HostError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        HostError { code: code.to_string(), message: message.into(), help: None, cloud: None }
+        HostError {
+            code: code.to_string(),
+            message: message.into(),
+            help: None,
+            cloud: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {

@@ -14,7 +14,11 @@ pub struct Warning {
 }
 
 fn warning(code: &'static str, message: String, help: String) -> Warning {
-    Warning { code, message, help }
+    Warning {
+        code,
+        message,
+        help,
+    }
 }
 
 /// The stack's resources as the cloud holds them, and which of its subnets
@@ -33,11 +37,19 @@ impl View {
             let targets: Vec<String> = route_targets(rt);
             let to_igw = targets.iter().any(|t| t.starts_with("igw-"));
             for subnet in rt.strs("subnets") {
-                if to_igw { public.insert(subnet) } else { private.insert(subnet) };
+                if to_igw {
+                    public.insert(subnet)
+                } else {
+                    private.insert(subnet)
+                };
             }
         }
         // Default subnets are public through the default VPC's main route table.
-        let vpcs: HashSet<&str> = resources.iter().map(|r| r.str("vpc")).filter(|v| !v.is_empty()).collect();
+        let vpcs: HashSet<&str> = resources
+            .iter()
+            .map(|r| r.str("vpc"))
+            .filter(|v| !v.is_empty())
+            .collect();
         for vpc in vpcs {
             for subnet in cloud.vpc_subnets(vpc)? {
                 if subnet.attr("default").and_then(|v| v.as_bool()) == Some(true) {
@@ -45,7 +57,11 @@ impl View {
                 }
             }
         }
-        Ok(View { resources, public, private })
+        Ok(View {
+            resources,
+            public,
+            private,
+        })
     }
 
     fn of(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
@@ -56,7 +72,12 @@ impl View {
 fn route_targets(rt: &Resource) -> Vec<String> {
     rt.attr("routes")
         .and_then(|v| v.as_array())
-        .map(|routes| routes.iter().filter_map(|r| r.get("target")?.as_str().map(str::to_string)).collect())
+        .map(|routes| {
+            routes
+                .iter()
+                .filter_map(|r| r.get("target")?.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -73,10 +94,17 @@ pub fn warnings(cloud: &dyn Cloud, stack: &str) -> CloudResult<Vec<Warning>> {
 
 fn open_ports(view: &View, out: &mut Vec<Warning>) {
     for sg in view.of(Kind::SecurityGroup) {
-        let rules = sg.attr("ingress").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+        let rules = sg
+            .attr("ingress")
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default();
         for rule in rules {
             let port = rule.get("port").and_then(|p| p.as_u64()).unwrap_or(0);
-            if rule.get("from").and_then(|f| f.as_str()) == Some("0.0.0.0/0") && port != 80 && port != 443 {
+            if rule.get("from").and_then(|f| f.as_str()) == Some("0.0.0.0/0")
+                && port != 80
+                && port != 443
+            {
                 out.push(warning(
                     "awsrun::warn::open_port",
                     format!("security_group \"{}\" opens port {port} to the whole internet (0.0.0.0/0)", sg.name),
@@ -100,9 +128,16 @@ fn nat_placement(view: &View, out: &mut Vec<Warning>) {
 }
 
 fn load_balancers(view: &View, out: &mut Vec<Warning>) {
-    let targets: HashMap<&str, usize> = view.of(Kind::TargetGroup).map(|tg| (tg.id.as_str(), tg.strs("targets").len())).collect();
+    let targets: HashMap<&str, usize> = view
+        .of(Kind::TargetGroup)
+        .map(|tg| (tg.id.as_str(), tg.strs("targets").len()))
+        .collect();
     for lb in view.of(Kind::LoadBalancer) {
-        let private: Vec<String> = lb.strs("subnets").into_iter().filter(|s| view.private.contains(s)).collect();
+        let private: Vec<String> = lb
+            .strs("subnets")
+            .into_iter()
+            .filter(|s| view.private.contains(s))
+            .collect();
         if lb.str("scheme") == "internet-facing" && !private.is_empty() {
             out.push(warning(
                 "awsrun::warn::lb_private_subnets",

@@ -38,16 +38,26 @@ impl Script {
             return Err("it is a directory; give a .rhai file".into());
         }
         if meta.len() > Self::MAX_SIZE {
-            return Err(format!("it is {} bytes; scripts are limited to {} bytes", meta.len(), Self::MAX_SIZE));
+            return Err(format!(
+                "it is {} bytes; scripts are limited to {} bytes",
+                meta.len(),
+                Self::MAX_SIZE
+            ));
         }
         let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
         let source = String::from_utf8(bytes).map_err(|e| {
-            format!("it is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())
+            format!(
+                "it is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
         })?;
         if source.trim().is_empty() {
             return Err("it is empty; `awsrun docs` lists the functions a script can call".into());
         }
-        Ok(Script { path: path.to_path_buf(), source })
+        Ok(Script {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     pub fn name(&self) -> String {
@@ -56,7 +66,10 @@ impl Script {
 
     /// The default stack: the file stem (`scripts/multi-server.rhai` -> `multi-server`).
     pub fn stem(&self) -> String {
-        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "repl".into())
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "repl".into())
     }
 }
 
@@ -74,7 +87,10 @@ impl Limits {
 
 /// An engine wired to `session`: every host function, the stdlib and team
 /// modules resolved as the contract says.
-pub fn build(session: &Rc<Session>, script_dir: Option<&Path>) -> Result<Engine, Box<EvalAltResult>> {
+pub fn build(
+    session: &Rc<Session>,
+    script_dir: Option<&Path>,
+) -> Result<Engine, Box<EvalAltResult>> {
     let mut engine = Engine::new();
     engine
         .set_max_operations(Limits::OPERATIONS)
@@ -92,7 +108,8 @@ pub fn build(session: &Rc<Session>, script_dir: Option<&Path>) -> Result<Engine,
     // Ctrl-C stops a busy script too, not only at host calls.
     let flag = session.interrupted.clone();
     engine.on_progress(move |_| {
-        flag.load(std::sync::atomic::Ordering::Relaxed).then(|| Dynamic::from(session::interrupted_error()))
+        flag.load(std::sync::atomic::Ordering::Relaxed)
+            .then(|| Dynamic::from(session::interrupted_error()))
     });
     engine.on_debug(|text, source, pos| match source {
         Some(src) => eprintln!("{src}:{pos}: {text}"),
@@ -107,7 +124,9 @@ pub fn build(session: &Rc<Session>, script_dir: Option<&Path>) -> Result<Engine,
 pub fn run(session: &Rc<Session>, script: &Script) -> Result<Dynamic, Box<EvalAltResult>> {
     session.add_source(&script.name(), &script.source);
     let engine = build(session, script.path.parent())?;
-    let mut ast = engine.compile(&script.source).map_err(Box::<EvalAltResult>::from)?;
+    let mut ast = engine
+        .compile(&script.source)
+        .map_err(Box::<EvalAltResult>::from)?;
     ast.set_source(script.name());
     let mut scope = Scope::new();
     for (key, value) in &session.vars {

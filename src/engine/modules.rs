@@ -21,12 +21,20 @@ impl Resolver {
     pub fn new(script_dir: Option<&Path>, session: Rc<Session>) -> Self {
         let mut roots = Vec::new();
         if let Some(dir) = script_dir {
-            roots.push(if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_path_buf() });
+            roots.push(if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir.to_path_buf()
+            });
         }
         if let Ok(path) = std::env::var("AWSRUN_PATH") {
             roots.extend(path.split(':').filter(|p| !p.is_empty()).map(PathBuf::from));
         }
-        Resolver { roots, session, cache: RefCell::new(HashMap::new()) }
+        Resolver {
+            roots,
+            session,
+            cache: RefCell::new(HashMap::new()),
+        }
     }
 
     fn outside(path: &str, pos: Position) -> Box<EvalAltResult> {
@@ -44,7 +52,13 @@ impl Resolver {
         EvalAltResult::ErrorRuntime(rhai::Dynamic::from(err), pos).into()
     }
 
-    fn compile(&self, engine: &Engine, name: &str, text: &str, pos: Position) -> Result<SharedModule, Box<EvalAltResult>> {
+    fn compile(
+        &self,
+        engine: &Engine,
+        name: &str,
+        text: &str,
+        pos: Position,
+    ) -> Result<SharedModule, Box<EvalAltResult>> {
         self.session.add_source(name, text);
         let mut ast = engine
             .compile(text)
@@ -59,15 +73,27 @@ impl Resolver {
 /// A module path must stay inside its root: relative, no `..`.
 fn is_contained(path: &str) -> bool {
     let p = Path::new(path);
-    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    !path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 impl ModuleResolver for Resolver {
-    fn resolve(&self, engine: &Engine, _source: Option<&str>, path: &str, pos: Position) -> Result<SharedModule, Box<EvalAltResult>> {
+    fn resolve(
+        &self,
+        engine: &Engine,
+        _source: Option<&str>,
+        path: &str,
+        pos: Position,
+    ) -> Result<SharedModule, Box<EvalAltResult>> {
         if !is_contained(path) {
             return Err(Self::outside(path, pos));
         }
-        let file = if path.ends_with(".rhai") { path.to_string() } else { format!("{path}.rhai") };
+        let file = if path.ends_with(".rhai") {
+            path.to_string()
+        } else {
+            format!("{path}.rhai")
+        };
         for root in &self.roots {
             let candidate = root.join(&file);
             if let Some(module) = self.cache.borrow().get(&candidate) {
@@ -85,7 +111,11 @@ impl ModuleResolver for Resolver {
             return self.compile(engine, name, text, pos);
         }
         let searched: Vec<String> = self.roots.iter().map(|r| r.display().to_string()).collect();
-        Err(Self::error(path, format!("not found in {} or the stdlib", searched.join(", ")), pos))
+        Err(Self::error(
+            path,
+            format!("not found in {} or the stdlib", searched.join(", ")),
+            pos,
+        ))
     }
 }
 

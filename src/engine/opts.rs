@@ -28,14 +28,20 @@ impl Opts {
                         allowed.join(", ")
                     ),
                 )
-                .help(format!("`awsrun docs {}` describes each option", doc_name(func)));
+                .help(format!(
+                    "`awsrun docs {}` describes each option",
+                    doc_name(func)
+                ));
                 if let Some(near) = nearest(key, allowed.iter().copied()) {
                     err = err.help(format!("did you mean `{near}`?"));
                 }
                 return Err(err.into());
             }
         }
-        Ok(Opts { func: func.to_string(), map })
+        Ok(Opts {
+            func: func.to_string(),
+            map,
+        })
     }
 
     /// The function these options belong to, as messages name it (`subnet()`).
@@ -44,8 +50,18 @@ impl Opts {
     }
 
     /// An error for a value outside the allowed ones, with what to write instead.
-    pub fn value_error(&self, key: &str, message: String, help: String) -> Box<rhai::EvalAltResult> {
-        HostError::new("awsrun::opts::value", format!("{}: option `{key}` {message}", self.func())).help(help).into()
+    pub fn value_error(
+        &self,
+        key: &str,
+        message: String,
+        help: String,
+    ) -> Box<rhai::EvalAltResult> {
+        HostError::new(
+            "awsrun::opts::value",
+            format!("{}: option `{key}` {message}", self.func()),
+        )
+        .help(help)
+        .into()
     }
 
     pub fn get(&self, key: &str) -> Option<&Dynamic> {
@@ -54,11 +70,16 @@ impl Opts {
 
     fn type_error(&self, key: &str, expected: &str, got: &Dynamic) -> Box<rhai::EvalAltResult> {
         let help = if got.is_string() && expected.contains("integer") {
-            format!("turn text (a `--var` value, say) into a number with parse_int(...), e.g. `{key}: parse_int({key})`")
+            format!(
+                "turn text (a `--var` value, say) into a number with parse_int(...), e.g. `{key}: parse_int({key})`"
+            )
         } else if got.is_string() && expected.contains("true or false") {
             format!("write `{key}: true` or `{key}: false`, without quotes")
         } else {
-            format!("`awsrun docs {}` describes each option", doc_name(&self.func))
+            format!(
+                "`awsrun docs {}` describes each option",
+                doc_name(&self.func)
+            )
         };
         HostError::new(
             "awsrun::opts::type",
@@ -77,7 +98,10 @@ impl Opts {
             "awsrun::opts::missing",
             format!("{}: option `{key}` is required", self.func()),
         )
-        .help(format!("add `{key}: ...` to the options map; `awsrun docs {}` shows an example", doc_name(&self.func)))
+        .help(format!(
+            "add `{key}: ...` to the options map; `awsrun docs {}` shows an example",
+            doc_name(&self.func)
+        ))
         .into()
     }
 
@@ -96,7 +120,10 @@ impl Opts {
     pub fn int(&self, key: &str) -> HostResult<Option<i64>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_int().map(Some).map_err(|_| self.type_error(key, "an integer", v)),
+            Some(v) => v
+                .as_int()
+                .map(Some)
+                .map_err(|_| self.type_error(key, "an integer", v)),
         }
     }
 
@@ -105,7 +132,10 @@ impl Opts {
         match self.int(key)? {
             Some(n) if n < lo || n > hi => Err(HostError::new(
                 "awsrun::opts::range",
-                format!("{}: option `{key}` must be {lo} to {hi}, got {n}", self.func()),
+                format!(
+                    "{}: option `{key}` must be {lo} to {hi}, got {n}",
+                    self.func()
+                ),
             )
             .help(format!("give `{key}` a value from {lo} to {hi}"))
             .into()),
@@ -116,7 +146,10 @@ impl Opts {
     pub fn bool(&self, key: &str) -> HostResult<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_bool().map(Some).map_err(|_| self.type_error(key, "true or false", v)),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .map_err(|_| self.type_error(key, "true or false", v)),
         }
     }
 
@@ -131,7 +164,9 @@ impl Opts {
     }
 
     pub fn resource(&self, key: &str, kind: Kind) -> HostResult<Option<Resource>> {
-        self.get(key).map(|v| expect_kind(&self.func, key, v, kind)).transpose()
+        self.get(key)
+            .map(|v| expect_kind(&self.func, key, v, kind))
+            .transpose()
     }
 
     pub fn req_resource(&self, key: &str, kind: Kind) -> HostResult<Resource> {
@@ -144,7 +179,10 @@ impl Opts {
             None => Ok(Vec::new()),
             Some(v) if v.is_array() => {
                 let items = v.clone().cast::<Array>();
-                items.iter().map(|item| expect_kind(&self.func, key, item, kind)).collect()
+                items
+                    .iter()
+                    .map(|item| expect_kind(&self.func, key, item, kind))
+                    .collect()
             }
             Some(v) => Ok(vec![expect_kind(&self.func, key, v, kind)?]),
         }
@@ -169,7 +207,11 @@ impl Opts {
 
 /// `subnet` -> `subnet()`; a nested map's name (`target_group(health_check)`) stays.
 fn call(func: &str) -> String {
-    if func.contains('(') { func.to_string() } else { format!("{func}()") }
+    if func.contains('(') {
+        func.to_string()
+    } else {
+        format!("{func}()")
+    }
 }
 
 /// The function whose docs describe these options (`target_group(health_check)` -> `target_group`).
@@ -186,7 +228,10 @@ pub fn expect_kind(func: &str, what: &str, value: &Dynamic, kind: Kind) -> HostR
     }
     Err(HostError::new(
         "awsrun::kind::mismatch",
-        format!("{func}(): `{what}` must be a {kind}, got {}", describe(value)),
+        format!(
+            "{func}(): `{what}` must be a {kind}, got {}",
+            describe(value)
+        ),
     )
     .help(kind_help(kind))
     .into())

@@ -237,7 +237,11 @@ pub fn attr_text(resource: &Resource, key: &str) -> String {
         Some(Value::Array(items)) => {
             let mut parts: Vec<String> = items
                 .iter()
-                .map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string())
+                })
                 .collect();
             parts.sort();
             parts.join(",")

@@ -7,23 +7,34 @@ use std::rc::Rc;
 
 /// Every stdlib file: (name as reports show it, text).
 pub const FILES: [(&str, &str); 4] = [
-    ("stdlib/network.rhai", include_str!("../../stdlib/network.rhai")),
+    (
+        "stdlib/network.rhai",
+        include_str!("../../stdlib/network.rhai"),
+    ),
     ("stdlib/alb.rhai", include_str!("../../stdlib/alb.rhai")),
     ("stdlib/app.rhai", include_str!("../../stdlib/app.rhai")),
-    ("stdlib/rolling.rhai", include_str!("../../stdlib/rolling.rhai")),
+    (
+        "stdlib/rolling.rhai",
+        include_str!("../../stdlib/rolling.rhai"),
+    ),
 ];
 
 /// The text of a stdlib file by module path (`"network"` or `"stdlib/network"`).
 pub fn find(path: &str) -> Option<(&'static str, &'static str)> {
     let stem = path.trim_start_matches("stdlib/").trim_end_matches(".rhai");
-    FILES.iter().copied().find(|(name, _)| name.trim_start_matches("stdlib/").trim_end_matches(".rhai") == stem)
+    FILES
+        .iter()
+        .copied()
+        .find(|(name, _)| name.trim_start_matches("stdlib/").trim_end_matches(".rhai") == stem)
 }
 
 /// Compiles each stdlib file and registers its functions globally.
 pub fn load(engine: &mut Engine, session: &Rc<Session>) -> Result<(), Box<EvalAltResult>> {
     for (name, text) in FILES {
         session.add_source(name, text);
-        let in_file = |err: Box<EvalAltResult>| EvalAltResult::ErrorInModule(name.into(), err, Position::NONE);
+        let in_file = |err: Box<EvalAltResult>| {
+            EvalAltResult::ErrorInModule(name.into(), err, Position::NONE)
+        };
         let mut ast = engine.compile(text).map_err(|e| in_file(e.into()))?;
         ast.set_source(name);
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine).map_err(in_file)?;

@@ -47,11 +47,17 @@ impl AwsCloud {
             Box::new(kinds(&[Kind::RouteTable])),
             Box::new(kinds(&[Kind::SecurityGroup])),
             Box::new(kinds(&[Kind::Instance])),
-            Box::new(kinds(&[Kind::LoadBalancer, Kind::TargetGroup, Kind::Listener])),
+            Box::new(kinds(&[
+                Kind::LoadBalancer,
+                Kind::TargetGroup,
+                Kind::Listener,
+            ])),
         ];
         std::thread::scope(|scope| {
             let running: Vec<_> = jobs.iter().map(|job| scope.spawn(move || job())).collect();
-            running.into_iter().try_for_each(|h| h.join().unwrap_or(Ok(())))
+            running
+                .into_iter()
+                .try_for_each(|h| h.join().unwrap_or(Ok(())))
         })
     }
 
@@ -63,7 +69,12 @@ impl AwsCloud {
         sim.set_identity(self.whoami()?);
         let resources = self.list_stack(stack)?;
         let mut used: BTreeSet<&str> = resources.iter().map(|r| r.str("vpc")).collect();
-        used.extend(resources.iter().filter(|r| r.kind == Kind::Vpc).map(|r| r.id.as_str()));
+        used.extend(
+            resources
+                .iter()
+                .filter(|r| r.kind == Kind::Vpc)
+                .map(|r| r.id.as_str()),
+        );
         let vpcs: Vec<_> = self
             .vpcs()?
             .into_iter()
@@ -71,7 +82,9 @@ impl AwsCloud {
             .collect();
         let vpc_ids: Vec<String> = vpcs.iter().map(|v| v.id.clone()).collect();
         for vpc in vpcs {
-            let owned = resources.iter().any(|r| r.kind == Kind::Vpc && r.id == vpc.id);
+            let owned = resources
+                .iter()
+                .any(|r| r.kind == Kind::Vpc && r.id == vpc.id);
             let tags = owned.then(|| Tags::new(stack, &vpc.name));
             sim.seed(vpc, tags);
         }

@@ -131,7 +131,10 @@ pub struct Estimate {
 impl Estimate {
     /// The plan's line: `Estimate: about 5m00s for a live run; critical path: ...`.
     pub fn line(&self) -> String {
-        let mut text = format!("Estimate: about {} for a live run", duration_text(self.seconds));
+        let mut text = format!(
+            "Estimate: about {} for a live run",
+            duration_text(self.seconds)
+        );
         if self.critical_path.is_empty() {
             text.push_str(" (it waits for no slow resource)");
             return text;
@@ -139,7 +142,15 @@ impl Estimate {
         let steps: Vec<String> = self
             .critical_path
             .iter()
-            .map(|s| format!("{} {} {} {}", s.kind, s.name, s.state, duration_text(s.seconds)))
+            .map(|s| {
+                format!(
+                    "{} {} {} {}",
+                    s.kind,
+                    s.name,
+                    s.state,
+                    duration_text(s.seconds)
+                )
+            })
             .collect();
         text.push_str("; critical path: ");
         text.push_str(&steps.join(" -> "));
@@ -170,7 +181,11 @@ impl Mark {
     fn then(&self, clock: &Clock, secs: u64, step: PathStep) -> Mark {
         let mut path = self.path.clone();
         path.push(step);
-        Mark { real: self.real + clock.scaled(secs), at: self.at + secs, path }
+        Mark {
+            real: self.real + clock.scaled(secs),
+            at: self.at + secs,
+            path,
+        }
     }
 }
 
@@ -201,7 +216,11 @@ pub(super) struct Clock {
 impl Clock {
     pub(super) fn new(scale: f64) -> Self {
         Clock {
-            scale: if scale.is_finite() && scale > 0.0 { scale } else { 0.0 },
+            scale: if scale.is_finite() && scale > 0.0 {
+                scale
+            } else {
+                0.0
+            },
             epoch: Instant::now(),
             now: 0,
             cause: Vec::new(),
@@ -225,12 +244,20 @@ impl Clock {
 
     /// The virtual and real now, with the path that led here.
     fn here(&self) -> Mark {
-        Mark { real: Instant::now(), at: self.now, path: self.cause.clone() }
+        Mark {
+            real: Instant::now(),
+            at: self.now,
+            path: self.cause.clone(),
+        }
     }
 
     /// The start of time for resources the clock never saw begin.
     fn origin(&self) -> Mark {
-        Mark { real: self.epoch, at: 0, path: Vec::new() }
+        Mark {
+            real: self.epoch,
+            at: 0,
+            path: Vec::new(),
+        }
     }
 
     /// Notes that `id` is in `state` from now on, unless it already was.
@@ -239,7 +266,13 @@ impl Clock {
             return;
         }
         let entered = self.here();
-        self.timers.insert(id.to_string(), Timer { state: state.to_string(), entered });
+        self.timers.insert(
+            id.to_string(),
+            Timer {
+                state: state.to_string(),
+                entered,
+            },
+        );
     }
 
     /// The script saw `id` in its current state: a live run is at least at
@@ -256,7 +289,9 @@ impl Clock {
     fn reaches(&self, resource: &Resource, target: &str) -> Option<Mark> {
         let state = resource.state();
         let timer = self.timers.get(&resource.id);
-        let entered = timer.filter(|t| t.state == state).map(|t| t.entered.clone());
+        let entered = timer
+            .filter(|t| t.state == state)
+            .map(|t| t.entered.clone());
         if state == target {
             return Some(entered.unwrap_or_else(|| self.origin()));
         }
@@ -277,7 +312,10 @@ impl Clock {
     }
 
     pub(super) fn estimate(&self) -> Estimate {
-        Estimate { seconds: self.now, critical_path: self.cause.clone() }
+        Estimate {
+            seconds: self.now,
+            critical_path: self.cause.clone(),
+        }
     }
 }
 
@@ -317,8 +355,18 @@ impl State {
             }
             self.step(resource.kind, id);
             let clock = self.clock.as_mut().expect("checked above");
-            let now = self.store.get(id).map(|e| e.resource.state().to_string()).unwrap_or_default();
-            clock.timers.insert(id.to_string(), Timer { state: now, entered: due });
+            let now = self
+                .store
+                .get(id)
+                .map(|e| e.resource.state().to_string())
+                .unwrap_or_default();
+            clock.timers.insert(
+                id.to_string(),
+                Timer {
+                    state: now,
+                    entered: due,
+                },
+            );
         }
     }
 
@@ -341,7 +389,9 @@ impl State {
         };
         let mark = clock.here();
         for id in ids {
-            clock.registered.insert((group.to_string(), id.clone()), mark.clone());
+            clock
+                .registered
+                .insert((group.to_string(), id.clone()), mark.clone());
         }
     }
 
@@ -350,7 +400,11 @@ impl State {
         let Some(clock) = self.clock.as_mut() else {
             return;
         };
-        let name = self.store.get(group).map(|e| e.resource.name.clone()).unwrap_or_default();
+        let name = self
+            .store
+            .get(group)
+            .map(|e| e.resource.name.clone())
+            .unwrap_or_default();
         let here = clock.here();
         for id in ids {
             let step = PathStep {
@@ -407,7 +461,11 @@ impl State {
         start.real = real;
         let check = &slot.health_check;
         let secs = u64::from(check.healthy_threshold) * u64::from(check.interval);
-        let name = self.store.get(group).map(|e| e.resource.name.clone()).unwrap_or_default();
+        let name = self
+            .store
+            .get(group)
+            .map(|e| e.resource.name.clone())
+            .unwrap_or_default();
         let step = PathStep {
             kind: Kind::TargetGroup,
             name,
@@ -456,14 +514,21 @@ impl State {
         }
         let port = slot.port;
         let clock = self.clock.as_mut().expect("checked by the caller");
-        let slot = self.target_groups.get_mut(group).expect("checked by the caller");
+        let slot = self
+            .target_groups
+            .get_mut(group)
+            .expect("checked by the caller");
         // Draining targets stay until their delay is over; seeing one gone
         // means a live run is past that moment.
         slot.draining.retain(|id| {
             let key = (group.to_string(), id.clone());
             match clock.drained.get(&key) {
                 Some(mark) if now < mark.real => {
-                    report.push(TargetHealth { id: id.clone(), port, state: "draining".into() });
+                    report.push(TargetHealth {
+                        id: id.clone(),
+                        port,
+                        state: "draining".into(),
+                    });
                     true
                 }
                 Some(mark) => {
@@ -472,7 +537,11 @@ impl State {
                     false
                 }
                 None => {
-                    report.push(TargetHealth { id: id.clone(), port, state: "draining".into() });
+                    report.push(TargetHealth {
+                        id: id.clone(),
+                        port,
+                        state: "draining".into(),
+                    });
                     false
                 }
             }

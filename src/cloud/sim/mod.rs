@@ -127,7 +127,11 @@ impl SimAccount {
     /// Under the latency model, the estimated wall time of a live run of
     /// what ran so far, with its critical path; `None` without the model.
     pub fn estimate(&self) -> Option<Estimate> {
-        self.state.borrow().clock.as_ref().map(latency::Clock::estimate)
+        self.state
+            .borrow()
+            .clock
+            .as_ref()
+            .map(latency::Clock::estimate)
     }
 
     /// What `latest_ami(family)` answers (the real answer, when mirroring).

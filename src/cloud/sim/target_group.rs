@@ -133,7 +133,11 @@ impl State {
                 added.push(Value::from(id.as_str()));
             }
         }
-        let fresh: Vec<String> = added.iter().filter_map(|v| v.as_str()).map(str::to_string).collect();
+        let fresh: Vec<String> = added
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_string)
+            .collect();
         self.note_registered(group, &fresh);
         if let Some(resource) = self.store.resource_mut(group) {
             super::state::array_attr(resource, "targets").extend(added);

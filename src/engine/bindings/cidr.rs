@@ -26,10 +26,13 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         .register_fn("overlaps", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
             Ok(c.overlaps(&operand(&x)?))
         })
-        .register_fn("subnets", |c: &mut Cidr, prefix: i64| -> HostResult<Array> {
-            let blocks = c.subnets(prefix_arg(prefix)?).map_err(from_cidr)?;
-            Ok(blocks.into_iter().map(Dynamic::from).collect())
-        })
+        .register_fn(
+            "subnets",
+            |c: &mut Cidr, prefix: i64| -> HostResult<Array> {
+                let blocks = c.subnets(prefix_arg(prefix)?).map_err(from_cidr)?;
+                Ok(blocks.into_iter().map(Dynamic::from).collect())
+            },
+        )
         .register_fn("to_string", |c: &mut Cidr| c.to_string())
         .register_fn("to_debug", |c: &mut Cidr| format!("cidr(\"{c}\")"))
         .register_fn("==", |a: Cidr, b: Cidr| a == b)
@@ -51,11 +54,25 @@ pub fn parse(text: &str) -> HostResult<Cidr> {
 
 pub fn from_cidr(err: CidrError) -> Box<rhai::EvalAltResult> {
     let (code, help) = match &err {
-        CidrError::Syntax { .. } => ("awsrun::cidr::syntax", "write it as address/prefix, e.g. \"172.31.112.0/20\"".to_string()),
-        CidrError::Prefix { .. } => ("awsrun::cidr::prefix", "an IPv4 prefix is 0 to 32; AWS subnets take /16 to /28".to_string()),
-        CidrError::HostBits { network, .. } => ("awsrun::cidr::host_bits", format!("use {network}")),
-        CidrError::SplitPrefix { .. } => ("awsrun::cidr::split", "split into blocks smaller than the CIDR (a larger prefix number)".to_string()),
-        CidrError::TooMany { .. } => ("awsrun::cidr::too_many", "ask for larger blocks (a smaller prefix number)".to_string()),
+        CidrError::Syntax { .. } => (
+            "awsrun::cidr::syntax",
+            "write it as address/prefix, e.g. \"172.31.112.0/20\"".to_string(),
+        ),
+        CidrError::Prefix { .. } => (
+            "awsrun::cidr::prefix",
+            "an IPv4 prefix is 0 to 32; AWS subnets take /16 to /28".to_string(),
+        ),
+        CidrError::HostBits { network, .. } => {
+            ("awsrun::cidr::host_bits", format!("use {network}"))
+        }
+        CidrError::SplitPrefix { .. } => (
+            "awsrun::cidr::split",
+            "split into blocks smaller than the CIDR (a larger prefix number)".to_string(),
+        ),
+        CidrError::TooMany { .. } => (
+            "awsrun::cidr::too_many",
+            "ask for larger blocks (a smaller prefix number)".to_string(),
+        ),
     };
     HostError::new(code, err.to_string()).help(help).into()
 }
@@ -92,7 +109,10 @@ fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cid
         Some(r) => {
             return Err(HostError::new(
                 "awsrun::kind::mismatch",
-                format!("free_blocks(): expected a vpc or a CIDR, got {} \"{}\"", r.kind, r.name),
+                format!(
+                    "free_blocks(): expected a vpc or a CIDR, got {} \"{}\"",
+                    r.kind, r.name
+                ),
             )
             .into());
         }
@@ -103,6 +123,9 @@ fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cid
         }
     };
     let subnets = s.cloud.vpc_subnets(&vpc.id).map_err(HostError::from)?;
-    let used: Vec<Cidr> = subnets.iter().filter_map(|sub| cidr::parse(sub.str("cidr")).ok()).collect();
+    let used: Vec<Cidr> = subnets
+        .iter()
+        .filter_map(|sub| cidr::parse(sub.str("cidr")).ok())
+        .collect();
     cidr::free_blocks(container, &used, prefix).map_err(from_cidr)
 }

@@ -29,8 +29,7 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
     volatile("default_vpc").register_into_engine(engine, move || s.default_vpc());
     let s = session.clone();
-    volatile("public_subnet")
-        .register_into_engine(engine, move |az: &str| public_subnet(&s, az));
+    volatile("public_subnet").register_into_engine(engine, move |az: &str| public_subnet(&s, az));
     let s = session.clone();
     volatile("subnets_of").register_into_engine(engine, move |vpc: Dynamic| -> HostResult<Array> {
         let vpc = expect_kind("subnets_of", "vpc", &vpc, Kind::Vpc)?;
@@ -38,9 +37,12 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         Ok(subnets.into_iter().map(Dynamic::from).collect())
     });
     let s = session.clone();
-    volatile("latest_ami").register_into_engine(engine, move |family: &str| -> HostResult<String> {
-        Ok(s.cloud.latest_ami(family).map_err(HostError::from)?)
-    });
+    volatile("latest_ami").register_into_engine(
+        engine,
+        move |family: &str| -> HostResult<String> {
+            Ok(s.cloud.latest_ami(family).map_err(HostError::from)?)
+        },
+    );
     let s = session.clone();
     volatile("get_var").register_into_engine(engine, move |name: &str, default: Dynamic| {
         match s.vars.get(name) {
@@ -51,17 +53,24 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
     volatile("stack").register_into_engine(engine, move || s.stack.clone());
     engine.register_fn("check_opts", check_opts);
-    engine.register_fn("fail", |code: &str, message: &str, help: &str| -> HostResult<Dynamic> {
-        Err(HostError::new(code, message).help(help).into())
-    });
+    engine.register_fn(
+        "fail",
+        |code: &str, message: &str, help: &str| -> HostResult<Dynamic> {
+            Err(HostError::new(code, message).help(help).into())
+        },
+    );
     let s = session.clone();
-    volatile("existing").register_into_engine(engine, move |kind: &str, name: &str| -> HostResult<Dynamic> {
-        let kind = kind_named("existing", kind)?;
-        let found = s.cloud.find(kind, &s.tags(name)).map_err(HostError::from)?;
-        Ok(found.map_or(Dynamic::UNIT, Dynamic::from))
-    });
+    volatile("existing").register_into_engine(
+        engine,
+        move |kind: &str, name: &str| -> HostResult<Dynamic> {
+            let kind = kind_named("existing", kind)?;
+            let found = s.cloud.find(kind, &s.tags(name)).map_err(HostError::from)?;
+            Ok(found.map_or(Dynamic::UNIT, Dynamic::from))
+        },
+    );
     let s = session.clone();
-    volatile("lookup").register_into_engine(engine, move |kind: &str, id: &str| lookup(&s, kind, id));
+    volatile("lookup")
+        .register_into_engine(engine, move |kind: &str, id: &str| lookup(&s, kind, id));
     register_errors(engine);
     let s = session.clone();
     volatile("shared_nat").register_into_engine(engine, move || -> HostResult<Resource> {
@@ -75,7 +84,9 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
 
 /// A kind as scripts name it (`"subnet"`, `"target_group"`, ...).
 fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
-    let all = [Kind::InternetGateway].into_iter().chain(Kind::DESTROY_ORDER);
+    let all = [Kind::InternetGateway]
+        .into_iter()
+        .chain(Kind::DESTROY_ORDER);
     let mut names = Vec::new();
     for kind in all {
         if kind.as_str() == text {
@@ -85,7 +96,10 @@ fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
     }
     let mut err = HostError::new(
         "awsrun::kind::unknown",
-        format!("{func}(): unknown kind \"{text}\"; kinds are: {}", names.join(", ")),
+        format!(
+            "{func}(): unknown kind \"{text}\"; kinds are: {}",
+            names.join(", ")
+        ),
     );
     if let Some(near) = crate::engine::suggest::nearest(text, names.iter().copied()) {
         err = err.help(format!("did you mean \"{near}\"?"));
@@ -97,7 +111,10 @@ fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
 /// now, made by this stack, another one or none.
 fn lookup(s: &Session, kind: &str, id: &str) -> HostResult<Resource> {
     let kind = kind_named("lookup", kind)?;
-    let mut found = s.cloud.refresh(&Resource::new(kind, "", id)).map_err(HostError::from)?;
+    let mut found = s
+        .cloud
+        .refresh(&Resource::new(kind, "", id))
+        .map_err(HostError::from)?;
     if found.name.is_empty() {
         // awsrun names a target group or load balancer as AWS does: read it from the ARN.
         let part = match kind {
@@ -125,9 +142,15 @@ fn register_errors(engine: &mut Engine) {
         .register_type_with_name::<HostError>("Error")
         .register_get("code", |e: &mut HostError| e.code.clone())
         .register_get("message", |e: &mut HostError| e.message.clone())
-        .register_get("help", |e: &mut HostError| e.help.clone().unwrap_or_default())
-        .register_fn("to_string", |e: &mut HostError| format!("{}: {}", e.code, e.message))
-        .register_fn("to_debug", |e: &mut HostError| format!("{}: {}", e.code, e.message));
+        .register_get("help", |e: &mut HostError| {
+            e.help.clone().unwrap_or_default()
+        })
+        .register_fn("to_string", |e: &mut HostError| {
+            format!("{}: {}", e.code, e.message)
+        })
+        .register_fn("to_debug", |e: &mut HostError| {
+            format!("{}: {}", e.code, e.message)
+        });
 }
 
 /// `check_opts(func, opts, allowed)`: the strict option check, for stdlib
@@ -163,16 +186,27 @@ fn public_subnet(s: &Session, az: &str) -> HostResult<Resource> {
     let found = subnets
         .iter()
         .filter(|sub| sub.str("az") == full)
-        .find(|sub| sub.attr("default").and_then(|v| v.as_bool()).unwrap_or(false));
+        .find(|sub| {
+            sub.attr("default")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false)
+        });
     match found {
         Some(subnet) => Ok(subnet.clone()),
         None => {
             let azs = s.cloud.azs().map_err(HostError::from)?;
             Err(HostError::new(
                 "awsrun::az::invalid",
-                format!("no default public subnet in AZ \"{az}\" ({full}) of {}", s.cloud.region()),
+                format!(
+                    "no default public subnet in AZ \"{az}\" ({full}) of {}",
+                    s.cloud.region()
+                ),
             )
-            .help(format!("the AZs of {} are: {}", s.cloud.region(), azs.join(", ")))
+            .help(format!(
+                "the AZs of {} are: {}",
+                s.cloud.region(),
+                azs.join(", ")
+            ))
             .into())
         }
     }
@@ -186,7 +220,10 @@ mod tests {
     fn az_short_forms_expand_to_the_region() {
         assert_eq!(full_az("ap-northeast-2", "2a"), "ap-northeast-2a");
         assert_eq!(full_az("ap-northeast-2", "c"), "ap-northeast-2c");
-        assert_eq!(full_az("ap-northeast-2", "ap-northeast-2d"), "ap-northeast-2d");
+        assert_eq!(
+            full_az("ap-northeast-2", "ap-northeast-2d"),
+            "ap-northeast-2d"
+        );
         assert_eq!(full_az("us-east-1", "1b"), "us-east-1b");
         // Another region's short form is left as given, for the backend to reject.
         assert_eq!(full_az("us-east-1", "2a"), "2a");

@@ -31,7 +31,9 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
     volatile("elastic_ip").register_into_engine(engine, move |name: &str| {
         let r = s.ensure(Kind::ElasticIp, name, &[], |tags| {
-            s.cloud.allocate_address(tags).map_err(|e| HostError::from(e).into())
+            s.cloud
+                .allocate_address(tags)
+                .map_err(|e| HostError::from(e).into())
         });
         s.flush();
         r.map(|(eip, _)| eip)
@@ -67,8 +69,9 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         r
     });
     let s = session.clone();
-    volatile("wait_terminated")
-        .register_into_engine(engine, move |targets: Dynamic| wait_terminated(&s, &targets, Map::new()));
+    volatile("wait_terminated").register_into_engine(engine, move |targets: Dynamic| {
+        wait_terminated(&s, &targets, Map::new())
+    });
     let s = session.clone();
     volatile("wait_terminated").register_into_engine(engine, move |targets: Dynamic, opts: Map| {
         wait_terminated(&s, &targets, opts)
@@ -81,7 +84,9 @@ fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let block = super::cidr::parse(&text)?.to_string();
     let fixed = [("cidr", block.clone())];
     let (vpc, _) = s.ensure(Kind::Vpc, name, &fixed, |tags| {
-        s.cloud.create_vpc(&block, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_vpc(&block, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     Ok(vpc)
 }
@@ -96,16 +101,32 @@ fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let block = super::cidr::parse(&text)?;
     let az = full_az(&s.cloud.region(), &o.req_str("az")?);
     let public_ip = o.bool("public_ip")?.unwrap_or(false);
-    let spec = SubnetSpec { vpc: vpc.id.clone(), cidr: block.to_string(), az, public_ip };
-    let fixed = [("cidr", spec.cidr.clone()), ("az", spec.az.clone()), ("vpc", spec.vpc.clone())];
+    let spec = SubnetSpec {
+        vpc: vpc.id.clone(),
+        cidr: block.to_string(),
+        az,
+        public_ip,
+    };
+    let fixed = [
+        ("cidr", spec.cidr.clone()),
+        ("az", spec.az.clone()),
+        ("vpc", spec.vpc.clone()),
+    ];
     let (subnet, _) = s.ensure(Kind::Subnet, name, &fixed, |tags| {
-        s.cloud.create_subnet(&spec, tags).map_err(|e| conflict_hint(s, &vpc, block, e))
+        s.cloud
+            .create_subnet(&spec, tags)
+            .map_err(|e| conflict_hint(s, &vpc, block, e))
     })?;
     Ok(subnet)
 }
 
 /// For `InvalidSubnet.Conflict`, the free blocks of the same size.
-fn conflict_hint(s: &Session, vpc: &Resource, block: cidr::Cidr, err: crate::cloud::CloudError) -> Box<rhai::EvalAltResult> {
+fn conflict_hint(
+    s: &Session,
+    vpc: &Resource,
+    block: cidr::Cidr,
+    err: crate::cloud::CloudError,
+) -> Box<rhai::EvalAltResult> {
     let mut host = HostError::from(err.clone());
     if err.code == "InvalidSubnet.Conflict" && err.hint.is_none() {
         let used: Vec<cidr::Cidr> = s
@@ -119,7 +140,12 @@ fn conflict_hint(s: &Session, vpc: &Resource, block: cidr::Cidr, err: crate::clo
             && let Ok(free) = cidr::free_blocks(container, &used, block.prefix())
         {
             let list: Vec<String> = free.iter().take(4).map(ToString::to_string).collect();
-            host = host.help(format!("free /{} blocks in {}: {}", block.prefix(), vpc.id, list.join(", ")));
+            host = host.help(format!(
+                "free /{} blocks in {}: {}",
+                block.prefix(),
+                vpc.id,
+                list.join(", ")
+            ));
         }
     }
     host.into()
@@ -131,7 +157,9 @@ fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let eip = o.req_resource("eip", Kind::ElasticIp)?;
     let fixed = [("subnet", subnet.id.clone()), ("eip", eip.id.clone())];
     let (nat, _) = s.ensure(Kind::NatGateway, name, &fixed, |tags| {
-        s.cloud.create_nat_gateway(&subnet.id, &eip.id, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_nat_gateway(&subnet.id, &eip.id, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     s.remember_nat(&nat);
     Ok(nat)
@@ -143,23 +171,35 @@ fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
     };
-    let routes = o.array("routes")?.iter().map(route).collect::<HostResult<Vec<Route>>>()?;
+    let routes = o
+        .array("routes")?
+        .iter()
+        .map(route)
+        .collect::<HostResult<Vec<Route>>>()?;
     let subnets = o.resources("subnets", Kind::Subnet)?;
     let fixed = [("vpc", vpc.id.clone())];
     let (mut rt, index) = s.ensure(Kind::RouteTable, name, &fixed, |tags| {
-        s.cloud.create_route_table(&vpc.id, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_route_table(&vpc.id, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     let existing: Vec<String> = route_dests(&rt);
     for r in routes.iter().filter(|r| !existing.contains(&r.dest)) {
         s.checkpoint()?;
         s.cloud.create_route(&rt.id, r).map_err(HostError::from)?;
-        push_attr(&mut rt, "routes", serde_json::json!({"dest": r.dest, "target": r.target.id()}));
+        push_attr(
+            &mut rt,
+            "routes",
+            serde_json::json!({"dest": r.dest, "target": r.target.id()}),
+        );
         s.change(index, format!("route {} -> {}", r.dest, r.target.id()));
     }
     let associated = rt.strs("subnets");
     for sub in subnets.iter().filter(|sub| !associated.contains(&sub.id)) {
         s.checkpoint()?;
-        s.cloud.associate_route_table(&rt.id, &sub.id).map_err(HostError::from)?;
+        s.cloud
+            .associate_route_table(&rt.id, &sub.id)
+            .map_err(HostError::from)?;
         push_attr(&mut rt, "subnets", sub.id.clone().into());
         s.change(index, format!("associate {} ({})", sub.name, sub.id));
     }
@@ -177,7 +217,10 @@ fn route_dests(rt: &Resource) -> Vec<String> {
 }
 
 pub(crate) fn push_attr(r: &mut Resource, key: &str, value: serde_json::Value) {
-    let entry = r.attrs.entry(key.to_string()).or_insert_with(|| serde_json::Value::Array(vec![]));
+    let entry = r
+        .attrs
+        .entry(key.to_string())
+        .or_insert_with(|| serde_json::Value::Array(vec![]));
     if let serde_json::Value::Array(items) = entry {
         items.push(value);
     }
@@ -186,14 +229,24 @@ pub(crate) fn push_attr(r: &mut Resource, key: &str, value: serde_json::Value) {
 /// `#{dest, nat}` or `#{dest, igw}`.
 fn route(value: &Dynamic) -> HostResult<Route> {
     let map = value.clone().try_cast::<Map>().ok_or_else(|| {
-        HostError::new("awsrun::opts::type", format!("route_table(): each route must be #{{dest, nat}} or #{{dest, igw}}, got {}", describe(value)))
+        HostError::new(
+            "awsrun::opts::type",
+            format!(
+                "route_table(): each route must be #{{dest, nat}} or #{{dest, igw}}, got {}",
+                describe(value)
+            ),
+        )
     })?;
     let o = Opts::new("route_table(routes)", map, &["dest", "nat", "igw"])?;
     let dest = super::cidr::parse(&o.cidr("dest")?.ok_or_else(|| o.missing("dest"))?)?.to_string();
     let target = match (o.get("nat"), o.get("igw")) {
-        (Some(nat), None) => RouteTarget::NatGateway(expect_kind("route_table", "nat", nat, Kind::NatGateway)?.id),
+        (Some(nat), None) => {
+            RouteTarget::NatGateway(expect_kind("route_table", "nat", nat, Kind::NatGateway)?.id)
+        }
         (None, Some(igw)) if igw.is_string() => RouteTarget::InternetGateway(igw.to_string()),
-        (None, Some(igw)) => RouteTarget::InternetGateway(expect_kind("route_table", "igw", igw, Kind::InternetGateway)?.id),
+        (None, Some(igw)) => RouteTarget::InternetGateway(
+            expect_kind("route_table", "igw", igw, Kind::InternetGateway)?.id,
+        ),
         _ => {
             return Err(HostError::new("awsrun::opts::missing", "route_table(): each route needs exactly one of `nat` or `igw`")
                 .help("send it to a NAT gateway, e.g. #{ dest: \"0.0.0.0/0\", nat: nat }, or to an internet gateway with `igw`")
@@ -209,29 +262,56 @@ fn security_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
     };
-    let description = o.str("description")?.unwrap_or_else(|| format!("awsrun stack {} {}", s.stack, name));
-    let rules = o.array("ingress")?.iter().map(ingress).collect::<HostResult<Vec<IngressRule>>>()?;
-    let spec = SecurityGroupSpec { vpc: vpc.id.clone(), group_name: format!("{}-{}", s.stack, name), description };
+    let description = o
+        .str("description")?
+        .unwrap_or_else(|| format!("awsrun stack {} {}", s.stack, name));
+    let rules = o
+        .array("ingress")?
+        .iter()
+        .map(ingress)
+        .collect::<HostResult<Vec<IngressRule>>>()?;
+    let spec = SecurityGroupSpec {
+        vpc: vpc.id.clone(),
+        group_name: format!("{}-{}", s.stack, name),
+        description,
+    };
     let fixed = [("vpc", spec.vpc.clone())];
     let (mut sg, index) = s.ensure(Kind::SecurityGroup, name, &fixed, |tags| {
-        s.cloud.create_security_group(&spec, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_security_group(&spec, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     let have = sg.attr("ingress").cloned().unwrap_or_default();
     let missing: Vec<IngressRule> = rules.into_iter().filter(|r| !has_rule(&have, r)).collect();
     if !missing.is_empty() {
         s.checkpoint()?;
-        s.cloud.authorize_ingress(&sg.id, &missing).map_err(HostError::from)?;
+        s.cloud
+            .authorize_ingress(&sg.id, &missing)
+            .map_err(HostError::from)?;
         for r in &missing {
-            let from = match &r.from { Source::Cidr(c) => c.clone(), Source::SecurityGroup(g) => g.clone() };
-            push_attr(&mut sg, "ingress", serde_json::json!({"protocol": r.protocol, "port": r.port, "from": from}));
-            s.change(index, format!("allow {}/{} from {from}", r.protocol, r.port));
+            let from = match &r.from {
+                Source::Cidr(c) => c.clone(),
+                Source::SecurityGroup(g) => g.clone(),
+            };
+            push_attr(
+                &mut sg,
+                "ingress",
+                serde_json::json!({"protocol": r.protocol, "port": r.port, "from": from}),
+            );
+            s.change(
+                index,
+                format!("allow {}/{} from {from}", r.protocol, r.port),
+            );
         }
     }
     Ok(sg)
 }
 
 fn has_rule(have: &serde_json::Value, rule: &IngressRule) -> bool {
-    let from = match &rule.from { Source::Cidr(c) => c, Source::SecurityGroup(g) => g };
+    let from = match &rule.from {
+        Source::Cidr(c) => c,
+        Source::SecurityGroup(g) => g,
+    };
     have.as_array().is_some_and(|items| {
         items.iter().any(|r| {
             r.get("port").and_then(|p| p.as_u64()) == Some(u64::from(rule.port))
@@ -244,23 +324,54 @@ fn has_rule(have: &serde_json::Value, rule: &IngressRule) -> bool {
 /// `#{port, from}` where `from` is CIDR text or a security group.
 fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
     let map = value.clone().try_cast::<Map>().ok_or_else(|| {
-        HostError::new("awsrun::opts::type", format!("security_group(): each ingress rule must be #{{port, from}}, got {}", describe(value)))
+        HostError::new(
+            "awsrun::opts::type",
+            format!(
+                "security_group(): each ingress rule must be #{{port, from}}, got {}",
+                describe(value)
+            ),
+        )
     })?;
-    let o = Opts::new("security_group(ingress)", map, &["port", "from", "protocol"])?;
-    let port = o.int_in("port", 0, 65535)?.ok_or_else(|| o.missing("port"))? as u16;
+    let o = Opts::new(
+        "security_group(ingress)",
+        map,
+        &["port", "from", "protocol"],
+    )?;
+    let port = o
+        .int_in("port", 0, 65535)?
+        .ok_or_else(|| o.missing("port"))? as u16;
     let protocol = o.str("protocol")?.unwrap_or_else(|| "tcp".into());
     if !matches!(protocol.as_str(), "tcp" | "udp") {
-        return Err(o.value_error("protocol", format!("must be \"tcp\" or \"udp\", got \"{protocol}\""), "leave `protocol` out for tcp (the default), or write \"udp\"".into()));
+        return Err(o.value_error(
+            "protocol",
+            format!("must be \"tcp\" or \"udp\", got \"{protocol}\""),
+            "leave `protocol` out for tcp (the default), or write \"udp\"".into(),
+        ));
     }
     let from = match o.get("from") {
         None => return Err(o.missing("from")),
         Some(v) if v.is_string() => Source::Cidr(super::cidr::parse(&v.to_string())?.to_string()),
-        Some(v) => Source::SecurityGroup(expect_kind("security_group", "from", v, Kind::SecurityGroup)?.id),
+        Some(v) => {
+            Source::SecurityGroup(expect_kind("security_group", "from", v, Kind::SecurityGroup)?.id)
+        }
     };
-    Ok(IngressRule { protocol, port, from })
+    Ok(IngressRule {
+        protocol,
+        port,
+        from,
+    })
 }
 
-const INSTANCE_OPTS: [&str; 8] = ["count", "subnets", "image", "instance_type", "security_groups", "public_ip", "user_data", "first"];
+const INSTANCE_OPTS: [&str; 8] = [
+    "count",
+    "subnets",
+    "image",
+    "instance_type",
+    "security_groups",
+    "public_ip",
+    "user_data",
+    "first",
+];
 
 fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
     let o = Opts::new("instances", opts, &INSTANCE_OPTS)?;
@@ -287,7 +398,11 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
         Ok(image.get_or_init(|| id).clone())
     };
     let instance_type = o.str("instance_type")?.unwrap_or_else(|| "t2.micro".into());
-    let groups: Vec<String> = o.resources("security_groups", Kind::SecurityGroup)?.into_iter().map(|g| g.id).collect();
+    let groups: Vec<String> = o
+        .resources("security_groups", Kind::SecurityGroup)?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     let public_ip = o.bool("public_ip")?.unwrap_or(false);
     let user_data = o.str("user_data")?.unwrap_or_default();
     let mut out = Array::with_capacity(count);
@@ -295,18 +410,28 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
         let subnet = &subnets[n % subnets.len()];
         // The image is not compared: a newer "latest" AMI must not break re-runs;
         // replacing servers is a rolling deploy, never a side effect.
-        let fixed = [("subnet", subnet.id.clone()), ("instance_type", instance_type.clone())];
-        let (instance, _) = s.ensure(Kind::Instance, &format!("{name}-{}", n + 1), &fixed, |tags| {
-            let spec = InstanceSpec {
-                subnet: subnet.id.clone(),
-                image: image_for_launch()?,
-                instance_type: instance_type.clone(),
-                security_groups: groups.clone(),
-                public_ip,
-                user_data: user_data.clone(),
-            };
-            s.cloud.run_instance(&spec, tags).map_err(|e| HostError::from(e).into())
-        })?;
+        let fixed = [
+            ("subnet", subnet.id.clone()),
+            ("instance_type", instance_type.clone()),
+        ];
+        let (instance, _) = s.ensure(
+            Kind::Instance,
+            &format!("{name}-{}", n + 1),
+            &fixed,
+            |tags| {
+                let spec = InstanceSpec {
+                    subnet: subnet.id.clone(),
+                    image: image_for_launch()?,
+                    instance_type: instance_type.clone(),
+                    security_groups: groups.clone(),
+                    public_ip,
+                    user_data: user_data.clone(),
+                };
+                s.cloud
+                    .run_instance(&spec, tags)
+                    .map_err(|e| HostError::from(e).into())
+            },
+        )?;
         out.push(Dynamic::from(instance));
     }
     Ok(out)
@@ -316,7 +441,10 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
 pub(crate) fn instance_list(func: &str, value: &Dynamic) -> HostResult<Vec<Resource>> {
     if value.is_array() {
         let items = value.clone().cast::<Array>();
-        items.iter().map(|v| expect_kind(func, "instances", v, Kind::Instance)).collect()
+        items
+            .iter()
+            .map(|v| expect_kind(func, "instances", v, Kind::Instance))
+            .collect()
     } else {
         Ok(vec![expect_kind(func, "instances", value, Kind::Instance)?])
     }
@@ -366,7 +494,10 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
             return Ok(());
         };
         if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
-            let names: Vec<String> = waiting.iter().map(|i| format!("{} ({})", i.name, i.id)).collect();
+            let names: Vec<String> = waiting
+                .iter()
+                .map(|i| format!("{} ({})", i.name, i.id))
+                .collect();
             return Err(HostError::new(
                 "awsrun::wait::timeout",
                 format!("instances still shutting down after {}s: {}", limit.as_secs(), names.join(", ")),
@@ -374,7 +505,12 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
             .help("wait longer with #{timeout: SECONDS}; termination cannot be undone, so they will finish on their own")
             .into());
         }
-        s.sink.progress(first, &format!("{} shutting down", waiting.len()), start.elapsed(), false);
+        s.sink.progress(
+            first,
+            &format!("{} shutting down", waiting.len()),
+            start.elapsed(),
+            false,
+        );
         std::thread::sleep(s.cloud.poll_interval(attempt));
     }
     unreachable!("the wait loop returns")
@@ -383,5 +519,8 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
 /// The `timeout` option of a wait (seconds), or the session's default.
 pub(crate) fn wait_limit(s: &Session, func: &str, opts: Map) -> HostResult<std::time::Duration> {
     let o = Opts::new(func, opts, &["timeout"])?;
-    Ok(o.int_in("timeout", 1, 86_400)?.map_or(s.wait_timeout, |secs| std::time::Duration::from_secs(secs as u64)))
+    Ok(o.int_in("timeout", 1, 86_400)?
+        .map_or(s.wait_timeout, |secs| {
+            std::time::Duration::from_secs(secs as u64)
+        }))
 }

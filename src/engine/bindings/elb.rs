@@ -49,16 +49,20 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     volatile("target_health").register_into_engine(engine, move |tg: Dynamic| -> HostResult<Map> {
         let tg = expect_kind("target_health", "tg", &tg, Kind::TargetGroup)?;
         let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
-        Ok(health.into_iter().map(|t| (t.id.into(), Dynamic::from(t.state))).collect())
+        Ok(health
+            .into_iter()
+            .map(|t| (t.id.into(), Dynamic::from(t.state)))
+            .collect())
     });
     let s = session.clone();
     volatile("wait_drained").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic| {
         wait_drained(&s, &tg, &targets, Map::new())
     });
     let s = session.clone();
-    volatile("wait_drained").register_into_engine(engine, move |tg: Dynamic, targets: Dynamic, opts: Map| {
-        wait_drained(&s, &tg, &targets, opts)
-    });
+    volatile("wait_drained")
+        .register_into_engine(engine, move |tg: Dynamic, targets: Dynamic, opts: Map| {
+            wait_drained(&s, &tg, &targets, opts)
+        });
 }
 
 /// `targets(tg)`: the instances registered now (draining ones left out),
@@ -67,8 +71,15 @@ fn targets(s: &Session, tg: &Dynamic) -> HostResult<Array> {
     let tg = expect_kind("targets", "tg", tg, Kind::TargetGroup)?;
     let fresh = s.cloud.refresh(&tg).map_err(HostError::from)?;
     let mut out = Array::new();
-    for id in fresh.strs("targets").into_iter().filter(|id| id.starts_with("i-")) {
-        let instance = s.cloud.refresh(&Resource::new(Kind::Instance, "", id)).map_err(HostError::from)?;
+    for id in fresh
+        .strs("targets")
+        .into_iter()
+        .filter(|id| id.starts_with("i-"))
+    {
+        let instance = s
+            .cloud
+            .refresh(&Resource::new(Kind::Instance, "", id))
+            .map_err(HostError::from)?;
         out.push(Dynamic::from(instance));
     }
     Ok(out)
@@ -79,7 +90,10 @@ fn targets(s: &Session, tg: &Dynamic) -> HostResult<Array> {
 fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> HostResult<()> {
     let limit = wait_limit(s, "wait_drained", opts)?;
     let tg = expect_kind("wait_drained", "tg", tg, Kind::TargetGroup)?;
-    let ids: Vec<String> = instance_list("wait_drained", targets)?.into_iter().map(|i| i.id).collect();
+    let ids: Vec<String> = instance_list("wait_drained", targets)?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
     let start = Instant::now();
     for attempt in 0u32.. {
         s.checkpoint()?;
@@ -92,9 +106,14 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
         if let Some(serving) = left.iter().find(|t| t.state != "draining") {
             return Err(HostError::new(
                 "awsrun::wait::failed",
-                format!("{} is still registered with target_group \"{}\" ({}); it will not drain", serving.id, tg.name, serving.state),
+                format!(
+                    "{} is still registered with target_group \"{}\" ({}); it will not drain",
+                    serving.id, tg.name, serving.state
+                ),
             )
-            .help("deregister it first: deregister(tg, instances), then wait_drained(tg, instances)")
+            .help(
+                "deregister it first: deregister(tg, instances), then wait_drained(tg, instances)",
+            )
             .into());
         }
         if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
@@ -106,14 +125,22 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
             .help("wait longer with #{timeout: SECONDS}; the target group's deregistration delay (300s by default) decides how long draining takes")
             .into());
         }
-        s.sink.progress(&tg, &format!("{} draining", left.len()), start.elapsed(), false);
+        s.sink.progress(
+            &tg,
+            &format!("{} draining", left.len()),
+            start.elapsed(),
+            false,
+        );
         std::thread::sleep(s.cloud.poll_interval(attempt));
     }
     unreachable!("the wait loop returns")
 }
 
 fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
-    let p = o.str(key)?.unwrap_or_else(|| default.to_string()).to_uppercase();
+    let p = o
+        .str(key)?
+        .unwrap_or_else(|| default.to_string())
+        .to_uppercase();
     if !matches!(p.as_str(), "HTTP" | "HTTPS") {
         return Err(o.value_error(
             key,
@@ -125,7 +152,11 @@ fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
 }
 
 fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("target_group", opts, &["vpc", "port", "protocol", "health_check"])?;
+    let o = Opts::new(
+        "target_group",
+        opts,
+        &["vpc", "port", "protocol", "health_check"],
+    )?;
     let vpc = match o.resource("vpc", Kind::Vpc)? {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
@@ -136,26 +167,50 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         None => HealthCheck::default(),
         Some(map) => health(map)?,
     };
-    let spec = TargetGroupSpec { name: name.to_string(), vpc: vpc.id.clone(), port, protocol, health_check };
-    let fixed = [("vpc", spec.vpc.clone()), ("port", port.to_string()), ("protocol", spec.protocol.clone())];
+    let spec = TargetGroupSpec {
+        name: name.to_string(),
+        vpc: vpc.id.clone(),
+        port,
+        protocol,
+        health_check,
+    };
+    let fixed = [
+        ("vpc", spec.vpc.clone()),
+        ("port", port.to_string()),
+        ("protocol", spec.protocol.clone()),
+    ];
     let (tg, _) = s.ensure(Kind::TargetGroup, name, &fixed, |tags| {
-        s.cloud.create_target_group(&spec, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_target_group(&spec, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     Ok(tg)
 }
 
 fn health(map: Map) -> HostResult<HealthCheck> {
-    let o = Opts::new("target_group(health_check)", map, &["path", "interval", "healthy_threshold"])?;
+    let o = Opts::new(
+        "target_group(health_check)",
+        map,
+        &["path", "interval", "healthy_threshold"],
+    )?;
     let default = HealthCheck::default();
     Ok(HealthCheck {
         path: o.str("path")?.unwrap_or(default.path),
-        interval: o.int_in("interval", 5, 300)?.map_or(default.interval, |n| n as u16),
-        healthy_threshold: o.int_in("healthy_threshold", 2, 10)?.map_or(default.healthy_threshold, |n| n as u16),
+        interval: o
+            .int_in("interval", 5, 300)?
+            .map_or(default.interval, |n| n as u16),
+        healthy_threshold: o
+            .int_in("healthy_threshold", 2, 10)?
+            .map_or(default.healthy_threshold, |n| n as u16),
     })
 }
 
 fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("load_balancer", opts, &["subnets", "security_groups", "scheme"])?;
+    let o = Opts::new(
+        "load_balancer",
+        opts,
+        &["subnets", "security_groups", "scheme"],
+    )?;
     let subnets = o.resources("subnets", Kind::Subnet)?;
     if subnets.is_empty() {
         return Err(o.missing("subnets"));
@@ -177,9 +232,14 @@ fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     };
     let mut sorted = spec.subnets.clone();
     sorted.sort();
-    let fixed = [("scheme", spec.scheme.clone()), ("subnets", sorted.join(","))];
+    let fixed = [
+        ("scheme", spec.scheme.clone()),
+        ("subnets", sorted.join(",")),
+    ];
     let (lb, _) = s.ensure(Kind::LoadBalancer, name, &fixed, |tags| {
-        s.cloud.create_load_balancer(&spec, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_load_balancer(&spec, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     Ok(lb)
 }
@@ -190,12 +250,23 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
     let protocol = protocol(&o, "protocol", "HTTP")?;
     let tg = o.req_resource("forward", Kind::TargetGroup)?;
-    let spec = ListenerSpec { load_balancer: lb.id.clone(), port, protocol, forward: tg.id.clone() };
-    let fixed = [("port", port.to_string()), ("protocol", spec.protocol.clone()), ("forward", tg.id.clone())];
+    let spec = ListenerSpec {
+        load_balancer: lb.id.clone(),
+        port,
+        protocol,
+        forward: tg.id.clone(),
+    };
+    let fixed = [
+        ("port", port.to_string()),
+        ("protocol", spec.protocol.clone()),
+        ("forward", tg.id.clone()),
+    ];
     let name = format!("{}-{port}", lb.name);
     duplicate_port(s, &lb, &name, &spec)?;
     let (listener, _) = s.ensure(Kind::Listener, &name, &fixed, |tags| {
-        s.cloud.create_listener(&spec, tags).map_err(|e| HostError::from(e).into())
+        s.cloud
+            .create_listener(&spec, tags)
+            .map_err(|e| HostError::from(e).into())
     })?;
     Ok(listener)
 }
@@ -203,7 +274,10 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
 /// A second, different listener on a port this script already gave a
 /// listener: one listener per port (not a drift from an earlier run).
 fn duplicate_port(s: &Session, lb: &Resource, name: &str, spec: &ListenerSpec) -> HostResult<()> {
-    let made_here = s.actions().iter().any(|a| a.kind == Kind::Listener && a.name == name);
+    let made_here = s
+        .actions()
+        .iter()
+        .any(|a| a.kind == Kind::Listener && a.name == name);
     if !made_here {
         return Ok(());
     }
@@ -234,10 +308,16 @@ fn register_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<
     let mut tg = expect_kind("register", "tg", tg, Kind::TargetGroup)?;
     let instances = instance_list("register", targets)?;
     let have = tg.strs("targets");
-    let missing: Vec<String> = instances.iter().map(|i| i.id.clone()).filter(|id| !have.contains(id)).collect();
+    let missing: Vec<String> = instances
+        .iter()
+        .map(|i| i.id.clone())
+        .filter(|id| !have.contains(id))
+        .collect();
     if !missing.is_empty() {
         s.checkpoint()?;
-        s.cloud.register_targets(&tg.id, &missing).map_err(HostError::from)?;
+        s.cloud
+            .register_targets(&tg.id, &missing)
+            .map_err(HostError::from)?;
         for id in &missing {
             push_attr(&mut tg, "targets", id.clone().into());
         }
@@ -250,13 +330,27 @@ fn deregister_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResul
     let mut tg = expect_kind("deregister", "tg", tg, Kind::TargetGroup)?;
     let instances = instance_list("deregister", targets)?;
     let have = tg.strs("targets");
-    let present: Vec<String> = instances.iter().map(|i| i.id.clone()).filter(|id| have.contains(id)).collect();
+    let present: Vec<String> = instances
+        .iter()
+        .map(|i| i.id.clone())
+        .filter(|id| have.contains(id))
+        .collect();
     if !present.is_empty() {
         s.checkpoint()?;
-        s.cloud.deregister_targets(&tg.id, &present).map_err(HostError::from)?;
-        let left: Vec<serde_json::Value> = have.iter().filter(|id| !present.contains(id)).map(|id| id.clone().into()).collect();
+        s.cloud
+            .deregister_targets(&tg.id, &present)
+            .map_err(HostError::from)?;
+        let left: Vec<serde_json::Value> = have
+            .iter()
+            .filter(|id| !present.contains(id))
+            .map(|id| id.clone().into())
+            .collect();
         tg.set("targets", left);
-        s.note(Op::Change, &tg, format!("deregister {}", present.join(", ")));
+        s.note(
+            Op::Change,
+            &tg,
+            format!("deregister {}", present.join(", ")),
+        );
     }
     Ok(tg)
 }

@@ -14,8 +14,12 @@ pub fn register(engine: &mut Engine) {
         .register_indexer_get(attribute)
         .register_fn("to_string", |r: &mut Resource| display(r))
         .register_fn("to_debug", |r: &mut Resource| debug(r))
-        .register_fn("==", |a: Resource, b: Resource| a.kind == b.kind && a.id == b.id)
-        .register_fn("!=", |a: Resource, b: Resource| a.kind != b.kind || a.id != b.id);
+        .register_fn("==", |a: Resource, b: Resource| {
+            a.kind == b.kind && a.id == b.id
+        })
+        .register_fn("!=", |a: Resource, b: Resource| {
+            a.kind != b.kind || a.id != b.id
+        });
 }
 
 /// `r.attr` / `r["attr"]`: a documented attribute, or an error listing them.
@@ -30,11 +34,17 @@ fn attribute(r: &mut Resource, key: &str) -> HostResult<Dynamic> {
             known.extend(r.attrs.keys().map(String::as_str));
             let help = match crate::engine::suggest::nearest(key, known.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => "`print(x.to_debug())` shows every attribute of `x` with its value".to_string(),
+                None => {
+                    "`print(x.to_debug())` shows every attribute of `x` with its value".to_string()
+                }
             };
             Err(HostError::new(
                 "awsrun::resource::unknown_attribute",
-                format!("a {} has no attribute `{key}`; it has: {}", r.kind, known.join(", ")),
+                format!(
+                    "a {} has no attribute `{key}`; it has: {}",
+                    r.kind,
+                    known.join(", ")
+                ),
             )
             .help(help)
             .into())
@@ -71,11 +81,14 @@ pub fn to_json(value: &Dynamic) -> serde_json::Value {
     if value.is_map() {
         let map = value.clone().cast::<rhai::Map>();
         return serde_json::Value::Object(
-            map.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect(),
+            map.iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
         );
     }
     if value.is_unit() {
         return serde_json::Value::Null;
     }
-    rhai::serde::from_dynamic(value).unwrap_or_else(|_| serde_json::Value::String(value.to_string()))
+    rhai::serde::from_dynamic(value)
+        .unwrap_or_else(|_| serde_json::Value::String(value.to_string()))
 }
