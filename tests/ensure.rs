@@ -19,7 +19,7 @@ fn run(cloud: &Rc<SimAccount>, script: &Script, stack: &str) -> Rc<Session> {
 
 /// The report a failed run gives: "code: message".
 fn report(err: &rhai::EvalAltResult) -> String {
-    let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[]);
+    let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[], &Default::default());
     format!("{}: {}", rep.code, rep.message)
 }
 

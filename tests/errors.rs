@@ -121,3 +121,135 @@ fn unknown_flag_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+/// What one run of awsrun printed, and its exit status; stderr with its
+/// line breaks and indentation folded, so phrases wrapped by the report
+/// read whole.
+fn outcome(cmd: snapbox::cmd::Command) -> (i32, String, String) {
+    let out = cmd.output().expect("run awsrun");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr.split_whitespace().collect::<Vec<_>>().join(" "),
+    )
+}
+
+/// Every limit report names the flag and the variable that raise it, and
+/// both really do: the flag wins over the variable.
+#[test]
+fn limits_are_raised_by_the_flag_or_variable_the_report_names() {
+    let sum = "tests/corpus/limit_operations_lowered.rhai";
+    // The default limit is far above what the script needs.
+    let (code, stdout, stderr) = outcome(awsrun().args([sum, "--dry-run"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("4999950000"), "{stdout}");
+
+    for cmd in [
+        awsrun().args([sum, "--dry-run", "--max-operations", "10000"]),
+        awsrun()
+            .args([sum, "--dry-run"])
+            .env("AWSRUN_MAX_OPERATIONS", "10_000"),
+    ] {
+        let (code, _, stderr) = outcome(cmd);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.starts_with("awsrun::limit::operations"), "{stderr}");
+        assert!(stderr.contains("more than 10000 operations"), "{stderr}");
+        assert!(
+            stderr.contains("--max-operations 20000")
+                && stderr.contains("AWSRUN_MAX_OPERATIONS=20000"),
+            "{stderr}"
+        );
+    }
+    let (code, stdout, stderr) = outcome(
+        awsrun()
+            .args([sum, "--dry-run", "--max-operations", "5000000"])
+            .env("AWSRUN_MAX_OPERATIONS", "10000"),
+    );
+    assert_eq!(code, 0, "the flag overrides the variable: {stderr}");
+    assert!(stdout.contains("4999950000"), "{stdout}");
+
+    // Call depth: nine calls deep fails under 8 and passes under 16.
+    let deep = "tests/corpus/limit_call_depth_lowered.rhai";
+    let (code, _, stderr) = outcome(awsrun().args([deep, "--dry-run", "--max-call-depth", "8"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("`--max-call-depth 16`"), "{stderr}");
+    let (code, stdout, stderr) = outcome(
+        awsrun()
+            .args([deep, "--dry-run"])
+            .env("AWSRUN_MAX_CALL_DEPTH", "16"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.lines().any(|l| l == "9"), "{stdout}");
+}
+
+/// Strings, arrays and scripts are limited by size; each limit is raised
+/// by its own flag, and a value the flag cannot take is a usage error.
+#[test]
+fn size_limits_follow_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 2 MiB string, built by doubling.
+    let string = dir.path().join("string.rhai");
+    std::fs::write(
+        &string,
+        "let s = \"x\";\nfor i in 0..21 { s += s; }\nprint(s.len());\n",
+    )
+    .unwrap();
+    let string = string.to_str().unwrap();
+    let (code, _, stderr) = outcome(awsrun().args([string, "--dry-run"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.starts_with("awsrun::limit::string_size"), "{stderr}");
+    assert!(stderr.contains("--max-string-size 2097152"), "{stderr}");
+    let (code, stdout, stderr) =
+        outcome(awsrun().args([string, "--dry-run", "--max-string-size", "4194304"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("2097152"), "{stdout}");
+
+    // A 300,000-item array.
+    let array = dir.path().join("array.rhai");
+    std::fs::write(
+        &array,
+        "let a = [0];\nfor i in 0..19 { a += a; }\nprint(a.len());\n",
+    )
+    .unwrap();
+    let array = array.to_str().unwrap();
+    let (code, _, stderr) = outcome(awsrun().args([array, "--dry-run"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.starts_with("awsrun::limit::array_size"), "{stderr}");
+    let (code, stdout, stderr) = outcome(
+        awsrun()
+            .args([array, "--dry-run"])
+            .env("AWSRUN_MAX_ARRAY_SIZE", "600000"),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("524288"), "{stdout}");
+
+    // A script of 2 MB of comments and one line of code.
+    let big = dir.path().join("big.rhai");
+    let mut text = "// a comment that pads the script\n".repeat(2_000_000 / 34);
+    text.push_str("print(\"done\");\n");
+    std::fs::write(&big, text).unwrap();
+    let big = big.to_str().unwrap();
+    let (code, _, stderr) = outcome(awsrun().args([big, "--dry-run"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.starts_with("awsrun::limit::script_size"), "{stderr}");
+    assert!(stderr.contains("--max-script-size"), "{stderr}");
+    let (code, stdout, stderr) =
+        outcome(awsrun().args([big, "--dry-run", "--max-script-size", "3000000"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("done"), "{stdout}");
+
+    // Values the flags refuse: usage errors before anything runs.
+    for (flag, value, says) in [
+        ("--max-operations", "0", "at least 1"),
+        ("--max-call-depth", "100000", "at most 256"),
+        ("--max-array-size", "many", "not a whole number"),
+    ] {
+        let (code, stdout, stderr) =
+            outcome(awsrun().args(["scripts/multi-server.rhai", "--dry-run", flag, value]));
+        assert_eq!(code, 2, "{flag} {value}: {stderr}");
+        assert!(stderr.starts_with("awsrun::usage::arguments"), "{stderr}");
+        assert!(stderr.contains(says), "{flag} {value}: {stderr}");
+        assert!(stdout.is_empty(), "nothing ran: {stdout}");
+    }
+}

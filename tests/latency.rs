@@ -180,7 +180,7 @@ fn run_script(cloud: &Rc<SimAccount>, name: &str, source: &str) -> Result<rhai::
         source: source.to_string(),
     };
     engine::run(&session, &script).map_err(|e| {
-        let rep = awsrun::diagnostic::from_eval(&e, name, &|_| None, &[]);
+        let rep = awsrun::diagnostic::from_eval(&e, name, &|_| None, &[], &Default::default());
         format!("{}: {}", rep.code, rep.message)
     })
 }

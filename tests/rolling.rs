@@ -42,7 +42,7 @@ fn session(cloud: Rc<dyn Cloud>, vars: &[(&str, &str)]) -> Rc<Session> {
 
 /// "code: message" of a failed run.
 fn report(err: &rhai::EvalAltResult) -> (String, String) {
-    let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[]);
+    let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[], &Default::default());
     (
         rep.code.clone(),
         format!(

@@ -1,6 +1,7 @@
 //! The command line as clap parses it (raw), before validation into a
 //! `Config` (see `config.rs`).
 
+use crate::engine::{Limit, Limits};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -50,6 +51,77 @@ pub struct Global {
     /// waiting at all, the estimate is the same)
     #[arg(long, global = true, value_name = "F", default_value_t = 0.01, value_parser = parse_scale)]
     pub sim_latency_scale: f64,
+    /// Operations a script may run before it is stopped (catches endless loops)
+    #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
+          env = "AWSRUN_MAX_OPERATIONS", default_value_t = Limits::DEFAULT.operations,
+          value_parser = |t: &str| parse_limit(t, Limit::Operations))]
+    pub max_operations: u64,
+    /// How deep functions may call each other (catches endless recursion)
+    #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
+          env = "AWSRUN_MAX_CALL_DEPTH", default_value_t = Limits::DEFAULT.call_depth as u64,
+          value_parser = |t: &str| parse_limit(t, Limit::CallDepth))]
+    pub max_call_depth: u64,
+    /// Largest string a script may build, in bytes
+    #[arg(long, global = true, value_name = "BYTES", help_heading = LIMITS,
+          env = "AWSRUN_MAX_STRING_SIZE", default_value_t = Limits::DEFAULT.string_size as u64,
+          value_parser = |t: &str| parse_limit(t, Limit::StringSize))]
+    pub max_string_size: u64,
+    /// Most items an array may hold
+    #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
+          env = "AWSRUN_MAX_ARRAY_SIZE", default_value_t = Limits::DEFAULT.array_size as u64,
+          value_parser = |t: &str| parse_limit(t, Limit::ArraySize))]
+    pub max_array_size: u64,
+    /// Most keys an object map may hold
+    #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
+          env = "AWSRUN_MAX_MAP_SIZE", default_value_t = Limits::DEFAULT.map_size as u64,
+          value_parser = |t: &str| parse_limit(t, Limit::MapSize))]
+    pub max_map_size: u64,
+    /// Most modules a run may import
+    #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
+          env = "AWSRUN_MAX_MODULES", default_value_t = Limits::DEFAULT.modules as u64,
+          value_parser = |t: &str| parse_limit(t, Limit::Modules))]
+    pub max_modules: u64,
+    /// Largest script file awsrun reads, in bytes
+    #[arg(long, global = true, value_name = "BYTES", help_heading = LIMITS,
+          env = "AWSRUN_MAX_SCRIPT_SIZE", default_value_t = Limits::DEFAULT.script_size,
+          value_parser = |t: &str| parse_limit(t, Limit::ScriptSize))]
+    pub max_script_size: u64,
+}
+
+/// The heading the limit flags are listed under in `--help`.
+const LIMITS: &str = "Script limits";
+
+impl Global {
+    /// The limits these flags (or their environment variables) set.
+    pub fn limits(&self) -> Limits {
+        // Each value was checked against its ceiling, which fits a usize.
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        Limits {
+            operations: self.max_operations,
+            call_depth: size(self.max_call_depth),
+            string_size: size(self.max_string_size),
+            array_size: size(self.max_array_size),
+            map_size: size(self.max_map_size),
+            modules: size(self.max_modules),
+            script_size: self.max_script_size,
+        }
+    }
+}
+
+/// A limit's value: a whole number from 1 to the limit's ceiling;
+/// `_` may group digits (`100_000_000`).
+fn parse_limit(text: &str, limit: Limit) -> Result<u64, String> {
+    let digits: String = text.trim().chars().filter(|c| *c != '_').collect();
+    let value: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a whole number"))?;
+    if value == 0 {
+        return Err("a limit is at least 1".into());
+    }
+    if value > limit.ceiling() {
+        return Err(format!("{} is at most {}", limit.flag(), limit.ceiling()));
+    }
+    Ok(value)
 }
 
 /// `--sim-latency`: how long simulated slow resources take.
@@ -146,7 +218,7 @@ const SUBCOMMANDS: [&str; 7] = [
     "completions",
     "help",
 ];
-const VALUE_FLAGS: [&str; 9] = [
+const VALUE_FLAGS: [&str; 16] = [
     "--region",
     "--profile",
     "--endpoint-url",
@@ -156,6 +228,13 @@ const VALUE_FLAGS: [&str; 9] = [
     "-o",
     "--sim-latency",
     "--sim-latency-scale",
+    "--max-operations",
+    "--max-call-depth",
+    "--max-string-size",
+    "--max-array-size",
+    "--max-map-size",
+    "--max-modules",
+    "--max-script-size",
 ];
 
 /// `awsrun SCRIPT ...` means `awsrun run SCRIPT ...`: insert `run` before the

@@ -2,9 +2,9 @@
 //! on a fresh simulated account (which catches option, CIDR and AWS-rule
 //! mistakes). Makes no AWS call.
 
-use super::config::{Config, parse_vars};
+use super::config::{Config, VAR_CODE, VAR_HELP, parse_vars};
 use super::output::out;
-use super::run::usage;
+use super::run::{unreadable, usage};
 use super::{Exit, report};
 use crate::cloud::sim::SimAccount;
 use crate::diagnostic::Report;
@@ -15,19 +15,20 @@ use std::path::Path;
 use std::rc::Rc;
 
 pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
-    let script = match Script::read(path) {
+    let script = match Script::read_at_most(path, config.limits.script_size) {
         Ok(script) => script,
-        Err(err) => return usage(config, &format!("cannot read {}: {err}", path.display())),
+        Err(err) => return unreadable(config, err),
     };
     let vars = match parse_vars(vars) {
         Ok(vars) => vars,
-        Err(msg) => return usage(config, &msg),
+        Err(msg) => return usage(config, VAR_CODE, &msg, VAR_HELP),
     };
     let cloud = Rc::new(SimAccount::new(&config.sim_region()));
     // `--sim-latency realistic` applies, but a check never waits for it.
     cloud.set_latency(config.sim_latency.instant());
     let mut session = Session::new(cloud, &script.stem(), Rc::new(Quiet));
     session.vars = vars;
+    session.limits = config.limits;
     let session = Rc::new(session);
     session.add_source(&script.name(), &script.source);
     let findings = match static_findings(&session, &script) {
@@ -65,6 +66,7 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
                 &script.name(),
                 &|n| session.source(n),
                 &engine::docs::names(),
+                &session.limits,
             );
             report(config, &rep);
             Exit::Failure
@@ -75,10 +77,17 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
 /// Syntax errors (as an `Err`) and unknown functions or arities.
 fn static_findings(session: &Rc<Session>, script: &Script) -> Result<Vec<Report>, Report> {
     let sources = |n: &str| session.source(n);
-    let engine = engine::build(session, script.path.parent())
-        .map_err(|e| crate::diagnostic::from_eval(&e, &script.name(), &sources, &[]))?;
+    let engine = engine::build(session, script.path.parent()).map_err(|e| {
+        crate::diagnostic::from_eval(&e, &script.name(), &sources, &[], &session.limits)
+    })?;
     let ast = engine.compile(&script.source).map_err(|e| {
-        crate::diagnostic::from_eval(&rhai::EvalAltResult::from(e), &script.name(), &sources, &[])
+        crate::diagnostic::from_eval(
+            &rhai::EvalAltResult::from(e),
+            &script.name(),
+            &sources,
+            &[],
+            &session.limits,
+        )
     })?;
     Ok(check::check(&engine, &ast)
         .into_iter()

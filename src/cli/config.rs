@@ -19,6 +19,8 @@ pub struct Config {
     pub color: bool,
     /// The simulated account's latency model (`--sim-latency`, `--sim-latency-scale`).
     pub sim_latency: Latency,
+    /// The script limits (`--max-operations` and the rest).
+    pub limits: crate::engine::Limits,
 }
 
 impl Config {
@@ -37,6 +39,7 @@ impl Config {
                     scale: global.sim_latency_scale,
                 },
             },
+            limits: global.limits(),
         }
     }
 
@@ -55,6 +58,14 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_REGION.to_string())
     }
 }
+
+/// The code and help of a malformed `--var`.
+pub const VAR_CODE: &str = "awsrun::usage::var";
+pub const VAR_HELP: &str = "write `--var KEY=VALUE` (e.g. `--var instance_type=t3.small`): the key is a name of letters, digits and `_`, the value any text; the script reads it as the string variable KEY";
+
+/// The code and help of a stack name that cannot be a tag value.
+pub const STACK_CODE: &str = "awsrun::usage::stack";
+pub const STACK_HELP: &str = "e.g. `--stack multi-server` or `--stack team-a.staging`; the name becomes the `awsrun:stack` tag of every resource";
 
 /// `--var KEY=VALUE` pairs; keys must be identifiers.
 pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {

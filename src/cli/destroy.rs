@@ -3,7 +3,7 @@
 //! second destroy finds nothing and does nothing.
 
 use super::backend;
-use super::config::{Config, check_stack};
+use super::config::{Config, STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refusal};
 use super::output::out;
 use super::run::usage;
@@ -27,7 +27,7 @@ const DEPENDENCY_CODES: [&str; 4] = [
 
 pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     if let Err(msg) = check_stack(stack) {
-        return usage(config, &msg);
+        return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
     let cloud: Rc<dyn Cloud> = if dry_run && !backend::aws_configured(config) {
         Rc::new(backend::new_sim(config))
@@ -35,7 +35,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         match backend::live(config) {
             Ok(aws) => aws,
             Err(rep) => {
-                report(config, &rep);
+                super::report_alone(config, &rep);
                 return Exit::Failure;
             }
         }
@@ -225,6 +225,6 @@ fn finish(
 }
 
 fn failed(config: &Config, e: CloudError) -> Exit {
-    report(config, &backend::connect_report(&e));
+    super::report_alone(config, &backend::connect_report(&e));
     Exit::Failure
 }

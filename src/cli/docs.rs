@@ -81,7 +81,13 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
         Err(err) => {
             report(
                 config,
-                &crate::diagnostic::from_eval(&err, "stdlib", &|n| session.source(n), &[]),
+                &crate::diagnostic::from_eval(
+                    &err,
+                    "stdlib",
+                    &|n| session.source(n),
+                    &[],
+                    &session.limits,
+                ),
             );
             return Exit::Failure;
         }

@@ -61,13 +61,11 @@ impl From<Exit> for ExitCode {
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args::normalize(args)) {
         Ok(cli) => cli,
+        Err(err) if err.use_stderr() => return bad_arguments(&err).into(),
         Err(err) => {
+            // --help and --version.
             let _ = err.print();
-            return if err.use_stderr() {
-                Exit::Usage.into()
-            } else {
-                Exit::Ok.into()
-            };
+            return Exit::Ok.into();
         }
     };
     let config = Config::new(&cli.global);
@@ -91,9 +89,11 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         None if crate::repl::on_terminal() => crate::repl::exec(&config, true),
         None => {
             eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
-            usage(
+            run::usage(
                 &config,
-                "no script given: run `awsrun SCRIPT --dry-run`, or `awsrun repl` on a terminal",
+                "awsrun::usage::no_script",
+                "no script given, and no terminal for the interactive prompt",
+                "run `awsrun SCRIPT --dry-run` to plan a script, or `awsrun repl` on a terminal",
             )
         }
         Some(Command::Destroy {
@@ -110,7 +110,53 @@ pub fn report(config: &Config, report: &Report) {
     eprint!("{}", diagnostic::render(report, config.style()));
 }
 
-fn usage(config: &Config, message: &str) -> Exit {
-    report(config, &Report::plain("awsrun::usage", message, None));
+/// A report as the `error` of a JSON document.
+pub fn error_json(report: &Report) -> serde_json::Value {
+    let (file, line, column) = report.location.clone().unwrap_or_default();
+    serde_json::json!({"code": report.code, "message": report.message, "help": report.help, "file": file, "line": line, "column": column})
+}
+
+/// An error that ends a command before it has a document of its own: the
+/// report on stderr and, with `--output json`, `{"error": ...}` on stdout.
+pub fn report_alone(config: &Config, report: &Report) {
+    self::report(config, report);
+    if config.json {
+        let doc = serde_json::json!({ "error": error_json(report) });
+        output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+}
+
+/// A command line clap rejects, as a report like every other error.
+fn bad_arguments(err: &clap::Error) -> Exit {
+    let rendered = err.render().to_string();
+    // clap's text: "error: ..." and its continuation lines, a blank line,
+    // then tips, the usage line and a pointer to --help.
+    let (head, rest) = rendered.split_once("\n\n").unwrap_or((&rendered, ""));
+    let message = head
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut help: Vec<String> = rest
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| l.strip_prefix("tip: "))
+        .map(str::to_string)
+        .collect();
+    if let Some(usage) = rest.lines().find_map(|l| l.trim().strip_prefix("Usage: ")) {
+        help.push(format!("usage: `{usage}`"));
+    }
+    help.push(
+        "`awsrun --help` lists the commands and flags (`awsrun COMMAND --help` for one command)"
+            .into(),
+    );
+    let style = diagnostic::Style {
+        color: std::env::var_os("NO_COLOR").is_none()
+            && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let rep = Report::plain("awsrun::usage::arguments", message, Some(help.join("; ")));
+    eprint!("{}", diagnostic::render(&rep, style));
     Exit::Usage
 }

@@ -2,7 +2,7 @@
 
 use super::args::RunArgs;
 use super::backend;
-use super::config::{Config, check_stack, parse_vars};
+use super::config::{Config, STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, parse_vars};
 use super::confirm::{Answer, confirm, refusal};
 use super::output::{JsonSink, TextSink, out};
 use super::{Exit, report};
@@ -18,22 +18,17 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 pub fn exec(config: &Config, args: RunArgs) -> Exit {
-    let script = match Script::read(&args.script) {
+    let script = match Script::read_at_most(&args.script, config.limits.script_size) {
         Ok(script) => script,
-        Err(err) => {
-            return usage(
-                config,
-                &format!("cannot read {}: {err}", args.script.display()),
-            );
-        }
+        Err(err) => return unreadable(config, err),
     };
     let vars = match parse_vars(&args.vars) {
         Ok(vars) => vars,
-        Err(msg) => return usage(config, &msg),
+        Err(msg) => return usage(config, VAR_CODE, &msg, VAR_HELP),
     };
     let stack = args.stack.clone().unwrap_or_else(|| script.stem());
     if let Err(msg) = check_stack(&stack) {
-        return usage(config, &msg);
+        return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
     if args.dry_run {
         let (cloud, aws) = match backend::planning(config, &stack) {
@@ -111,7 +106,7 @@ fn log_calls(config: &Config, aws: Option<&AwsCloud>) {
 }
 
 fn fail(config: &Config, rep: &Report) -> Exit {
-    report(config, rep);
+    super::report_alone(config, rep);
     Exit::Failure
 }
 
@@ -146,6 +141,7 @@ pub fn execute(
     };
     let mut session = Session::new(cloud.clone(), stack, sink);
     session.vars = vars;
+    session.limits = config.limits;
     session.interrupted = super::interrupt_flag();
     let session = Rc::new(session);
     if !config.json {
@@ -161,6 +157,7 @@ pub fn execute(
                 &script.name(),
                 &|n| session.source(n),
                 &engine::docs::names(),
+                &session.limits,
             );
             (Exit::Failure, None, Some(rep))
         }
@@ -251,10 +248,7 @@ fn json_document(
     failure: Option<&Report>,
     plan: Option<&[Action]>,
 ) -> String {
-    let error = failure.map(|r| {
-        let (file, line, column) = r.location.clone().unwrap_or_default();
-        serde_json::json!({"code": r.code, "message": r.message, "help": r.help, "file": file, "line": line, "column": column})
-    });
+    let error = failure.map(super::error_json);
     let mut doc = serde_json::json!({
         "script": script.name(),
         "stack": session.stack,
@@ -274,7 +268,13 @@ fn json_document(
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
-pub fn usage(config: &Config, message: &str) -> Exit {
-    report(config, &Report::plain("awsrun::usage", message, None));
+/// A usage error (exit 2) with its code and what to do.
+pub fn usage(config: &Config, code: &str, message: &str, help: &str) -> Exit {
+    super::report_alone(config, &Report::plain(code, message, Some(help.into())));
     Exit::Usage
+}
+
+/// A script file that cannot be read is a usage error.
+pub fn unreadable(config: &Config, err: crate::engine::ReadError) -> Exit {
+    usage(config, err.code, &err.message, &err.help)
 }

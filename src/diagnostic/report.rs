@@ -6,6 +6,7 @@
 use super::span::span_at;
 use crate::engine::host_error::HostError;
 use crate::engine::suggest::nearest;
+use crate::engine::{Limit, Limits};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use rhai::{EvalAltResult, Position};
 use std::fmt;
@@ -118,12 +119,14 @@ struct Frame {
 }
 
 /// Builds the report of a failed run. `sources` gives the text of a source
-/// by name; `main` is the user's script name; `functions` feeds suggestions.
+/// by name; `main` is the user's script name; `functions` feeds suggestions;
+/// `limits` are the ones the script ran under (limit errors name them).
 pub fn from_eval(
     err: &EvalAltResult,
     main: &str,
     sources: &dyn Fn(&str) -> Option<String>,
     functions: &[String],
+    limits: &Limits,
 ) -> Report {
     let mut frames = Vec::new();
     let mut current = main.to_string();
@@ -155,7 +158,7 @@ pub fn from_eval(
             _ => break,
         }
     }
-    let (code, message, help) = describe(leaf, functions);
+    let (code, message, help) = describe(leaf, functions, limits);
     let base = Report::plain(&code, message.clone(), help);
     let leaf_pos = leaf.position();
     // Frames inside the user's own script (its functions) are still the user's
@@ -193,7 +196,11 @@ pub fn from_eval(
 }
 
 /// Code, message and help of the innermost error.
-fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Option<String>) {
+fn describe(
+    err: &EvalAltResult,
+    functions: &[String],
+    limits: &Limits,
+) -> (String, String, Option<String>) {
     use EvalAltResult as E;
     match err {
         E::ErrorRuntime(value, _) => match value.clone().try_cast::<HostError>() {
@@ -220,19 +227,28 @@ fn describe(err: &EvalAltResult, functions: &[String]) -> (String, String, Optio
         ),
         E::ErrorTooManyOperations(_) => (
             "awsrun::limit::operations".into(),
-            format!("the script ran more than {} operations", crate::engine::Limits::OPERATIONS),
-            Some("look for a loop that never ends".into()),
+            format!("the script ran more than {} operations", limits.operations),
+            Some(format!(
+                "look for a loop that never ends; {}",
+                Limit::Operations.how_to_raise(limits.operations)
+            )),
         ),
         E::ErrorStackOverflow(_) => (
             "awsrun::limit::call_depth".into(),
-            format!("functions are nested more than {} calls deep", crate::engine::Limits::CALL_DEPTH),
-            Some("look for a function that calls itself without end".into()),
+            format!("functions are nested more than {} calls deep", limits.call_depth),
+            Some(format!(
+                "look for a function that calls itself without end; {}",
+                Limit::CallDepth.how_to_raise(limits.call_depth as u64)
+            )),
         ),
-        E::ErrorDataTooLarge(what, _) => too_large(what),
+        E::ErrorDataTooLarge(what, _) => too_large(what, limits),
         E::ErrorTooManyModules(_) => (
             "awsrun::limit::modules".into(),
-            format!("more than {} modules imported", crate::engine::Limits::MODULES),
-            None,
+            format!("more than {} modules imported", limits.modules),
+            Some(format!(
+                "look for modules that import each other in a circle; {}",
+                Limit::Modules.how_to_raise(limits.modules as u64)
+            )),
         ),
         E::ErrorModuleNotFound(path, _) => (
             "awsrun::module::not_found".into(),
@@ -334,39 +350,46 @@ fn unknown_property(name: &str) -> (String, String, Option<String>) {
 }
 
 /// A string, array or map that grew past its limit.
-fn too_large(what: &str) -> (String, String, Option<String>) {
-    use crate::engine::Limits;
-    let (code, message) = if what.contains("string") {
+fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
+    let (code, message, limit) = if what.contains("string") {
         (
             "awsrun::limit::string_size",
             format!(
                 "a string grew past awsrun's limit of {} bytes",
-                Limits::STRING_SIZE
+                limits.string_size
             ),
+            Some(Limit::StringSize),
         )
     } else if what.contains("array") {
         (
             "awsrun::limit::array_size",
             format!(
                 "an array grew past awsrun's limit of {} items",
-                Limits::ARRAY_SIZE
+                limits.array_size
             ),
+            Some(Limit::ArraySize),
         )
     } else if what.contains("map") {
         (
             "awsrun::limit::map_size",
             format!(
                 "an object map grew past awsrun's limit of {} keys",
-                Limits::MAP_SIZE
+                limits.map_size
             ),
+            Some(Limit::MapSize),
         )
     } else {
         (
             "awsrun::limit::size",
             format!("{what} exceeds awsrun's limit"),
+            None,
         )
     };
-    (code.into(), message, Some("look for a loop that keeps adding to the same value; scripts describe infrastructure, not bulk data".into()))
+    let mut help = "look for a loop that keeps adding to the same value; scripts describe infrastructure, not bulk data".to_string();
+    if let Some(limit) = limit {
+        help = format!("{help}; {}", limit.how_to_raise(limits.get(limit)));
+    }
+    (code.into(), message, Some(help))
 }
 
 /// Rhai appends " (line L, position C)" to messages; reports show it as a label.

@@ -28,31 +28,89 @@ pub struct Script {
 }
 
 impl Script {
-    /// Largest script awsrun reads: scripts are code, not data.
-    pub const MAX_SIZE: u64 = 1 << 20;
+    /// Reads a script file under the default size limit.
+    pub fn read(path: &Path) -> Result<Script, ReadError> {
+        Script::read_at_most(path, Limits::DEFAULT.script_size)
+    }
 
-    /// Reads a script file; the error says what is wrong in words.
-    pub fn read(path: &Path) -> Result<Script, String> {
-        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    /// Reads a script file of at most `max_size` bytes; the error says
+    /// what is wrong and what to do.
+    pub fn read_at_most(path: &Path, max_size: u64) -> Result<Script, ReadError> {
+        let shown = path.display();
+        let fail = |code, what: String, help: String| ReadError {
+            code,
+            message: format!("cannot read {shown}: {what}"),
+            help,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => fail(
+                "awsrun::script::not_found",
+                "no such file".into(),
+                "check the path: it is relative to the folder awsrun runs in (e.g. `awsrun scripts/multi-server.rhai --dry-run`)".into(),
+            ),
+            _ => fail("awsrun::script::unreadable", e.to_string(), "check the file's permissions".into()),
+        })?;
         if meta.is_dir() {
-            return Err("it is a directory; give a .rhai file".into());
-        }
-        if meta.len() > Self::MAX_SIZE {
-            return Err(format!(
-                "it is {} bytes; scripts are limited to {} bytes",
-                meta.len(),
-                Self::MAX_SIZE
+            let mut scripts: Vec<String> = std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".rhai"))
+                .collect();
+            scripts.sort();
+            let help = match scripts.as_slice() {
+                [] => "give the path of a .rhai file".to_string(),
+                _ => format!("give one of its scripts: {}", scripts.join(", ")),
+            };
+            return Err(fail(
+                "awsrun::script::directory",
+                "it is a directory".into(),
+                help,
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        if meta.len() > max_size {
+            return Err(ReadError {
+                code: "awsrun::limit::script_size",
+                message: format!(
+                    "cannot read {shown}: it is {} bytes, over awsrun's limit of {max_size} bytes for a script",
+                    meta.len()
+                ),
+                help: format!(
+                    "scripts are code, not data: keep data in variables (`--var`) or split the script into modules; {}",
+                    Limit::ScriptSize.how_to_raise(max_size)
+                ),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            fail(
+                "awsrun::script::unreadable",
+                e.to_string(),
+                "check the file's permissions".into(),
+            )
+        })?;
         let source = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "it is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            // The valid text before the bad byte places it.
+            let before = String::from_utf8_lossy(&bytes[..at]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            fail(
+                "awsrun::script::encoding",
+                format!(
+                    "it is not UTF-8 text (byte 0x{:02X} at line {line}, column {column})",
+                    bytes[at]
+                ),
+                "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 OLD > NEW`)".into(),
             )
         })?;
         if source.trim().is_empty() {
-            return Err("it is empty; `awsrun docs` lists the functions a script can call".into());
+            return Err(fail(
+                "awsrun::script::empty",
+                "it is empty".into(),
+                "`awsrun docs` lists the functions a script can call; scripts/multi-server.rhai is a whole example".into(),
+            ));
         }
         Ok(Script {
             path: path.to_path_buf(),
@@ -73,16 +131,144 @@ impl Script {
     }
 }
 
-/// The resource limits of a script, named in the errors that hit them.
-pub struct Limits;
+/// Why a script file could not be read: a stable code, the problem and
+/// what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub code: &'static str,
+    pub message: String,
+    pub help: String,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The resource limits of a script, named in the errors that hit them. Each
+/// has a global flag and an environment variable that raise it (see
+/// [`Limit`]); the defaults fit any infrastructure script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub operations: u64,
+    pub call_depth: usize,
+    pub string_size: usize,
+    pub array_size: usize,
+    pub map_size: usize,
+    pub modules: usize,
+    /// Largest script file read, in bytes: scripts are code, not data.
+    pub script_size: u64,
+}
 
 impl Limits {
-    pub const OPERATIONS: u64 = 50_000_000;
-    pub const CALL_DEPTH: usize = 64;
-    pub const STRING_SIZE: usize = 1 << 20;
-    pub const ARRAY_SIZE: usize = 200_000;
-    pub const MAP_SIZE: usize = 10_000;
-    pub const MODULES: usize = 100;
+    pub const DEFAULT: Limits = Limits {
+        operations: 50_000_000,
+        call_depth: 64,
+        string_size: 1 << 20,
+        array_size: 200_000,
+        map_size: 10_000,
+        modules: 100,
+        script_size: 1 << 20,
+    };
+
+    /// The deepest nesting `--max-call-depth` allows: deeper calls could
+    /// exhaust the native stack before Rhai notices.
+    pub const MAX_CALL_DEPTH: usize = 256;
+
+    /// The value of one limit.
+    pub fn get(&self, limit: Limit) -> u64 {
+        match limit {
+            Limit::Operations => self.operations,
+            Limit::CallDepth => self.call_depth as u64,
+            Limit::StringSize => self.string_size as u64,
+            Limit::ArraySize => self.array_size as u64,
+            Limit::MapSize => self.map_size as u64,
+            Limit::Modules => self.modules as u64,
+            Limit::ScriptSize => self.script_size,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::DEFAULT
+    }
+}
+
+/// One of the [`Limits`], with the flag and variable that set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Operations,
+    CallDepth,
+    StringSize,
+    ArraySize,
+    MapSize,
+    Modules,
+    ScriptSize,
+}
+
+impl Limit {
+    pub const ALL: [Limit; 7] = [
+        Limit::Operations,
+        Limit::CallDepth,
+        Limit::StringSize,
+        Limit::ArraySize,
+        Limit::MapSize,
+        Limit::Modules,
+        Limit::ScriptSize,
+    ];
+
+    /// The global flag, e.g. `--max-operations`.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Limit::Operations => "--max-operations",
+            Limit::CallDepth => "--max-call-depth",
+            Limit::StringSize => "--max-string-size",
+            Limit::ArraySize => "--max-array-size",
+            Limit::MapSize => "--max-map-size",
+            Limit::Modules => "--max-modules",
+            Limit::ScriptSize => "--max-script-size",
+        }
+    }
+
+    /// The environment variable, e.g. `AWSRUN_MAX_OPERATIONS`.
+    pub fn env(self) -> &'static str {
+        match self {
+            Limit::Operations => "AWSRUN_MAX_OPERATIONS",
+            Limit::CallDepth => "AWSRUN_MAX_CALL_DEPTH",
+            Limit::StringSize => "AWSRUN_MAX_STRING_SIZE",
+            Limit::ArraySize => "AWSRUN_MAX_ARRAY_SIZE",
+            Limit::MapSize => "AWSRUN_MAX_MAP_SIZE",
+            Limit::Modules => "AWSRUN_MAX_MODULES",
+            Limit::ScriptSize => "AWSRUN_MAX_SCRIPT_SIZE",
+        }
+    }
+
+    /// The largest value the flag accepts. Call depth is bounded by the
+    /// native stack each nested call uses; the others by memory only.
+    pub fn ceiling(self) -> u64 {
+        match self {
+            Limit::CallDepth => Limits::MAX_CALL_DEPTH as u64,
+            Limit::Modules => 10_000,
+            Limit::Operations => u64::MAX / 2,
+            _ => u32::MAX as u64,
+        }
+    }
+
+    /// How to raise this limit, for a report's help line: the flag with
+    /// a value above `current`, and the variable.
+    pub fn how_to_raise(self, current: u64) -> String {
+        let higher = current.saturating_mul(2).min(self.ceiling());
+        if current >= self.ceiling() {
+            return format!("{current} is already the most `{}` allows", self.flag());
+        }
+        format!(
+            "a script that really needs more can raise the limit with `{} {higher}` (or {}={higher})",
+            self.flag(),
+            self.env()
+        )
+    }
 }
 
 /// An engine wired to `session`: every host function, the stdlib and team
@@ -92,14 +278,15 @@ pub fn build(
     script_dir: Option<&Path>,
 ) -> Result<Engine, Box<EvalAltResult>> {
     let mut engine = Engine::new();
+    let limits = session.limits;
     engine
-        .set_max_operations(Limits::OPERATIONS)
-        .set_max_call_levels(Limits::CALL_DEPTH)
+        .set_max_operations(limits.operations)
+        .set_max_call_levels(limits.call_depth)
         .set_max_expr_depths(128, 64)
-        .set_max_string_size(Limits::STRING_SIZE)
-        .set_max_array_size(Limits::ARRAY_SIZE)
-        .set_max_map_size(Limits::MAP_SIZE)
-        .set_max_modules(Limits::MODULES)
+        .set_max_string_size(limits.string_size)
+        .set_max_array_size(limits.array_size)
+        .set_max_map_size(limits.map_size)
+        .set_max_modules(limits.modules)
         .set_fail_on_invalid_map_property(true);
     engine.disable_symbol("eval");
     bindings::register_all(&mut engine, session);

@@ -35,6 +35,8 @@ pub struct Session {
     pub sink: Rc<dyn Sink>,
     /// Default timeout of `wait`/`wait_healthy`.
     pub wait_timeout: Duration,
+    /// Operation, depth and size limits of the engine (see `engine::build`).
+    pub limits: crate::engine::Limits,
     /// Set by the Ctrl-C handler; host functions stop at the next safe point.
     pub interrupted: Arc<AtomicBool>,
     actions: RefCell<Vec<Action>>,
@@ -53,6 +55,7 @@ impl Session {
             vars: BTreeMap::new(),
             sink,
             wait_timeout: Duration::from_secs(900),
+            limits: crate::engine::Limits::DEFAULT,
             interrupted: Arc::new(AtomicBool::new(false)),
             actions: RefCell::new(Vec::new()),
             printed: Cell::new(0),

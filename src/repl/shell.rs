@@ -61,7 +61,7 @@ impl Shell {
         }
         let interrupted = crate::cli::interrupt_flag();
         let (mode, cloud) = first_cloud(config, &mut editor, wanted)?;
-        let workspace = Workspace::new(cloud, mode.sink(), interrupted.clone())?;
+        let workspace = Workspace::new(cloud, mode.sink(), interrupted.clone(), config.limits)?;
         let shell = Shell {
             config: config.clone(),
             editor,
@@ -283,10 +283,14 @@ impl Shell {
     }
 
     fn reset(&mut self) {
-        let fresh = self
-            .mode
-            .cloud(&self.config)
-            .and_then(|cloud| Workspace::new(cloud, self.mode.sink(), self.interrupted.clone()));
+        let fresh = self.mode.cloud(&self.config).and_then(|cloud| {
+            Workspace::new(
+                cloud,
+                self.mode.sink(),
+                self.interrupted.clone(),
+                self.config.limits,
+            )
+        });
         match fresh {
             Ok(workspace) => {
                 self.workspace = workspace;

@@ -17,7 +17,7 @@ use crate::diagnostic::{self, Report};
 use crate::engine::modules::Resolver;
 use crate::engine::plan::Action;
 use crate::engine::session::{Session, Sink};
-use crate::engine::{self, Script, docs};
+use crate::engine::{self, Limits, Script, docs};
 use rhai::{AST, Dynamic, Engine, EvalAltResult, Expr, Module, Scope, Shared, Stmt};
 use std::path::Path;
 use std::rc::Rc;
@@ -46,8 +46,9 @@ impl Workspace {
         cloud: Rc<dyn Cloud>,
         sink: Rc<dyn Sink>,
         interrupted: Arc<AtomicBool>,
+        limits: Limits,
     ) -> Result<Self, Box<Report>> {
-        let (session, engine) = wire(cloud, sink, interrupted)?;
+        let (session, engine) = wire(cloud, sink, interrupted, limits)?;
         Ok(Workspace {
             session,
             engine,
@@ -68,7 +69,12 @@ impl Workspace {
         cloud: Rc<dyn Cloud>,
         sink: Rc<dyn Sink>,
     ) -> Result<(), Box<Report>> {
-        let (session, mut engine) = wire(cloud, sink, self.session.interrupted.clone())?;
+        let (session, mut engine) = wire(
+            cloud,
+            sink,
+            self.session.interrupted.clone(),
+            self.session.limits,
+        )?;
         for module in &self.modules {
             engine.register_global_module(module.clone());
         }
@@ -89,14 +95,8 @@ impl Workspace {
     /// Runs a script file into the session (`:load`); its imports resolve
     /// against its own folder.
     pub(crate) fn load(&mut self, path: &Path) -> Result<Dynamic, Box<Report>> {
-        let script = Script::read(path)
-            .map_err(|e| {
-                Report::plain(
-                    "awsrun::repl::load",
-                    format!("cannot read {}: {e}", path.display()),
-                    None,
-                )
-            })
+        let script = Script::read_at_most(path, self.session.limits.script_size)
+            .map_err(|e| Report::plain(e.code, e.message, Some(e.help)))
             .map_err(Box::new)?;
         self.engine
             .set_module_resolver(Resolver::new(path.parent(), self.session.clone()));
@@ -196,6 +196,7 @@ impl Workspace {
             name,
             &|n| self.session.source(n),
             &names,
+            &self.session.limits,
         ))
     }
 
@@ -226,9 +227,11 @@ fn wire(
     cloud: Rc<dyn Cloud>,
     sink: Rc<dyn Sink>,
     interrupted: Arc<AtomicBool>,
+    limits: Limits,
 ) -> Result<(Rc<Session>, Engine), Box<Report>> {
     let mut session = Session::new(cloud, STACK, sink);
     session.interrupted = interrupted;
+    session.limits = limits;
     let session = Rc::new(session);
     let engine = engine::build(&session, Some(Path::new("."))).map_err(|err| {
         Box::new(diagnostic::from_eval(
@@ -236,6 +239,7 @@ fn wire(
             "<repl>",
             &|n| session.source(n),
             &docs::names(),
+            &session.limits,
         ))
     })?;
     Ok((session, engine))
@@ -255,7 +259,37 @@ mod tests {
 
     fn workspace() -> Workspace {
         let cloud = Rc::new(SimAccount::new("ap-northeast-2"));
-        Workspace::new(cloud, Rc::new(Quiet), Arc::new(AtomicBool::new(false))).unwrap()
+        Workspace::new(
+            cloud,
+            Rc::new(Quiet),
+            Arc::new(AtomicBool::new(false)),
+            Limits::DEFAULT,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_prompt_runs_under_the_limits_it_was_given_and_keeps_them_after_a_switch() {
+        let limits = Limits {
+            operations: 5_000,
+            ..Limits::DEFAULT
+        };
+        let mut ws = Workspace::new(
+            Rc::new(SimAccount::new("ap-northeast-2")),
+            Rc::new(Quiet),
+            Arc::new(AtomicBool::new(false)),
+            limits,
+        )
+        .unwrap();
+        let report = ws.eval("let n = 0; loop { n += 1; }").unwrap_err();
+        assert_eq!(report.code, "awsrun::limit::operations");
+        assert!(report.message.contains("5000"), "{}", report.message);
+        let help = report.help.clone().unwrap_or_default();
+        assert!(help.contains("--max-operations 10000"), "{help}");
+        ws.rebind(Rc::new(SimAccount::new("ap-northeast-2")), Rc::new(Quiet))
+            .unwrap();
+        assert_eq!(ws.session.limits, limits);
+        ok(&mut ws, "let n = 0; for i in 0..100 { n += i; }");
     }
 
     #[test]

@@ -36,6 +36,13 @@ pub fn awsrun() -> Command {
         "AWS_DEFAULT_REGION",
         "AWS_ENDPOINT_URL",
         "AWSRUN_PATH",
+        "AWSRUN_MAX_OPERATIONS",
+        "AWSRUN_MAX_CALL_DEPTH",
+        "AWSRUN_MAX_STRING_SIZE",
+        "AWSRUN_MAX_ARRAY_SIZE",
+        "AWSRUN_MAX_MAP_SIZE",
+        "AWSRUN_MAX_MODULES",
+        "AWSRUN_MAX_SCRIPT_SIZE",
     ] {
         cmd = cmd.env_remove(var);
     }
