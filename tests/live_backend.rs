@@ -139,7 +139,7 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
     });
     if !tg.strs("targets").contains(&instance.id) {
         cloud
-            .register_targets(&tg.id, &[instance.id.clone()])
+            .register_targets(&tg.id, std::slice::from_ref(&instance.id))
             .unwrap();
     }
     Stack {
@@ -295,7 +295,10 @@ fn a_new_run_finds_the_stack_with_one_describe_per_kind() {
         table.attr("routes"),
         Some(&json!([{ "dest": "0.0.0.0/0", "target": stack.nat.id }]))
     );
-    assert_eq!(table.strs("subnets"), [stack.subnet.id.clone()]);
+    assert_eq!(
+        table.strs("subnets"),
+        std::slice::from_ref(&stack.subnet.id)
+    );
     let app = find(Kind::SecurityGroup, "app");
     assert_eq!(
         app.attr("ingress"),
@@ -303,14 +306,17 @@ fn a_new_run_finds_the_stack_with_one_describe_per_kind() {
     );
     assert_eq!(app.str("group_name"), "shop-app");
     let instance = find(Kind::Instance, "app-1");
-    assert_eq!(instance.strs("security_groups"), [stack.app.id.clone()]);
+    assert_eq!(
+        instance.strs("security_groups"),
+        std::slice::from_ref(&stack.app.id)
+    );
     assert_eq!(
         (instance.str("public_ip"), instance.str("state")),
         ("", "running")
     );
     assert_eq!(
         find(Kind::TargetGroup, "app").strs("targets"),
-        [stack.instance.id.clone()]
+        std::slice::from_ref(&stack.instance.id)
     );
     let lb = find(Kind::LoadBalancer, "web");
     assert_eq!(

@@ -20,11 +20,15 @@ pub fn options(config: &Config) -> AwsOptions {
 
 /// Connects to AWS through the standard chain; no credentials is an error
 /// that says how to configure them, raised before any script line runs.
-pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Report> {
+pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Box<Report>> {
     AwsCloud::connect(&options(config))
         .map(Rc::new)
-        .map_err(|e| connect_report(&e))
+        .map_err(|e| Box::new(connect_report(&e)))
 }
+
+/// The simulated account a plan runs on, and the AWS connection when the
+/// plan mirrors a real account.
+pub type Planning = (Rc<dyn Cloud>, Option<Rc<AwsCloud>>);
 
 pub fn connect_report(err: &CloudError) -> Report {
     let code = format!("awsrun::aws::{}", err.code);
@@ -70,10 +74,7 @@ pub fn new_sim(config: &Config) -> SimAccount {
 /// The cloud a plan runs against: the real account mirrored read-only into
 /// a simulated one, or, with no AWS configuration, a brand-new account.
 /// Returns the AWS connection too when there is one.
-pub fn planning(
-    config: &Config,
-    stack: &str,
-) -> Result<(Rc<dyn Cloud>, Option<Rc<AwsCloud>>), Report> {
+pub fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Report>> {
     if !aws_configured(config) {
         return Ok((Rc::new(new_sim(config)), None));
     }
@@ -81,14 +82,14 @@ pub fn planning(
         Ok(aws) => Rc::new(aws),
         // Configured, but no credentials resolve: plan against a new account.
         Err(e) if e.code == "NoCredentials" => return Ok((Rc::new(new_sim(config)), None)),
-        Err(e) => return Err(connect_report(&e)),
+        Err(e) => return Err(Box::new(connect_report(&e))),
     };
     let sim = aws.mirror(stack).map_err(|e| {
-        Report::plain(
+        Box::new(Report::plain(
             &format!("awsrun::aws::{}", e.code),
             format!("reading the account: {e}"),
             e.hint.clone(),
-        )
+        ))
     })?;
     sim.set_latency(config.sim_latency);
     Ok((Rc::new(sim), Some(aws)))

@@ -75,20 +75,21 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
 }
 
 /// Syntax errors (as an `Err`) and unknown functions or arities.
-fn static_findings(session: &Rc<Session>, script: &Script) -> Result<Vec<Report>, Report> {
+fn static_findings(session: &Rc<Session>, script: &Script) -> Result<Vec<Report>, Box<Report>> {
     let sources = |n: &str| session.source(n);
-    let engine = engine::build(session, script.path.parent()).map_err(|e| {
-        crate::diagnostic::from_eval(&e, &script.name(), &sources, &[], &session.limits)
-    })?;
-    let ast = engine.compile(&script.source).map_err(|e| {
-        crate::diagnostic::from_eval(
-            &rhai::EvalAltResult::from(e),
+    let report = |e: &rhai::EvalAltResult| {
+        Box::new(crate::diagnostic::from_eval(
+            e,
             &script.name(),
             &sources,
             &[],
             &session.limits,
-        )
-    })?;
+        ))
+    };
+    let engine = engine::build(session, script.path.parent()).map_err(|e| report(&e))?;
+    let ast = engine
+        .compile(&script.source)
+        .map_err(|e| report(&rhai::EvalAltResult::from(e)))?;
     Ok(check::check(&engine, &ast)
         .into_iter()
         .map(|f| {

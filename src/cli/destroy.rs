@@ -114,10 +114,10 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
             }
             done.push(action);
         }
-        if matches!(group, Kind::Instance | Kind::NatGateway) {
-            if let Err(e) = wait_gone(&*cloud, &batch) {
-                return failed(config, e);
-            }
+        if matches!(group, Kind::Instance | Kind::NatGateway)
+            && let Err(e) = wait_gone(&*cloud, &batch)
+        {
+            return failed(config, e);
         }
     }
     finish(

@@ -108,7 +108,7 @@ fn open_ports(view: &View, out: &mut Vec<Warning>) {
                 out.push(warning(
                     "awsrun::warn::open_port",
                     format!("security_group \"{}\" opens port {port} to the whole internet (0.0.0.0/0)", sg.name),
-                    format!("open it only to who needs it: the load balancer's security group (`from: web.sg`) or your own network's CIDR"),
+                    "open it only to who needs it: the load balancer's security group (`from: web.sg`) or your own network's CIDR".into(),
                 ));
             }
         }

@@ -44,12 +44,8 @@ impl Mode {
     /// real one mirrored when AWS is configured), or AWS itself.
     pub(crate) fn cloud(self, config: &Config) -> Result<Rc<dyn Cloud>, Box<Report>> {
         match self {
-            Mode::DryRun => backend::planning(config, STACK)
-                .map(|(cloud, _)| cloud)
-                .map_err(Box::new),
-            Mode::Live => backend::live(config)
-                .map(|aws| aws as Rc<dyn Cloud>)
-                .map_err(Box::new),
+            Mode::DryRun => backend::planning(config, STACK).map(|(cloud, _)| cloud),
+            Mode::Live => backend::live(config).map(|aws| aws as Rc<dyn Cloud>),
         }
     }
 

@@ -54,7 +54,7 @@ impl AwsCloud {
             ])),
         ];
         std::thread::scope(|scope| {
-            let running: Vec<_> = jobs.iter().map(|job| scope.spawn(move || job())).collect();
+            let running: Vec<_> = jobs.iter().map(|job| scope.spawn(job)).collect();
             running
                 .into_iter()
                 .try_for_each(|h| h.join().unwrap_or(Ok(())))
