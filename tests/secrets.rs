@@ -313,8 +313,9 @@ fn broken_profiles_are_reported_without_their_secrets() {
             .env("AWS_SHARED_CREDENTIALS_FILE", &creds)
             .args(["--profile", PROFILE, "scripts/multi-server.rhai", "--yes"]),
     );
+    // The message wraps with a `|` gutter on its continuation lines.
     let words = stderr
-        .replace('│', " ")
+        .replace("\n  | ", " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");

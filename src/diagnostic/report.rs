@@ -167,7 +167,7 @@ pub fn from_eval(
         None => base.at(&current, sources(&current), leaf_pos, "here".into()),
         Some(first) => {
             let chain: Vec<&str> = frames.iter().map(|f| f.func.as_str()).collect();
-            let label = format!("failed inside {}", chain.join(" → "));
+            let label = format!("failed inside {}", chain.join(" -> "));
             let inner = Report::plain(&code, format!("raised in {current}: {message}"), None).at(
                 &current,
                 sources(&current),
