@@ -6,7 +6,7 @@
 use crate::faults::{inventory, tutorial_inventory};
 use crate::support::moto::{Moto, moto};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// Operations that change the account, as `-v` names them.
@@ -37,9 +37,8 @@ fn write_of(line: &str) -> Option<&str> {
         .then_some(operation)
 }
 
-/// The tutorial run live with `-v`, killed right after its `n`th write;
-/// returns the writes it saw.
-fn run_and_kill(m: &Moto, n: usize) -> Vec<String> {
+/// awsrun with the test server's environment and nothing else of AWS's.
+fn awsrun_on(m: &Moto) -> Command {
     let mut cmd = Command::new(snapbox::cmd::cargo_bin!("awsrun"));
     for var in [
         "AWS_SESSION_TOKEN",
@@ -52,8 +51,15 @@ fn run_and_kill(m: &Moto, n: usize) -> Vec<String> {
     }
     cmd.current_dir(crate::support::root())
         .env("NO_COLOR", "1")
-        .envs(m.env())
-        .args(["scripts/multi-server.rhai", "--yes", "-v"])
+        .envs(m.env());
+    cmd
+}
+
+/// The tutorial run live with `-v`, killed right after its `n`th write;
+/// returns the writes it saw.
+fn run_and_kill(m: &Moto, n: usize) -> Vec<String> {
+    let mut cmd = awsrun_on(m);
+    cmd.args(["scripts/multi-server.rhai", "--yes", "-v"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -153,4 +159,165 @@ fn write_lines_are_recognised() {
     );
     assert_eq!(write_of("aws: ec2 DescribeSubnets (2 ms)"), None);
     assert_eq!(write_of("Create subnet x"), None);
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to `pid`.
+fn ctrl_c(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -INT {pid}: {status}");
+}
+
+/// Waits up to `limit` for the child to end.
+fn wait_at_most(child: &mut std::process::Child, limit: Duration) -> Option<ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("poll awsrun") {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// Ctrl-C in the middle of a live run: awsrun stops at the next safe point,
+/// lists what it made (kind, name, id), says how to continue or clean up,
+/// and exits 130. Everything it made is tagged; a re-run converges to the
+/// uninterrupted result and `destroy` removes it all.
+#[test]
+fn ctrl_c_stops_lists_what_was_made_and_a_rerun_converges() {
+    let m = moto();
+    m.awsrun()
+        .args(["scripts/multi-server.rhai", "--yes"])
+        .assert()
+        .success();
+    let reference = inventory(&m);
+    m.reset();
+
+    // Ctrl-C right after the second NAT gateway's Elastic IP (write 8).
+    let mut child = awsrun_on(&m)
+        .args(["scripts/multi-server.rhai", "--yes", "-v"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start awsrun");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).expect("read stdout");
+        text
+    });
+    let mut writes = 0;
+    let mut stderr_lines = Vec::new();
+    for line in BufReader::new(child.stderr.take().expect("stderr is piped")).lines() {
+        let line = line.expect("read stderr");
+        if write_of(&line).is_some() {
+            writes += 1;
+            if writes == 8 {
+                ctrl_c(child.id());
+            }
+        }
+        stderr_lines.push(line);
+    }
+    let status = child.wait().expect("wait for awsrun");
+    let stdout = reader.join().expect("the stdout reader");
+    let stderr = stderr_lines.join("\n");
+    assert_eq!(status.code(), Some(130), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("Interrupted: stopping at the next safe point"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("awsrun::interrupted"), "{stderr}");
+
+    // What was made so far, each with its kind, name and id, and what next.
+    let note = stdout
+        .split("Stopped early. Made or changed so far:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no list of what was made:\n{stdout}"));
+    let partial = inventory(&m);
+    let made: usize = partial.values().map(|labels| labels.len()).sum();
+    assert!(made > 0, "nothing was made before Ctrl-C");
+    for (kind, labels) in &partial {
+        for label in labels {
+            assert!(!label.contains("<no "), "untagged {kind} {label}");
+        }
+    }
+    for id_prefix in ["subnet-", "eipalloc-", "nat-", "rtb-"] {
+        assert!(
+            note.lines().any(|l| l.contains(id_prefix)),
+            "{id_prefix}... missing from\n{note}"
+        );
+    }
+    assert!(
+        note.contains("Re-run the script to continue")
+            && note.contains("awsrun destroy --stack multi-server"),
+        "{note}"
+    );
+    assert!(writes < 22, "Ctrl-C did not stop the run: {writes} writes");
+
+    // A re-run finishes the job with no twins.
+    let out = m
+        .awsrun()
+        .args(["scripts/multi-server.rhai", "--yes"])
+        .output()
+        .expect("run awsrun again");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(inventory(&m), reference);
+    assert_eq!(reference, tutorial_inventory());
+}
+
+/// A second Ctrl-C exits at once, even while awsrun cannot reach a safe
+/// point (here: blocked writing to a pipe nobody reads).
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let script = dir.path().join("flood.rhai");
+    std::fs::write(
+        &script,
+        "let line = \"x\";\nfor i in 0..10 { line += line; }\nloop { print(line); }\n",
+    )
+    .expect("write the script");
+    let mut child = Command::new(snapbox::cmd::cargo_bin!("awsrun"))
+        .current_dir(crate::support::root())
+        .env("NO_COLOR", "1")
+        .arg(&script)
+        .arg("--dry-run")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start awsrun");
+    // Nobody reads stdout: the pipe fills and the script blocks in `print`.
+    let _stdout = child.stdout.take();
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "awsrun ended early");
+
+    ctrl_c(child.id());
+    let mut line = String::new();
+    while !line.contains("Interrupted") {
+        line.clear();
+        let read = stderr.read_line(&mut line).expect("read stderr");
+        assert!(read > 0, "stderr ended before the interrupt notice");
+    }
+    assert!(line.contains("Ctrl-C again to quit at once"), "{line}");
+    // Still blocked: no safe point reached, so it has not stopped.
+    assert!(
+        wait_at_most(&mut child, Duration::from_millis(300)).is_none(),
+        "awsrun stopped without reaching a safe point"
+    );
+
+    ctrl_c(child.id());
+    let status = wait_at_most(&mut child, Duration::from_secs(10));
+    if status.is_none() {
+        let _ = child.kill();
+    }
+    assert_eq!(status.and_then(|s| s.code()), Some(130));
 }

@@ -1155,6 +1155,14 @@ fn live_batch_that_never_becomes_healthy_is_rolled_back() {
     ] {
         assert!(stderr.contains(part), "{part} missing from:\n{stderr}");
     }
+    // The list of what the run left says the failed server is gone again.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.lines().any(|l| l.contains(failed.as_str())
+            && l.contains("awesome-api-v3-1")
+            && l.ends_with("(created, then removed again)")),
+        "{stdout}"
+    );
 
     // Rolled back: the failed server deregistered and terminated, the old ones serving.
     let (_, health) = live_health(&m);

@@ -217,8 +217,29 @@ pub fn warn(config: &Config, session: &Session) -> usize {
 /// After a live run stopped early: what exists now and how to go on.
 fn stopped_note(session: &Session, stack: &str) {
     out("Stopped early. Made or changed so far:");
-    for a in session.actions().iter().filter(|a| a.op != Op::Exists) {
-        out(&format!("  {} {} {}", a.kind, a.name, a.id));
+    let actions = session.actions();
+    let removed: std::collections::BTreeSet<&str> = actions
+        .iter()
+        .filter(|a| a.op == Op::Delete)
+        .map(|a| a.id.as_str())
+        .collect();
+    let created: std::collections::BTreeSet<&str> = actions
+        .iter()
+        .filter(|a| a.op == Op::Create)
+        .map(|a| a.id.as_str())
+        .collect();
+    for a in &actions {
+        let what = match a.op {
+            Op::Exists => continue,
+            // Made and removed again in this run (a rolled-back batch):
+            // nothing of it is left.
+            Op::Create if removed.contains(a.id.as_str()) => "created, then removed again",
+            Op::Delete if created.contains(a.id.as_str()) => continue,
+            Op::Create => "created",
+            Op::Change => "changed",
+            Op::Delete => "removed",
+        };
+        out(&format!("  {} {} {} ({what})", a.kind, a.name, a.id));
     }
     out(&format!(
         "Re-run the script to continue (nothing is created twice), or remove the stack with `awsrun destroy --stack {stack}`."
