@@ -4,6 +4,7 @@
 
 mod support;
 
+mod catalogue;
 mod check;
 mod corpus;
 mod docs;
