@@ -59,3 +59,41 @@ fn check_warns_about_risky_shapes_with_their_fix() {
         .stdout_eq(snapshot("check.risky_shapes.stdout"))
         .stderr_eq(snapshot("check.risky_shapes.stderr"));
 }
+
+/// A dry-run's JSON document carries the same warnings, each with its fix;
+/// the tutorial has none.
+#[test]
+fn dry_run_json_lists_the_warnings() {
+    let codes = |script: &str| -> Vec<String> {
+        let out = awsrun()
+            .args([script, "--dry-run", "--output", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("one JSON document");
+        doc["warnings"]
+            .as_array()
+            .expect("a list of warnings")
+            .iter()
+            .map(|w| {
+                assert!(w["help"].as_str().is_some_and(|h| !h.is_empty()), "{w}");
+                w["code"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let mut risky = codes(&case("risky_shapes"));
+    risky.sort();
+    assert_eq!(
+        risky,
+        [
+            "awsrun::warn::lb_private_subnets",
+            "awsrun::warn::nat_private",
+            "awsrun::warn::no_targets",
+            "awsrun::warn::open_port",
+            "awsrun::warn::public_ip_private_subnet",
+        ]
+    );
+    assert!(codes("scripts/multi-server.rhai").is_empty());
+}

@@ -257,9 +257,8 @@ fn check_dry_run(row: &Row, overwrite: bool) -> Vec<String> {
         }
     }
 
-    // The same code and place in the JSON document (clap's errors come
-    // before awsrun knows the output format).
-    if code != ARGUMENTS {
+    // The same code and place in the JSON document.
+    {
         let mut json_args = args.clone();
         json_args.extend(["--output".to_string(), "json".to_string()]);
         let json = run(awsrun(), &json_args);

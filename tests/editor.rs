@@ -58,3 +58,28 @@ fn completions_are_printed_for_each_shell() {
 fn an_unknown_shell_is_a_usage_error() {
     awsrun().args(["completions", "tcsh"]).assert().code(2);
 }
+
+#[test]
+fn definitions_into_a_folder_that_cannot_be_made_say_what_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    // A folder inside a plain file cannot be created.
+    let path = file.join("defs").to_string_lossy().to_string();
+    let out = awsrun()
+        .args(["docs", "--definitions", path.as_str()])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8_lossy(&out);
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stderr.starts_with("awsrun::docs::write"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "help: give `--definitions` a directory you can create and write to, e.g. `awsrun docs --definitions defs`"
+        ),
+        "{stderr}"
+    );
+}

@@ -527,8 +527,70 @@ fn destroy_removes_the_stack_and_only_the_stack() {
 #[test]
 fn live_run_without_a_terminal_or_yes_changes_nothing_and_exits_2() {
     let m = moto();
-    tutorial(&m, &[]).code(2);
+    let out = tutorial(&m, &[]).code(2).get_output().clone();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("awsrun::refused"), "{stderr}");
+    assert!(
+        stderr.contains("`awsrun scripts/multi-server.rhai --yes`"),
+        "{stderr}"
+    );
     assert!(census(&m, STACK).iter().all(|(_, n)| *n == 0));
+
+    // With --output json: one document with the plan not applied and the error.
+    let out = tutorial(&m, &["--output", "json"])
+        .code(2)
+        .get_output()
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["error"]["code"], "awsrun::refused");
+    // The plan is the dry-run's.
+    let ops = |actions: &serde_json::Value| -> Vec<(String, String, String)> {
+        actions
+            .as_array()
+            .expect("a list of actions")
+            .iter()
+            .map(|a| {
+                (
+                    a["op"].to_string(),
+                    a["kind"].to_string(),
+                    a["name"].to_string(),
+                )
+            })
+            .collect()
+    };
+    let dry = tutorial(&m, &["--dry-run", "--output", "json"])
+        .success()
+        .get_output()
+        .clone();
+    let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).expect("one JSON document");
+    assert_eq!(ops(&doc["plan"]), ops(&dry["actions"]));
+    assert!(
+        ops(&doc["plan"])
+            .iter()
+            .any(|(op, _, _)| op == "\"created\"")
+    );
+    assert!(census(&m, STACK).iter().all(|(_, n)| *n == 0));
+
+    // destroy refuses the same way.
+    tutorial(&m, &["--yes"]).success();
+    let before = census(&m, STACK);
+    let out = m
+        .awsrun()
+        .args(["destroy", "--stack", STACK, "--output", "json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["error"]["code"], "awsrun::refused");
+    assert!(
+        doc["error"]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("awsrun destroy --stack multi-server --yes")),
+        "{doc:#}"
+    );
+    assert!(!doc["plan"].as_array().unwrap().is_empty());
+    assert_eq!(census(&m, STACK), before);
 }
 
 #[test]

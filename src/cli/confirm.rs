@@ -1,5 +1,9 @@
 //! Asking before changing AWS: a terminal question, `--yes`, or a refusal.
 
+use super::Exit;
+use super::config::Config;
+use crate::diagnostic::Report;
+use crate::engine::plan::Action;
 use std::io::{BufRead, IsTerminal, Write};
 
 /// What the user said.
@@ -29,12 +33,24 @@ pub fn confirm(question: &str, yes: bool) -> Answer {
     }
 }
 
-/// The message for an answer that stops the command.
-pub fn refusal(answer: Answer) -> &'static str {
-    match answer {
-        Answer::NoTerminal => {
-            "not changing anything: there is no terminal to confirm on; review the plan above and re-run with --yes"
-        }
-        _ => "not changing anything: the plan was not confirmed",
+/// A command stopped by its answer: the report (with `--output json`, a
+/// document with the plan that was not applied and the error), exit 2.
+pub fn refused(config: &Config, answer: Answer, rerun: &str, plan: &[Action]) -> Exit {
+    let (message, help) = match answer {
+        Answer::NoTerminal => (
+            "not changing anything: there is no terminal to confirm on",
+            format!("review the plan above, then run `{rerun} --yes` to apply it"),
+        ),
+        _ => (
+            "not changing anything: the plan was not confirmed",
+            format!("nothing was changed; run `{rerun}` again when the plan is what you want"),
+        ),
+    };
+    let report = Report::plain("awsrun::refused", message, Some(help));
+    super::report(config, &report);
+    if config.json {
+        let doc = serde_json::json!({ "plan": plan, "error": super::error_json(&report) });
+        super::output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
+    Exit::Usage
 }

@@ -2,14 +2,13 @@
 //! in dependency order, retrying AWS's dependency errors with backoff. A
 //! second destroy finds nothing and does nothing.
 
+use super::Exit;
 use super::backend;
 use super::config::{Config, STACK_CODE, STACK_HELP, check_stack};
-use super::confirm::{Answer, confirm, refusal};
+use super::confirm::{Answer, confirm, refused};
 use super::output::out;
 use super::run::usage;
-use super::{Exit, report};
 use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Mode, Resource};
-use crate::diagnostic::Report;
 use crate::engine::plan::{Action, Op, Summary};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -87,11 +86,8 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         yes,
     );
     if answer != Answer::Go {
-        report(
-            config,
-            &Report::plain("awsrun::refused", refusal(answer), None),
-        );
-        return Exit::Usage;
+        let rerun = format!("awsrun destroy --stack {stack}");
+        return refused(config, answer, &rerun, &planned);
     }
     let mut done = Vec::new();
     for group in Kind::DESTROY_ORDER {
@@ -115,7 +111,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
             done.push(action);
         }
         if matches!(group, Kind::Instance | Kind::NatGateway)
-            && let Err(e) = wait_gone(&*cloud, &batch)
+            && let Err(e) = wait_gone(&*cloud, stack, &batch)
         {
             return failed(config, e);
         }
@@ -158,9 +154,7 @@ fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
     for attempt in 0.. {
         match cloud.delete(r) {
             Ok(()) => return Ok(()),
-            Err(e) if e.code.ends_with(".NotFound") || e.code.ends_with("NotFound") => {
-                return Ok(());
-            }
+            Err(e) if e.code.ends_with("NotFound") => return Ok(()),
             Err(e)
                 if DEPENDENCY_CODES.contains(&e.code.as_str())
                     && !patience_over(cloud, start, attempt) =>
@@ -175,7 +169,7 @@ fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
 
 /// Waits until instances are terminated and NAT gateways deleted, since
 /// security groups, Elastic IPs and subnets stay in use until then.
-fn wait_gone(cloud: &dyn Cloud, batch: &[&Resource]) -> CloudResult<()> {
+fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult<()> {
     let start = Instant::now();
     for r in batch {
         let mut attempt = 0;
@@ -193,7 +187,10 @@ fn wait_gone(cloud: &dyn Cloud, batch: &[&Resource]) -> CloudResult<()> {
                     "destroy",
                     "Timeout",
                     format!("{} {} ({}) is still {state}", r.kind, r.name, r.id),
-                ));
+                )
+                .with_hint(format!(
+                    "re-run `awsrun destroy --stack {stack}` in a few minutes; it continues where it stopped"
+                )));
             }
             std::thread::sleep(cloud.poll_interval(attempt));
             attempt += 1;
@@ -227,4 +224,27 @@ fn finish(
 fn failed(config: &Config, e: CloudError) -> Exit {
     super::report_alone(config, &backend::connect_report(&e));
     Exit::Failure
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::sim::SimAccount;
+
+    #[test]
+    fn a_resource_that_never_goes_says_to_destroy_again() {
+        let sim = SimAccount::new("ap-northeast-2");
+        // Nothing terminates it: it stays running.
+        let web =
+            Resource::new(Kind::Instance, "web-1", "i-0123456789abcdef0").with("state", "running");
+        sim.seed(web.clone(), None);
+        let err = wait_gone(&sim, "web", &[&web]).unwrap_err();
+        assert_eq!(err.code, "Timeout");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "re-run `awsrun destroy --stack web` in a few minutes; it continues where it stopped"
+            )
+        );
+    }
 }

@@ -31,7 +31,7 @@ pub fn exec(config: &Config, name: Option<&str>) -> Exit {
                 let help = nearest(name, all.iter().map(|d| d.name.as_str()))
                     .map(|n| format!("did you mean `{n}`?"))
                     .unwrap_or_else(|| "`awsrun docs` lists every function".into());
-                report(
+                super::report_alone(
                     config,
                     &Report::plain(
                         "awsrun::docs::unknown",
@@ -100,7 +100,10 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
             &Report::plain(
                 "awsrun::docs::write",
                 format!("cannot write definitions to {}: {err}", dir.display()),
-                None,
+                Some(
+                    "give `--definitions` a directory you can create and write to, e.g. `awsrun docs --definitions defs`"
+                        .into(),
+                ),
             ),
         );
         return Exit::Failure;
@@ -111,7 +114,11 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
             &Report::plain(
                 "awsrun::docs::write",
                 format!("cannot annotate the definitions: {err}"),
-                None,
+                Some(format!(
+                    "make {} readable and writable (or remove it), then run `awsrun docs --definitions {}` again",
+                    dir.join("__static__.d.rhai").display(),
+                    dir.display()
+                )),
             ),
         );
         return Exit::Failure;

@@ -59,9 +59,10 @@ impl From<Exit> for ExitCode {
 
 /// Parses the arguments and runs the subcommand.
 pub fn main(args: Vec<OsString>) -> ExitCode {
+    let json = wants_json(&args);
     let cli = match Cli::try_parse_from(args::normalize(args)) {
         Ok(cli) => cli,
-        Err(err) if err.use_stderr() => return bad_arguments(&err).into(),
+        Err(err) if err.use_stderr() => return bad_arguments(&err, json).into(),
         Err(err) => {
             // --help and --version.
             let _ = err.print();
@@ -126,8 +127,18 @@ pub fn report_alone(config: &Config, report: &Report) {
     }
 }
 
+/// Whether the raw arguments ask for `--output json` (read before they
+/// parse, so that a command line that does not parse is answered in JSON).
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .zip(args.iter().skip(1).map(Some).chain([None]))
+        .any(|(arg, next)| {
+            arg == "--output=json" || (arg == "--output" && next.is_some_and(|n| n == "json"))
+        })
+}
+
 /// A command line clap rejects, as a report like every other error.
-fn bad_arguments(err: &clap::Error) -> Exit {
+fn bad_arguments(err: &clap::Error, json: bool) -> Exit {
     let rendered = err.render().to_string();
     // clap's text: "error: ..." and its continuation lines, a blank line,
     // then tips, the usage line and a pointer to --help.
@@ -158,5 +169,9 @@ fn bad_arguments(err: &clap::Error) -> Exit {
     };
     let rep = Report::plain("awsrun::usage::arguments", message, Some(help.join("; ")));
     eprint!("{}", diagnostic::render(&rep, style));
+    if json {
+        let doc = serde_json::json!({ "error": error_json(&rep) });
+        output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
     Exit::Usage
 }

@@ -3,7 +3,7 @@
 use super::args::RunArgs;
 use super::backend;
 use super::config::{Config, STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, parse_vars};
-use super::confirm::{Answer, confirm, refusal};
+use super::confirm::{Answer, confirm, refused};
 use super::output::{JsonSink, TextSink, out};
 use super::{Exit, report};
 use crate::cloud::aws::AwsCloud;
@@ -85,18 +85,24 @@ fn live(
             yes,
         );
         if answer != Answer::Go {
-            report(
-                config,
-                &Report::plain("awsrun::refused", refusal(answer), None),
-            );
+            let exit = refused(config, answer, &rerun_command(script, stack), &planned);
             log_calls(config, Some(&aws));
-            return Exit::Usage;
+            return exit;
         }
     }
     let cloud: Rc<dyn Cloud> = aws.clone();
     let (exit, _) = execute(config, cloud, script, stack, vars, Phase::Apply(planned));
     log_calls(config, Some(&aws));
     exit
+}
+
+/// The command line that runs `script` on `stack` again.
+fn rerun_command(script: &Script, stack: &str) -> String {
+    if stack == script.stem() {
+        format!("awsrun {}", script.name())
+    } else {
+        format!("awsrun {} --stack {stack}", script.name())
+    }
 }
 
 fn log_calls(config: &Config, aws: Option<&AwsCloud>) {
@@ -282,6 +288,16 @@ fn json_document(
         "result": value.map(to_json),
         "error": error,
     });
+    // A plan's risky shapes, as the text output warns of them.
+    if let (true, Some(fields)) = (dry_run, doc.as_object_mut()) {
+        let warnings =
+            crate::engine::lint::warnings(&*session.cloud, &session.stack).unwrap_or_default();
+        let warnings: Vec<_> = warnings
+            .iter()
+            .map(|w| serde_json::json!({"code": w.code, "message": w.message, "help": w.help}))
+            .collect();
+        fields.insert("warnings".into(), serde_json::json!(warnings));
+    }
     // Only under `--sim-latency realistic`: `{seconds, critical_path: [...]}`.
     if let (Some(estimate), Some(fields)) = (session.cloud.estimate(), doc.as_object_mut()) {
         fields.insert("estimate".into(), serde_json::json!(estimate));

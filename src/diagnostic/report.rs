@@ -379,10 +379,14 @@ fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
             Some(Limit::MapSize),
         )
     } else {
+        // BLOBs: Rhai bounds them by the array limit.
         (
             "awsrun::limit::size",
-            format!("{what} exceeds awsrun's limit"),
-            None,
+            format!(
+                "{what} exceeds awsrun's limit of {} bytes",
+                limits.array_size
+            ),
+            Some(Limit::ArraySize),
         )
     };
     let mut help = "look for a loop that keeps adding to the same value; scripts describe infrastructure, not bulk data".to_string();

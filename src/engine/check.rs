@@ -96,7 +96,7 @@ fn judge(
         Some(arities) => {
             let takes: Vec<String> = arities.iter().map(ToString::to_string).collect();
             Some(Finding {
-                code: "awsrun::script::arity",
+                code: "awsrun::script::arguments",
                 message: format!(
                     "{name}() takes {} argument(s), got {arity}",
                     takes.join(" or ")

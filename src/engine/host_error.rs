@@ -40,6 +40,20 @@ impl HostError {
     }
 }
 
+#[cfg(test)]
+impl HostError {
+    /// The host error a host function raised, for tests; panics on any other error.
+    pub(crate) fn of(err: &EvalAltResult) -> HostError {
+        match err {
+            EvalAltResult::ErrorRuntime(value, _) => value
+                .clone()
+                .try_cast::<HostError>()
+                .expect("the payload is a host error"),
+            other => panic!("not a host error: {other}"),
+        }
+    }
+}
+
 impl From<CloudError> for HostError {
     fn from(err: CloudError) -> Self {
         let mut message = format!("{}: {}", err.operation, err.message);

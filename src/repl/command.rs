@@ -54,20 +54,28 @@ impl Command {
         (":quit", "leave (Ctrl-D too)"),
     ];
 
-    /// Parses a line that starts with `:`; the error says what is wrong.
-    pub(crate) fn parse(line: &str) -> Result<Command, String> {
+    /// Parses a line that starts with `:`; the error says what is wrong
+    /// and what to type instead.
+    pub(crate) fn parse(line: &str) -> Result<Command, CommandError> {
         let text = line.trim().trim_start_matches(':');
         let (name, arg) = match text.split_once(char::is_whitespace) {
             Some((name, arg)) => (name, Some(arg.trim()).filter(|a| !a.is_empty())),
             None => (text, None),
         };
         let path = |what: &str| {
-            arg.map(PathBuf::from)
-                .ok_or_else(|| format!(":{name} needs a file: `:{name} {what}`"))
+            arg.map(PathBuf::from).ok_or_else(|| CommandError {
+                message: format!(":{name} needs a file"),
+                help: format!("give the file after the command, e.g. `:{name} {what}`"),
+            })
         };
         let no_arg = |command: Command| match arg {
             None => Ok(command),
-            Some(arg) => Err(format!(":{name} takes no argument, got `{arg}`")),
+            Some(arg) => Err(CommandError {
+                message: format!(":{name} takes no argument, got `{arg}`"),
+                help: format!(
+                    "type `:{name}` alone; `:help` lists the commands and what they take"
+                ),
+            }),
         };
         match name {
             "help" | "h" | "?" => Ok(Command::Help(arg.map(str::to_string))),
@@ -77,16 +85,37 @@ impl Command {
             "save" => path("tutorial.rhai").map(Command::Save),
             "mode" => match arg {
                 None => Ok(Command::Mode(None)),
-                Some(arg) => Mode::parse(arg).map(|m| Command::Mode(Some(m))),
+                Some(arg) => Mode::parse(arg)
+                    .map(|m| Command::Mode(Some(m)))
+                    .ok_or_else(|| CommandError {
+                        message: format!("unknown mode `{arg}`"),
+                        help: "type `:mode dry-run` (the simulated account) or `:mode live` (AWS, after you confirm)".into(),
+                    }),
             },
             "reset" => no_arg(Command::Reset),
             "quit" | "q" | "exit" => no_arg(Command::Quit),
-            _ => Err(format!(
-                "unknown command `:{name}`; the commands are :{}",
-                Command::NAMES.join(", :")
-            )),
+            _ => {
+                let commands = format!(":{}", Command::NAMES.join(", :"));
+                let help = match crate::engine::suggest::nearest(name, Command::NAMES) {
+                    Some(near) => format!("did you mean `:{near}`? The commands are {commands}"),
+                    None => format!("use one of the commands {commands}; `:help` says what each does"),
+                };
+                Err(CommandError {
+                    message: format!("unknown command `:{name}`"),
+                    help,
+                })
+            }
         }
     }
+}
+
+/// A `:command` line that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CommandError {
+    /// What is wrong.
+    pub(crate) message: String,
+    /// What to type instead.
+    pub(crate) help: String,
 }
 
 #[cfg(test)]
@@ -113,21 +142,23 @@ mod tests {
 
     #[test]
     fn mistakes_say_what_to_type() {
+        let err = Command::parse(":save").unwrap_err();
+        assert_eq!(err.message, ":save needs a file");
+        assert!(err.help.contains("`:save tutorial.rhai`"), "{}", err.help);
+        let err = Command::parse(":plna").unwrap_err();
+        assert_eq!(err.message, "unknown command `:plna`");
         assert!(
-            Command::parse(":save")
-                .unwrap_err()
-                .contains("`:save tutorial.rhai`")
+            err.help.starts_with("did you mean `:plan`?"),
+            "{}",
+            err.help
         );
-        assert!(Command::parse(":plna").unwrap_err().contains(":plan"));
-        assert!(
-            Command::parse(":mode fast")
-                .unwrap_err()
-                .contains("dry-run")
-        );
-        assert!(
-            Command::parse(":plan now")
-                .unwrap_err()
-                .contains("no argument")
-        );
+        let err = Command::parse(":xyzzy").unwrap_err();
+        assert!(err.help.contains(":help, :plan, :vars"), "{}", err.help);
+        let err = Command::parse(":mode fast").unwrap_err();
+        assert_eq!(err.message, "unknown mode `fast`");
+        assert!(err.help.contains("`:mode dry-run`"), "{}", err.help);
+        let err = Command::parse(":plan now").unwrap_err();
+        assert!(err.message.contains("no argument"), "{}", err.message);
+        assert!(err.help.starts_with("type `:plan` alone"), "{}", err.help);
     }
 }

@@ -18,13 +18,11 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
-    pub(crate) fn parse(text: &str) -> Result<Mode, String> {
+    pub(crate) fn parse(text: &str) -> Option<Mode> {
         match text {
-            "dry-run" | "dryrun" | "dry" => Ok(Mode::DryRun),
-            "live" => Ok(Mode::Live),
-            _ => Err(format!(
-                "unknown mode `{text}`: use `:mode dry-run` or `:mode live`"
-            )),
+            "dry-run" | "dryrun" | "dry" => Some(Mode::DryRun),
+            "live" => Some(Mode::Live),
+            _ => None,
         }
     }
 

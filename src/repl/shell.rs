@@ -95,8 +95,12 @@ impl Shell {
             let next = match line.trim_start().strip_prefix(':') {
                 Some(_) => match Command::parse(&line) {
                     Ok(command) => self.command(command),
-                    Err(message) => {
-                        self.report(&Report::plain("awsrun::repl::command", message, None));
+                    Err(err) => {
+                        self.report(&Report::plain(
+                            "awsrun::repl::command",
+                            err.message,
+                            Some(err.help),
+                        ));
                         Next::Prompt
                     }
                 },
@@ -230,7 +234,10 @@ impl Shell {
             self.report(&Report::plain(
                 "awsrun::repl::save",
                 "nothing to save yet: no input has run without error",
-                None,
+                Some(
+                    "run an input first, e.g. `let a = private_subnet(\"2a\", \"172.31.112.0/20\");`; `:save` writes only the inputs that ran without error"
+                        .into(),
+                ),
             ));
             return;
         };
@@ -241,7 +248,10 @@ impl Shell {
             Err(e) => self.report(&Report::plain(
                 "awsrun::repl::save",
                 format!("cannot write {name}: {e}"),
-                None,
+                Some(format!(
+                    "save to a file in a folder that exists and that you can write to, e.g. `:save {}`",
+                    path.file_name().map_or("tutorial.rhai".into(), |f| f.to_string_lossy())
+                )),
             )),
         }
     }
@@ -361,7 +371,7 @@ fn confirm_live(editor: &mut Editor<ReplHelper, FileHistory>, config: &Config) -
         let refused = Report::plain(
             "awsrun::refused",
             "not going live: there is no terminal to confirm on",
-            None,
+            Some("run `awsrun repl` in an interactive terminal to go live, or `awsrun SCRIPT --yes` to apply a script without the prompt".into()),
         );
         eprint!("{}", diagnostic::render(&refused, config.style()));
         return false;
@@ -385,6 +395,9 @@ fn editor_error(err: &ReadlineError) -> Box<Report> {
     Box::new(Report::plain(
         "awsrun::repl::terminal",
         format!("the line editor failed: {err}"),
-        None,
+        Some(
+            "run `awsrun repl` in an interactive terminal with UTF-8 input; `awsrun SCRIPT --dry-run` runs a script without the prompt"
+                .into(),
+        ),
     ))
 }

@@ -183,10 +183,12 @@ impl AwsCloud {
         }
         let Some((_, pattern)) = IMAGE_FAMILIES.iter().find(|(f, _)| *f == family) else {
             let known: Vec<&str> = IMAGE_FAMILIES.iter().map(|(f, _)| *f).collect();
+            // The same error as the simulated account's, so that a dry-run
+            // predicts it exactly.
             return Err(CloudError::new(
-                "DescribeImages",
-                "UnknownImageFamily",
-                format!("no image family '{family}'"),
+                "latest_ami",
+                "ParameterNotFound",
+                format!("No latest image is published for family '{family}'"),
             )
             .with_hint(format!("known families: {}", known.join(", "))));
         };

@@ -199,7 +199,7 @@ impl Cloud for SimAccount {
         state.images.get(family).cloned().ok_or_else(|| {
             let known: Vec<&str> = state.images.keys().map(String::as_str).collect();
             CloudError::new(
-                "GetParameter",
+                "latest_ami",
                 "ParameterNotFound",
                 format!("No latest image is published for family '{family}'"),
             )

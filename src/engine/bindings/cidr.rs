@@ -21,10 +21,10 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
         .register_get("first", |c: &mut Cidr| c.first().to_string())
         .register_get("last", |c: &mut Cidr| c.last().to_string())
         .register_fn("contains", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
-            Ok(c.contains(&operand(&x)?))
+            Ok(c.contains(&operand("contains", &x)?))
         })
         .register_fn("overlaps", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
-            Ok(c.overlaps(&operand(&x)?))
+            Ok(c.overlaps(&operand("overlaps", &x)?))
         })
         .register_fn(
             "subnets",
@@ -85,18 +85,27 @@ fn prefix_arg(prefix: i64) -> HostResult<u8> {
     })
 }
 
-/// A CIDR operand: a `cidr(...)` value or CIDR text.
-fn operand(x: &Dynamic) -> HostResult<Cidr> {
+/// A CIDR operand of `func`: a `cidr(...)` value or CIDR text.
+fn operand(func: &str, x: &Dynamic) -> HostResult<Cidr> {
     if let Some(c) = x.clone().try_cast::<Cidr>() {
         return Ok(c);
     }
     if x.is_string() {
         return parse(&x.to_string());
     }
+    let help = if func == "free_blocks" {
+        "pass a vpc from `default_vpc()` or `vpc(...)`, a Cidr from `cidr(\"172.31.128.0/17\")` or a text like \"172.31.128.0/17\""
+    } else {
+        "pass a Cidr from `cidr(\"10.0.0.0/16\")` or a text like \"10.0.0.0/16\""
+    };
     Err(HostError::new(
         "awsrun::cidr::type",
-        format!("expected a CIDR (text or cidr(...)), got {}", describe(x)),
+        format!(
+            "{func}(): expected a CIDR (text or cidr(...)), got {}",
+            describe(x)
+        ),
     )
+    .help(help)
     .into())
 }
 
@@ -114,10 +123,11 @@ fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cid
                     r.kind, r.name
                 ),
             )
+            .help("a vpc comes from default_vpc() or vpc(...); or pass a CIDR of the default VPC, e.g. free_blocks(\"172.31.128.0/17\", 20)")
             .into());
         }
         None => {
-            let container = operand(within)?;
+            let container = operand("free_blocks", within)?;
             let vpc = s.default_vpc()?;
             (container, vpc)
         }
@@ -128,4 +138,49 @@ fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cid
         .filter_map(|sub| cidr::parse(sub.str("cidr")).ok())
         .collect();
     cidr::free_blocks(container, &used, prefix).map_err(from_cidr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::sim::SimAccount;
+    use crate::engine::session::Quiet;
+
+    #[test]
+    fn a_value_that_is_no_cidr_says_what_to_pass() {
+        let err = HostError::of(&operand("contains", &Dynamic::from(16_i64)).unwrap_err());
+        assert_eq!(err.code, "awsrun::cidr::type");
+        assert!(err.message.starts_with("contains(): "), "{}", err.message);
+        assert!(
+            err.help
+                .unwrap_or_default()
+                .contains("cidr(\"10.0.0.0/16\")"),
+            "contains"
+        );
+        let s = Session::new(
+            Rc::new(SimAccount::new("ap-northeast-2")),
+            "web",
+            Rc::new(Quiet),
+        );
+        let err = HostError::of(&free_blocks(&s, &Dynamic::from(16_i64), 20).unwrap_err());
+        assert_eq!(err.code, "awsrun::cidr::type");
+        assert!(err.help.unwrap_or_default().contains("default_vpc()"));
+    }
+
+    #[test]
+    fn free_blocks_of_another_kind_names_what_to_pass() {
+        let s = Session::new(
+            Rc::new(SimAccount::new("ap-northeast-2")),
+            "web",
+            Rc::new(Quiet),
+        );
+        let subnet = Resource::new(Kind::Subnet, "web", "subnet-1").with("cidr", "172.31.0.0/20");
+        let err = HostError::of(&free_blocks(&s, &Dynamic::from(subnet), 24).unwrap_err());
+        assert_eq!(err.code, "awsrun::kind::mismatch");
+        let help = err.help.unwrap_or_default();
+        assert!(
+            help.contains("default_vpc()") && help.contains("free_blocks(\"172.31.128.0/17\", 20)"),
+            "{help}"
+        );
+    }
 }

@@ -94,17 +94,24 @@ fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
         }
         names.push(kind.as_str());
     }
-    let mut err = HostError::new(
-        "awsrun::kind::unknown",
-        format!(
-            "{func}(): unknown kind \"{text}\"; kinds are: {}",
-            names.join(", ")
+    names.sort_unstable();
+    let help = match crate::engine::suggest::nearest(text, names.iter().copied()) {
+        Some(near) => format!("did you mean \"{near}\"?"),
+        None => format!(
+            "name one of the kinds, e.g. {func}(\"subnet\", ...): {}",
+            names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
-    );
-    if let Some(near) = crate::engine::suggest::nearest(text, names.iter().copied()) {
-        err = err.help(format!("did you mean \"{near}\"?"));
-    }
-    Err(err.into())
+    };
+    Err(HostError::new(
+        "awsrun::kind::unknown",
+        format!("{func}(): unknown kind \"{text}\""),
+    )
+    .help(help)
+    .into())
 }
 
 /// `lookup(kind, id)`: the resource with that id as the cloud reports it
@@ -214,7 +221,27 @@ fn public_subnet(s: &Session, az: &str) -> HostResult<Resource> {
 
 #[cfg(test)]
 mod tests {
-    use super::full_az;
+    use super::{full_az, kind_named};
+    use crate::engine::host_error::HostError;
+
+    #[test]
+    fn an_unknown_kind_suggests_one_or_lists_them_all() {
+        let err = HostError::of(&kind_named("existing", "targetgroup").unwrap_err());
+        assert_eq!(err.code, "awsrun::kind::unknown");
+        assert_eq!(err.help.as_deref(), Some("did you mean \"target_group\"?"));
+        let err = HostError::of(&kind_named("lookup", "queue").unwrap_err());
+        assert_eq!(err.code, "awsrun::kind::unknown");
+        let help = err.help.unwrap_or_default();
+        assert!(help.contains("lookup(\"subnet\", ...)"), "{help}");
+        for kind in [
+            "\"internet_gateway\"",
+            "\"subnet\"",
+            "\"target_group\"",
+            "\"vpc\"",
+        ] {
+            assert!(help.contains(kind), "{kind} missing: {help}");
+        }
+    }
 
     #[test]
     fn az_short_forms_expand_to_the_region() {

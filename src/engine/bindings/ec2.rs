@@ -236,6 +236,7 @@ fn route(value: &Dynamic) -> HostResult<Route> {
                 describe(value)
             ),
         )
+        .help("write each route as a map, e.g. `routes: [#{ dest: \"0.0.0.0/0\", nat: nat }]`, or with `igw` for an internet gateway")
     })?;
     let o = Opts::new("route_table(routes)", map, &["dest", "nat", "igw"])?;
     let dest = super::cidr::parse(&o.cidr("dest")?.ok_or_else(|| o.missing("dest"))?)?.to_string();
@@ -331,6 +332,7 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
                 describe(value)
             ),
         )
+        .help("write each rule as a map, e.g. `ingress: [#{ port: 443, from: \"0.0.0.0/0\" }]`; `from` may also be a security group")
     })?;
     let o = Opts::new(
         "security_group(ingress)",
@@ -523,4 +525,27 @@ pub(crate) fn wait_limit(s: &Session, func: &str, opts: Map) -> HostResult<std::
         .map_or(s.wait_timeout, |secs| {
             std::time::Duration::from_secs(secs as u64)
         }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_or_rule_that_is_no_map_shows_one() {
+        let err = HostError::of(&route(&Dynamic::from("0.0.0.0/0")).unwrap_err());
+        assert_eq!(err.code, "awsrun::opts::type");
+        let help = err.help.unwrap_or_default();
+        assert!(
+            help.contains("routes: [#{ dest: \"0.0.0.0/0\", nat: nat }]"),
+            "{help}"
+        );
+        let err = HostError::of(&ingress(&Dynamic::from(443_i64)).unwrap_err());
+        assert_eq!(err.code, "awsrun::opts::type");
+        let help = err.help.unwrap_or_default();
+        assert!(
+            help.contains("ingress: [#{ port: 443, from: \"0.0.0.0/0\" }]"),
+            "{help}"
+        );
+    }
 }

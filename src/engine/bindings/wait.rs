@@ -51,6 +51,26 @@ fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
     }
 }
 
+/// What to do about a resource that reached one of its failure states.
+fn failed_help(r: &Resource, stack: &str) -> String {
+    match (r.kind, r.state()) {
+        (Kind::Instance, "stopping" | "stopped") => format!(
+            "start it again (`aws ec2 start-instances --instance-ids {}`), then re-run the script",
+            r.id
+        ),
+        (Kind::Instance, _) => {
+            "re-run the script: it launches a new instance in place of this one".into()
+        }
+        (Kind::NatGateway, state) => format!(
+            "look at why it is {state} in the AWS console (VPC > NAT gateways); a re-run creates a new one, or `awsrun destroy --stack {stack}` removes the stack"
+        ),
+        _ => format!(
+            "look at the {} in the AWS console; delete it there or with `awsrun destroy --stack {stack}`, then re-run the script",
+            r.kind
+        ),
+    }
+}
+
 fn wait(s: &Session, target: Dynamic, opts: Map) -> HostResult<Dynamic> {
     let limit = timeout(s, "wait", opts)?;
     let mut found = Vec::new();
@@ -165,6 +185,7 @@ fn wait_all(
                         current.state()
                     ),
                 )
+                .help(failed_help(current, &s.stack))
                 .into());
             } else {
                 waiting.push(i);
@@ -252,4 +273,38 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
         std::thread::sleep(s.cloud.poll_interval(attempt));
     }
     unreachable!("the wait loop returns")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::sim::SimAccount;
+    use crate::engine::session::Quiet;
+
+    #[test]
+    fn a_resource_that_failed_says_what_to_do() {
+        let s = Session::new(
+            Rc::new(SimAccount::new("ap-northeast-2")),
+            "web",
+            Rc::new(Quiet),
+        );
+        let cases = [
+            (Kind::NatGateway, "failed", "a re-run creates a new one"),
+            (
+                Kind::Instance,
+                "stopped",
+                "start-instances --instance-ids x-1",
+            ),
+            (Kind::Instance, "terminated", "launches a new instance"),
+            (Kind::LoadBalancer, "failed", "`awsrun destroy --stack web`"),
+        ];
+        for (kind, state, hint) in cases {
+            let r = Resource::new(kind, "x", "x-1").with("state", state);
+            let err = wait_all(&s, vec![r], Duration::from_secs(1)).unwrap_err();
+            let err = HostError::of(&err);
+            assert_eq!(err.code, "awsrun::wait::failed", "{kind} {state}");
+            let help = err.help.unwrap_or_default();
+            assert!(help.contains(hint), "{kind} {state}: {help}");
+        }
+    }
 }
