@@ -90,19 +90,23 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         return refused(config, answer, &rerun, &planned);
     }
     let mut done = Vec::new();
+    // A failure stops the destroy: what is gone so far, then the error.
+    let stop = |done: &[Action], e: CloudError| {
+        finish(
+            config,
+            &*cloud,
+            stack,
+            done,
+            false,
+            &format!("Stopped: re-run `awsrun destroy --stack {stack}` to delete the rest."),
+        );
+        failed(config, e)
+    };
     for group in Kind::DESTROY_ORDER {
         let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
         for r in &batch {
             if let Err(e) = delete_patiently(&*cloud, r) {
-                finish(
-                    config,
-                    &*cloud,
-                    stack,
-                    &done,
-                    false,
-                    "Stopped: re-run `awsrun destroy` to delete the rest.",
-                );
-                return failed(config, e);
+                return stop(&done, e);
             }
             let action = Action::new(Op::Delete, r, String::new());
             if !config.json {
@@ -113,7 +117,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         if matches!(group, Kind::Instance | Kind::NatGateway)
             && let Err(e) = wait_gone(&*cloud, stack, &batch)
         {
-            return failed(config, e);
+            return stop(&done, e);
         }
     }
     finish(
