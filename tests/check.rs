@@ -97,3 +97,35 @@ fn dry_run_json_lists_the_warnings() {
     );
     assert!(codes("scripts/multi-server.rhai").is_empty());
 }
+
+/// `check --output json`: one document with the problems (code and place)
+/// or the warnings, and the exit status of the text form.
+#[test]
+fn check_json_lists_problems_and_warnings() {
+    let doc = |script: &str, code: i32| -> serde_json::Value {
+        let out = awsrun()
+            .args(["check", script, "--output", "json"])
+            .assert()
+            .code(code)
+            .get_output()
+            .clone();
+        serde_json::from_slice(&out.stdout).expect("one JSON document")
+    };
+    let bad = doc("tests/corpus/unknown_function.rhai", 1);
+    assert_eq!(bad["ok"], false);
+    let problem = &bad["problems"][0];
+    assert_eq!(problem["code"], "awsrun::script::unknown_function");
+    assert_eq!(
+        (problem["line"].as_u64(), problem["column"].as_u64()),
+        (Some(2), Some(9))
+    );
+
+    let risky = doc(&case("risky_shapes"), 0);
+    assert_eq!(risky["ok"], true);
+    assert_eq!(risky["problems"].as_array().map(Vec::len), Some(0));
+    assert_eq!(risky["warnings"].as_array().map(Vec::len), Some(5));
+
+    let tutorial = doc("scripts/multi-server.rhai", 0);
+    assert_eq!(tutorial["warnings"].as_array().map(Vec::len), Some(0));
+    assert!(tutorial["resources"].as_u64().is_some_and(|n| n > 10));
+}

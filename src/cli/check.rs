@@ -31,46 +31,57 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
     session.limits = config.limits;
     let session = Rc::new(session);
     session.add_source(&script.name(), &script.source);
-    let findings = match static_findings(&session, &script) {
-        Ok(findings) => findings,
-        Err(rep) => {
-            report(config, &rep);
-            return Exit::Failure;
-        }
-    };
-    if !findings.is_empty() {
-        for rep in &findings {
-            report(config, rep);
-        }
-        out(&format!(
-            "{}: {} problem(s) found",
-            script.name(),
-            findings.len()
-        ));
-        return Exit::Failure;
-    }
-    match engine::run(&session, &script) {
-        Ok(_) => {
-            let warnings = super::run::warn(config, &session);
-            let summary = Summary::of(&session.actions());
-            out(&format!(
-                "{}: ok, {warnings} warning(s) ({} resource(s) in the plan on a fresh simulated account; no AWS call made)",
-                script.name(),
-                summary.created + summary.existing + summary.changed
-            ));
-            Exit::Ok
-        }
-        Err(err) => {
-            let rep = crate::diagnostic::from_eval(
+    // Static problems first; only a script without any is run.
+    let problems = match static_findings(&session, &script) {
+        Ok(findings) if !findings.is_empty() => findings,
+        Ok(_) => match engine::run(&session, &script) {
+            Ok(_) => Vec::new(),
+            Err(err) => vec![crate::diagnostic::from_eval(
                 &err,
                 &script.name(),
                 &|n| session.source(n),
                 &engine::docs::names(),
                 &session.limits,
-            );
-            report(config, &rep);
-            Exit::Failure
-        }
+            )],
+        },
+        Err(rep) => vec![*rep],
+    };
+    for rep in &problems {
+        report(config, rep);
+    }
+    let warnings = if problems.is_empty() {
+        super::run::warn(config, &session)
+    } else {
+        Vec::new()
+    };
+    let summary = Summary::of(&session.actions());
+    let resources = summary.created + summary.existing + summary.changed;
+    if config.json {
+        let doc = serde_json::json!({
+            "script": script.name(),
+            "ok": problems.is_empty(),
+            "problems": problems.iter().map(super::error_json).collect::<Vec<_>>(),
+            "warnings": warnings.iter().map(super::run::warning_json).collect::<Vec<_>>(),
+            "resources": if problems.is_empty() { Some(resources) } else { None },
+        });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else if problems.is_empty() {
+        out(&format!(
+            "{}: ok, {} warning(s) ({resources} resource(s) in the plan on a fresh simulated account; no AWS call made)",
+            script.name(),
+            warnings.len(),
+        ));
+    } else {
+        out(&format!(
+            "{}: {} problem(s) found",
+            script.name(),
+            problems.len()
+        ));
+    }
+    if problems.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failure
     }
 }
 

@@ -10,6 +10,7 @@ use crate::cloud::aws::AwsCloud;
 use crate::cloud::{Cloud, Mode};
 use crate::diagnostic::{self, Report};
 use crate::engine::bindings::resource::to_json;
+use crate::engine::lint::{self, Warning};
 use crate::engine::plan::Summary;
 use crate::engine::plan::{Action, Op};
 use crate::engine::session::{Session, Sink};
@@ -204,20 +205,21 @@ pub fn execute(
     (if interrupted { Exit::Interrupted } else { exit }, session)
 }
 
-/// Prints the risky shapes of what the run built; returns how many.
-pub fn warn(config: &Config, session: &Session) -> usize {
-    match crate::engine::lint::warnings(&*session.cloud, &session.stack) {
-        Ok(warnings) => {
-            for w in &warnings {
-                report(
-                    config,
-                    &Report::warning(w.code, w.message.clone(), w.help.clone()),
-                );
-            }
-            warnings.len()
-        }
-        Err(_) => 0,
+/// Prints the risky shapes of what the run built and returns them.
+pub fn warn(config: &Config, session: &Session) -> Vec<Warning> {
+    let warnings = lint::warnings(&*session.cloud, &session.stack).unwrap_or_default();
+    for w in &warnings {
+        report(
+            config,
+            &Report::warning(w.code, w.message.clone(), w.help.clone()),
+        );
     }
+    warnings
+}
+
+/// A warning in a JSON document.
+pub fn warning_json(w: &Warning) -> serde_json::Value {
+    serde_json::json!({"code": w.code, "message": w.message, "help": w.help})
 }
 
 /// After a live run stopped early: what exists now and how to go on.
