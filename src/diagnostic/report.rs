@@ -215,6 +215,11 @@ fn describe(
             Some(host) => (host.code, host.message, host.help),
             None => ("awsrun::interrupted".into(), "stopped".into(), None),
         },
+        E::ErrorParsing(rhai::ParseErrorType::ExprTooDeep, _) => (
+            "awsrun::limit::expression_depth".into(),
+            "an expression is nested too deeply (more than 128 levels, 64 inside a function)".into(),
+            Some("split it into smaller parts with `let`, e.g. `let part = ...;` for an inner bracket or map".into()),
+        ),
         E::ErrorParsing(kind, _) => {
             ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), Some(syntax_help(kind)))
         }
