@@ -20,7 +20,12 @@ impl Opts {
     pub fn new(func: &str, map: Map, allowed: &[&str]) -> HostResult<Self> {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
-                let mut err = HostError::new(
+                let docs = format!("`awsrun docs {}` describes each option", doc_name(func));
+                let help = match nearest(key, allowed.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`? {docs}"),
+                    None => docs,
+                };
+                let err = HostError::new(
                     "awsrun::opts::unknown_key",
                     format!(
                         "{}: unknown option `{key}`; allowed: {}",
@@ -28,13 +33,7 @@ impl Opts {
                         allowed.join(", ")
                     ),
                 )
-                .help(format!(
-                    "`awsrun docs {}` describes each option",
-                    doc_name(func)
-                ));
-                if let Some(near) = nearest(key, allowed.iter().copied()) {
-                    err = err.help(format!("did you mean `{near}`?"));
-                }
+                .help(help);
                 return Err(err.into());
             }
         }
