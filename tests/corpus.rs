@@ -120,6 +120,7 @@ const CORPUS: &[Row] = &[
     ("limit_string_size", &["@", "--dry-run"], "awsrun::limit::string_size", Some((3, 10)), 1),
     ("limit_array_size", &["@", "--dry-run"], "awsrun::limit::array_size", Some((3, 10)), 1),
     ("limit_expression_depth", &["@", "--dry-run"], "awsrun::limit::expression_depth", Some((2, 72)), 1),
+    ("limit_map_size_by_index", &["@", "--dry-run"], "awsrun::limit::map_size", Some((5, 15)), 1),
     ("limit_map_size", &["@", "--dry-run"], "awsrun::limit::map_size", Some((7, 7)), 1),
     ("limit_operations_lowered", &["@", "--dry-run", "--max-operations", "10000"], "awsrun::limit::operations", Some((5, 11)), 1),
     ("limit_call_depth_lowered", &["@", "--dry-run", "--max-call-depth", "8"], "awsrun::limit::call_depth", Some((6, 7)), 1),

@@ -294,9 +294,35 @@ pub fn build(
     engine.on_print(move |text| s.print(text));
     // Ctrl-C stops a busy script too, not only at host calls.
     let flag = session.interrupted.clone();
-    engine.on_progress(move |_| {
+    let due = Rc::new(std::cell::Cell::new(false));
+    let tick = due.clone();
+    engine.on_progress(move |ops| {
+        if ops % MAP_CHECK_EVERY == 0 {
+            tick.set(true);
+        }
         flag.load(std::sync::atomic::Ordering::Relaxed)
             .then(|| Dynamic::from(session::interrupted_error()))
+    });
+    // Rhai checks a map's size when the map is assigned, merged or passed
+    // on, but not when `m[key] = value` adds a key to it. So every
+    // MAP_CHECK_EVERY operations, the next variable access looks over the
+    // variables in scope: a map grown key by key stops at the same limit.
+    let max_map = limits.map_size;
+    #[allow(deprecated)] // `on_var` is marked volatile, not deprecated
+    engine.on_var(move |_, _, context| {
+        if due.replace(false)
+            && context
+                .scope()
+                .iter_raw()
+                .any(|(_, _, value)| map_entries(value) > max_map)
+        {
+            return Err(EvalAltResult::ErrorDataTooLarge(
+                "Size of object map".into(),
+                rhai::Position::NONE,
+            )
+            .into());
+        }
+        Ok(None)
     });
     engine.on_debug(|text, source, pos| match source {
         Some(src) => eprintln!("{src}:{pos}: {text}"),
@@ -305,6 +331,22 @@ pub fn build(
     stdlib::load(&mut engine, session)?;
     engine.set_module_resolver(Resolver::new(script_dir, session.clone()));
     Ok(engine)
+}
+
+/// How often (in operations) variables are looked over for maps past the
+/// size limit.
+const MAP_CHECK_EVERY: u64 = 1 << 14;
+
+/// The keys of every object map in `value`, nested ones included (as Rhai
+/// counts them for its own map limit).
+fn map_entries(value: &Dynamic) -> usize {
+    if let Some(map) = value.read_lock::<rhai::Map>() {
+        map.len() + map.values().map(map_entries).sum::<usize>()
+    } else if let Some(array) = value.read_lock::<rhai::Array>() {
+        array.iter().map(map_entries).sum()
+    } else {
+        0
+    }
 }
 
 /// Runs a script to completion in `session`; returns the script's value.
