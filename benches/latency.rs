@@ -65,23 +65,6 @@ fn scaled(estimate: &Estimate) -> Duration {
     Duration::from_secs_f64(estimate.seconds as f64 * SCALE)
 }
 
-fn path_text(estimate: &Estimate) -> String {
-    let steps: Vec<String> = estimate
-        .critical_path
-        .iter()
-        .map(|s| {
-            format!(
-                "{} {} {} {}",
-                s.kind,
-                s.name,
-                s.state,
-                duration_text(s.seconds)
-            )
-        })
-        .collect();
-    steps.join(" -> ")
-}
-
 fn verdict(ok: bool) -> &'static str {
     if ok { "ok" } else { "MISSED" }
 }
@@ -101,7 +84,7 @@ fn main() {
         "  critical path  {:.3} s  ({} on AWS: {})",
         critical.as_secs_f64(),
         duration_text(estimate.seconds),
-        path_text(&estimate)
+        estimate.path_text()
     );
     println!(
         "  wall / critical path = {ratio:.3}  (target <= 1.1) {}",
@@ -116,7 +99,7 @@ fn main() {
         "  critical path  {:.3} s  ({} on AWS: {})",
         scaled(&seq_estimate).as_secs_f64(),
         duration_text(seq_estimate.seconds),
-        path_text(&seq_estimate)
+        seq_estimate.path_text()
     );
     println!(
         "  sequential / tutorial = {speedup:.2}x  (target >= 1.8) {}",

@@ -25,14 +25,13 @@ pub struct Config {
 
 impl Config {
     pub fn new(global: &Global) -> Self {
-        let no_color = global.no_color || std::env::var_os("NO_COLOR").is_some();
         Config {
             region: global.region.clone(),
             profile: global.profile.clone(),
             endpoint_url: global.endpoint_url.clone(),
             verbose: global.verbose,
             json: global.output == OutputFormat::Json,
-            color: !no_color && std::io::stderr().is_terminal(),
+            color: color(global.no_color),
             sim_latency: match global.sim_latency {
                 SimLatency::None => Latency::None,
                 SimLatency::Realistic => Latency::Realistic {
@@ -66,6 +65,12 @@ pub const VAR_HELP: &str = "write `--var KEY=VALUE` (e.g. `--var instance_type=t
 /// The code and help of a stack name that cannot be a tag value.
 pub const STACK_CODE: &str = "awsrun::usage::stack";
 pub const STACK_HELP: &str = "e.g. `--stack multi-server` or `--stack team-a.staging`; the name becomes the `awsrun:stack` tag of every resource";
+
+/// Whether reports get colour (and Unicode): on a terminal, unless
+/// `--no-color` or `NO_COLOR` says otherwise.
+pub fn color(no_color_flag: bool) -> bool {
+    !no_color_flag && std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
 
 /// `--var KEY=VALUE` pairs; keys must be identifiers.
 pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {

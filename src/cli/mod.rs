@@ -60,9 +60,10 @@ impl From<Exit> for ExitCode {
 /// Parses the arguments and runs the subcommand.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let json = wants_json(&args);
+    let no_color = args.iter().any(|a| a == "--no-color");
     let cli = match Cli::try_parse_from(args::normalize(args)) {
         Ok(cli) => cli,
-        Err(err) if err.use_stderr() => return bad_arguments(&err, json).into(),
+        Err(err) if err.use_stderr() => return bad_arguments(&err, json, no_color).into(),
         Err(err) => {
             // --help and --version.
             let _ = err.print();
@@ -138,7 +139,7 @@ fn wants_json(args: &[OsString]) -> bool {
 }
 
 /// A command line clap rejects, as a report like every other error.
-fn bad_arguments(err: &clap::Error, json: bool) -> Exit {
+fn bad_arguments(err: &clap::Error, json: bool, no_color: bool) -> Exit {
     let rendered = err.render().to_string();
     // clap's text: "error: ..." and its continuation lines, a blank line,
     // then tips, the usage line and a pointer to --help.
@@ -164,8 +165,7 @@ fn bad_arguments(err: &clap::Error, json: bool) -> Exit {
             .into(),
     );
     let style = diagnostic::Style {
-        color: std::env::var_os("NO_COLOR").is_none()
-            && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        color: config::color(no_color),
     };
     let rep = Report::plain("awsrun::usage::arguments", message, Some(help.join("; ")));
     eprint!("{}", diagnostic::render(&rep, style));

@@ -62,16 +62,7 @@ const TABLE: &[OptionKeys] = &[
     },
     OptionKeys {
         func: "instances",
-        keys: &[
-            "count",
-            "subnets",
-            "image",
-            "instance_type",
-            "security_groups",
-            "public_ip",
-            "user_data",
-            "first",
-        ],
+        keys: &crate::engine::bindings::ec2::INSTANCE_OPTS,
         nested: &[],
     },
     OptionKeys {

@@ -139,6 +139,13 @@ impl Estimate {
             text.push_str(" (it waits for no slow resource)");
             return text;
         }
+        text.push_str("; critical path: ");
+        text.push_str(&self.path_text());
+        text
+    }
+
+    /// The critical path in words: `nat_gateway a available 1m40s -> ...`.
+    pub fn path_text(&self) -> String {
         let steps: Vec<String> = self
             .critical_path
             .iter()
@@ -152,9 +159,7 @@ impl Estimate {
                 )
             })
             .collect();
-        text.push_str("; critical path: ");
-        text.push_str(&steps.join(" -> "));
-        text
+        steps.join(" -> ")
     }
 }
 

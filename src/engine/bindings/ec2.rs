@@ -364,7 +364,8 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
     })
 }
 
-const INSTANCE_OPTS: [&str; 8] = [
+/// The option keys of `instances` (the REPL completes them too).
+pub(crate) const INSTANCE_OPTS: [&str; 8] = [
     "count",
     "subnets",
     "image",

@@ -12,6 +12,7 @@ use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::session::Session;
 use rhai::{Array, Dynamic, Engine, Map};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -154,11 +155,16 @@ fn wait_all(
     mut resources: Vec<Resource>,
     limit: Duration,
 ) -> HostResult<Vec<Resource>> {
-    // Each resource once, however often the argument names it.
+    // Each resource once, however often the argument names it: the index
+    // of its first occurrence by id.
+    let mut first_of: HashMap<String, usize> = HashMap::with_capacity(resources.len());
     let mut pending: Vec<usize> = Vec::new();
     for (i, r) in resources.iter().enumerate() {
-        let first = resources[..i].iter().all(|other| other.id != r.id);
-        if first && ready_state(r.kind).is_some() {
+        if first_of.contains_key(&r.id) {
+            continue;
+        }
+        first_of.insert(r.id.clone(), i);
+        if ready_state(r.kind).is_some() {
             pending.push(i);
         }
     }
@@ -221,7 +227,8 @@ fn wait_all(
     }
     // Duplicates take the value their first occurrence has now.
     for i in 0..resources.len() {
-        if let Some(j) = resources[..i].iter().position(|r| r.id == resources[i].id) {
+        let j = first_of[&resources[i].id];
+        if j != i {
             resources[i] = resources[j].clone();
         }
     }
