@@ -366,6 +366,12 @@ fn simulated_aws_codes() -> BTreeSet<String> {
             }
         }
     }
+    // The code AWS gives for an unknown id is part of each kind's descriptor.
+    codes.extend(
+        awsrun::cloud::Kind::ALL
+            .iter()
+            .map(|k| k.info().not_found_code.to_string()),
+    );
     codes
 }
 

@@ -16,6 +16,7 @@ use awsrun::cloud::{
     Cloud, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource, Tags,
     TargetGroupSpec,
 };
+use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec};
 use awsrun::engine::session::{Quiet, Session};
 use awsrun::engine::{self, Script};
 use std::rc::Rc;
@@ -49,9 +50,15 @@ fn public(a: &SimAccount, letter: &str) -> String {
 
 fn nat(a: &SimAccount, letter: &str) -> Resource {
     let name = format!("nat-{letter}");
-    let eip = a.allocate_address(&tags(&name)).unwrap();
-    a.create_nat_gateway(&public(a, letter), &eip.id, &tags(&name))
-        .unwrap()
+    let eip = a.allocate_address(&ElasticIpSpec {}, &tags(&name)).unwrap();
+    a.create_nat_gateway(
+        &NatGatewaySpec {
+            subnet: public(a, letter).to_string(),
+            eip: eip.id.to_string(),
+        },
+        &tags(&name),
+    )
+    .unwrap()
 }
 
 fn instance(a: &SimAccount, name: &str) -> Resource {

@@ -1,6 +1,7 @@
 //! The live backend (`AwsCloud`) against a real AWS-compatible server
 //! (moto, on 127.0.0.1), checked with the tests' own SDK clients.
 
+use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use std::process::Command;
 
 use awsrun::cloud::aws::{AwsCloud, AwsOptions};
@@ -62,15 +63,30 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
         cloud.create_subnet(&spec, &t("private-2a")).unwrap()
     });
     let eip = ensure(cloud, Kind::ElasticIp, &t("nat-2a"), || {
-        cloud.allocate_address(&t("nat-2a")).unwrap()
+        cloud
+            .allocate_address(&ElasticIpSpec {}, &t("nat-2a"))
+            .unwrap()
     });
     let nat = ensure(cloud, Kind::NatGateway, &t("nat-2a"), || {
         cloud
-            .create_nat_gateway(&public[0].id, &eip.id, &t("nat-2a"))
+            .create_nat_gateway(
+                &NatGatewaySpec {
+                    subnet: public[0].id.to_string(),
+                    eip: eip.id.to_string(),
+                },
+                &t("nat-2a"),
+            )
             .unwrap()
     });
     let table = ensure(cloud, Kind::RouteTable, &t("private-2a"), || {
-        let table = cloud.create_route_table(&vpc.id, &t("private-2a")).unwrap();
+        let table = cloud
+            .create_route_table(
+                &RouteTableSpec {
+                    vpc: vpc.id.to_string(),
+                },
+                &t("private-2a"),
+            )
+            .unwrap();
         let route = Route {
             dest: "0.0.0.0/0".into(),
             target: RouteTarget::NatGateway(nat.id.clone()),
@@ -378,7 +394,7 @@ fn an_overlapping_subnet_fails_with_invalid_subnet_conflict_and_a_request_id() {
 fn destroy(cloud: &AwsCloud, stack: &str) -> usize {
     let mut left = cloud.stack_resources(stack).unwrap();
     let count = left.len();
-    left.sort_by_key(|r| Kind::DESTROY_ORDER.iter().position(|k| *k == r.kind));
+    left.sort_by_key(|r| Kind::destroy_order().iter().position(|k| *k == r.kind));
     for _ in 0..5 {
         let mut failed = Vec::new();
         for resource in left {

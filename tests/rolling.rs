@@ -14,6 +14,7 @@ use awsrun::cloud::{
     Cloud, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec, LoadBalancerSpec,
     Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth,
 };
+use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec, VpcSpec};
 use awsrun::engine::plan::{Op, Summary};
 use awsrun::engine::session::{Quiet, Session};
 use awsrun::engine::{self, Script};
@@ -167,25 +168,25 @@ impl Cloud for Watch {
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         self.then("find", self.inner.find(kind, tags))
     }
-    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_vpc", self.inner.create_vpc(cidr, tags))
+    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.then("create_vpc", self.inner.create_vpc(spec, tags))
     }
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         self.then("create_subnet", self.inner.create_subnet(spec, tags))
     }
-    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource> {
-        self.then("allocate_address", self.inner.allocate_address(tags))
+    fn allocate_address(&self, spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.then("allocate_address", self.inner.allocate_address(spec, tags))
     }
-    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
+    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
         self.then(
             "create_nat_gateway",
-            self.inner.create_nat_gateway(subnet, eip, tags),
+            self.inner.create_nat_gateway(spec, tags),
         )
     }
-    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
+    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
         self.then(
             "create_route_table",
-            self.inner.create_route_table(vpc, tags),
+            self.inner.create_route_table(spec, tags),
         )
     }
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {

@@ -8,10 +8,10 @@ use super::config::{Config, STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
 use super::output::out;
 use super::run::usage;
-use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Mode, Resource};
+use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Poll, Resource};
 use crate::engine::plan::{Action, Op, Summary};
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long to keep retrying a dependency error or waiting for a deletion.
 const PATIENCE: Duration = Duration::from_secs(900);
@@ -102,7 +102,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         );
         failed(config, e)
     };
-    for group in Kind::DESTROY_ORDER {
+    for group in Kind::destroy_order() {
         let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
         for r in &batch {
             if let Err(e) = delete_patiently(&*cloud, r) {
@@ -114,7 +114,8 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
             }
             done.push(action);
         }
-        if matches!(group, Kind::Instance | Kind::NatGateway)
+        // Kinds that AWS deletes asynchronously block their parents until gone.
+        if !group.info().gone_states.is_empty()
             && let Err(e) = wait_gone(&*cloud, stack, &batch)
         {
             return stop(&done, e);
@@ -133,50 +134,31 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
 
 /// Resources in the order they can be deleted.
 fn ordered(mut list: Vec<Resource>) -> Vec<Resource> {
-    let rank = |k: Kind| {
-        Kind::DESTROY_ORDER
-            .iter()
-            .position(|x| *x == k)
-            .unwrap_or(usize::MAX)
-    };
-    list.retain(|r| rank(r.kind) != usize::MAX);
+    let rank = |k: Kind| k.info().destroy_rank;
+    list.retain(|r| r.kind.stack_owned());
     list.sort_by(|a, b| (rank(a.kind), &a.name).cmp(&(rank(b.kind), &b.name)));
     list
-}
-
-fn patience_over(cloud: &dyn Cloud, start: Instant, attempt: u32) -> bool {
-    match cloud.mode() {
-        Mode::DryRun => attempt > 100,
-        Mode::Live => start.elapsed() > PATIENCE,
-    }
 }
 
 /// Deletes one resource, retrying while AWS reports a dependency that is
 /// still going away.
 fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
-    let start = Instant::now();
-    for attempt in 0.. {
+    let mut poll = Poll::new(cloud, PATIENCE);
+    loop {
         match cloud.delete(r) {
             Ok(()) => return Ok(()),
             Err(e) if e.code.ends_with("NotFound") => return Ok(()),
-            Err(e)
-                if DEPENDENCY_CODES.contains(&e.code.as_str())
-                    && !patience_over(cloud, start, attempt) =>
-            {
-                std::thread::sleep(cloud.poll_interval(attempt));
-            }
+            Err(e) if DEPENDENCY_CODES.contains(&e.code.as_str()) && !poll.over() => poll.sleep(),
             Err(e) => return Err(e),
         }
     }
-    unreachable!("the retry loop returns")
 }
 
 /// Waits until instances are terminated and NAT gateways deleted, since
 /// security groups, Elastic IPs and subnets stay in use until then.
 fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult<()> {
-    let start = Instant::now();
+    let mut poll = Poll::new(cloud, PATIENCE);
     for r in batch {
-        let mut attempt = 0;
         loop {
             let state = match cloud.refresh(r) {
                 Ok(now) => now.state().to_string(),
@@ -186,7 +168,7 @@ fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult
             if matches!(state.as_str(), "terminated" | "deleted") {
                 break;
             }
-            if patience_over(cloud, start, attempt) {
+            if poll.over() {
                 return Err(CloudError::new(
                     "destroy",
                     "Timeout",
@@ -196,8 +178,7 @@ fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult
                     "re-run `awsrun destroy --stack {stack}` in a few minutes; it continues where it stopped"
                 )));
             }
-            std::thread::sleep(cloud.poll_interval(attempt));
-            attempt += 1;
+            poll.sleep();
         }
     }
     Ok(())

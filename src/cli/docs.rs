@@ -108,21 +108,6 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
         );
         return Exit::Failure;
     }
-    if let Err(err) = annotate(&dir.join("__static__.d.rhai")) {
-        report(
-            config,
-            &Report::plain(
-                "awsrun::docs::write",
-                format!("cannot annotate the definitions: {err}"),
-                Some(format!(
-                    "make {} readable and writable (or remove it), then run `awsrun docs --definitions {}` again",
-                    dir.join("__static__.d.rhai").display(),
-                    dir.display()
-                )),
-            ),
-        );
-        return Exit::Failure;
-    }
     let files = std::fs::read_dir(dir)
         .map(|d| {
             d.filter_map(Result::ok)
@@ -135,49 +120,4 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
         dir.display()
     ));
     Exit::Ok
-}
-
-/// Puts each host function's doc above its definition and replaces the
-/// return type Rhai cannot name for fallible functions with the documented one.
-fn annotate(path: &std::path::Path) -> std::io::Result<()> {
-    let text = std::fs::read_to_string(path)?;
-    let all = docs::all();
-    let mut out = String::with_capacity(text.len() * 2);
-    for line in text.lines() {
-        let name = line.strip_prefix("fn ").and_then(|l| l.split('(').next());
-        let doc = name.and_then(|n| all.iter().find(|d| d.name == n && d.origin == "host"));
-        let mut line = line.to_string();
-        if let Some(doc) = doc {
-            for l in doc.doc.lines() {
-                out.push_str(&format!("/// {l}\n"));
-            }
-            out.push_str(&format!("/// `{}`\n", doc.signature));
-        }
-        if line.ends_with("EvalAltResult>>;") {
-            let ret = doc
-                .and_then(|d| d.signature.rsplit_once("-> "))
-                .map_or("?", |(_, r)| definition_type(r));
-            let head = line
-                .rsplit_once("->")
-                .map_or(line.as_str(), |(h, _)| h)
-                .trim_end()
-                .to_string();
-            line = format!("{head} -> {ret};");
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    std::fs::write(path, out)
-}
-
-/// A documented return type as a Rhai definition type.
-fn definition_type(ret: &str) -> &'static str {
-    match ret.trim() {
-        r if r.starts_with('[') => "array",
-        r if r.starts_with("#{") => "map",
-        "String" => "string",
-        "Cidr" => "Cidr",
-        "value" | "same" | "opts" => "?",
-        _ => "Resource",
-    }
 }

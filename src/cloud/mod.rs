@@ -25,12 +25,16 @@
 
 pub mod aws;
 pub mod error;
+pub mod kind;
+pub mod poll;
 pub mod resource;
 pub mod sim;
 pub mod spec;
 
 pub use error::{CloudError, CloudResult};
-pub use resource::{Identity, Kind, Resource, STACK_TAG, Tags, TargetHealth};
+pub use kind::{Kind, KindInfo, Service};
+pub use poll::Poll;
+pub use resource::{Identity, Resource, STACK_TAG, Tags, TargetHealth};
 pub use spec::*;
 
 use std::time::Duration;
@@ -66,11 +70,11 @@ pub trait Cloud {
     /// The live (not deleted/terminated) resource of this kind with these tags.
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>>;
 
-    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource>;
+    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource>;
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource>;
-    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource>;
-    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource>;
-    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource>;
+    fn allocate_address(&self, spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource>;
+    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource>;
+    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource>;
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()>;
     fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()>;
     fn create_security_group(&self, spec: &SecurityGroupSpec, tags: &Tags)

@@ -4,68 +4,13 @@
 //! the engine hands them to scripts unchanged. A resource is identified in
 //! AWS by its id and, for awsrun, by its `awsrun:stack` and `Name` tags.
 
+pub use super::kind::Kind;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
 
 /// Tag key that records which stack a resource belongs to.
 pub const STACK_TAG: &str = "awsrun:stack";
-
-/// Every kind of resource awsrun knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Vpc,
-    InternetGateway,
-    Subnet,
-    ElasticIp,
-    NatGateway,
-    RouteTable,
-    SecurityGroup,
-    Instance,
-    TargetGroup,
-    LoadBalancer,
-    Listener,
-}
-
-impl Kind {
-    /// The name scripts and plans use for the kind (`subnet`, `nat_gateway`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Vpc => "vpc",
-            Kind::InternetGateway => "internet_gateway",
-            Kind::Subnet => "subnet",
-            Kind::ElasticIp => "elastic_ip",
-            Kind::NatGateway => "nat_gateway",
-            Kind::RouteTable => "route_table",
-            Kind::SecurityGroup => "security_group",
-            Kind::Instance => "instance",
-            Kind::TargetGroup => "target_group",
-            Kind::LoadBalancer => "load_balancer",
-            Kind::Listener => "listener",
-        }
-    }
-
-    /// Kinds that a stack can own, in the order `destroy` deletes them.
-    pub const DESTROY_ORDER: [Kind; 10] = [
-        Kind::Listener,
-        Kind::LoadBalancer,
-        Kind::TargetGroup,
-        Kind::Instance,
-        Kind::SecurityGroup,
-        Kind::RouteTable,
-        Kind::NatGateway,
-        Kind::ElasticIp,
-        Kind::Subnet,
-        Kind::Vpc,
-    ];
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One resource as the cloud reports it now.
 ///

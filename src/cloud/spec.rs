@@ -1,7 +1,30 @@
 //! What the engine asks a backend to create: plain data, already validated
 //! for shape by the script bindings (the backend applies AWS's own rules).
+//! Every create of the `Cloud` trait takes one of these, so a new option is
+//! a new field, never a new signature.
 
 use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VpcSpec {
+    pub cidr: String,
+}
+
+/// An Elastic IP in the VPC domain: AWS needs nothing more.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ElasticIpSpec {}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NatGatewaySpec {
+    pub subnet: String,
+    /// Allocation id of the Elastic IP.
+    pub eip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteTableSpec {
+    pub vpc: String,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SubnetSpec {

@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod check;
 pub mod docs;
+pub mod functions;
 pub mod host_error;
 pub mod lint;
 pub mod modules;

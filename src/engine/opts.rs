@@ -17,6 +17,16 @@ pub struct Opts {
 }
 
 impl Opts {
+    /// The options of a host function (`"subnet"`) or of the maps nested in
+    /// them (`"route_table(routes)"`), checked against its descriptor.
+    pub fn of(path: &str, map: Map) -> HostResult<Self> {
+        let keys = super::functions::option_keys(path)
+            .unwrap_or_else(|| panic!("`{path}` has no option keys in engine/functions.rs"));
+        Opts::new(path, map, &keys)
+    }
+
+    /// The options of a call, checked against `allowed` (a team module's
+    /// own function, through `check_opts`).
     pub fn new(func: &str, map: Map, allowed: &[&str]) -> HostResult<Self> {
         for key in map.keys() {
             if !allowed.contains(&key.as_str()) {
@@ -237,17 +247,7 @@ pub fn expect_kind(func: &str, what: &str, value: &Dynamic, kind: Kind) -> HostR
 }
 
 fn kind_help(kind: Kind) -> String {
-    let from = match kind {
-        Kind::Vpc => "default_vpc()",
-        Kind::Subnet => "subnet(...), public_subnet(AZ) or private_subnet(...).subnet",
-        Kind::ElasticIp => "elastic_ip(name)",
-        Kind::NatGateway => "nat_gateway(...) or private_subnet(...).nat",
-        Kind::SecurityGroup => "security_group(...)",
-        Kind::Instance => "instances(...)",
-        Kind::TargetGroup => "target_group(...)",
-        Kind::LoadBalancer => "load_balancer(...)",
-        _ => "the matching resource function",
-    };
+    let from = kind.info().made_by;
     format!("a {kind} comes from {from}")
 }
 

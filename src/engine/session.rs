@@ -255,18 +255,7 @@ pub fn attr_text(resource: &Resource, key: &str) -> String {
 
 /// The key attributes shown on a plan line.
 pub fn detail(r: &Resource) -> String {
-    let keys: &[&str] = match r.kind {
-        Kind::Subnet => &["cidr", "az", "public_ip"],
-        Kind::ElasticIp => &["public_ip"],
-        Kind::NatGateway => &["subnet", "eip"],
-        Kind::RouteTable => &["vpc"],
-        Kind::SecurityGroup => &["vpc"],
-        Kind::Instance => &["instance_type", "subnet", "private_ip"],
-        Kind::TargetGroup => &["protocol", "port", "vpc"],
-        Kind::LoadBalancer => &["scheme", "dns_name"],
-        Kind::Listener => &["protocol", "port"],
-        Kind::Vpc | Kind::InternetGateway => &["cidr"],
-    };
+    let keys = r.kind.info().plan_keys;
     keys.iter()
         .filter(|k| r.attr(k).is_some())
         .map(|k| format!("{k}={}", attr_text(r, k)))

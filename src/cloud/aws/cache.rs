@@ -128,11 +128,7 @@ impl Cache {
 
 /// Whether a resource in this state no longer counts as existing.
 pub(super) fn gone(kind: Kind, state: &str) -> bool {
-    match kind {
-        Kind::Instance => matches!(state, "terminated" | "shutting-down"),
-        Kind::NatGateway => matches!(state, "deleted" | "deleting" | "failed"),
-        _ => false,
-    }
+    kind.is_gone(state)
 }
 
 #[cfg(test)]

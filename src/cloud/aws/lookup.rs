@@ -5,47 +5,9 @@ use super::AwsCloud;
 use super::cache::gone;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
 
-/// The kinds a stack owns, parents first (the order to seed a plan in).
-const STACK_KINDS: [Kind; 10] = [
-    Kind::Vpc,
-    Kind::Subnet,
-    Kind::ElasticIp,
-    Kind::NatGateway,
-    Kind::RouteTable,
-    Kind::SecurityGroup,
-    Kind::Instance,
-    Kind::TargetGroup,
-    Kind::LoadBalancer,
-    Kind::Listener,
-];
-
-/// The code AWS gives when a resource of this kind does not exist.
-fn not_found_code(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Subnet => "InvalidSubnetID.NotFound",
-        Kind::ElasticIp => "InvalidAllocationID.NotFound",
-        Kind::NatGateway => "NatGatewayNotFound",
-        Kind::RouteTable => "InvalidRouteTableID.NotFound",
-        Kind::SecurityGroup => "InvalidGroup.NotFound",
-        Kind::Instance => "InvalidInstanceID.NotFound",
-        Kind::TargetGroup => "TargetGroupNotFound",
-        Kind::LoadBalancer => "LoadBalancerNotFound",
-        Kind::Listener => "ListenerNotFound",
-        Kind::Vpc => "InvalidVpcID.NotFound",
-        Kind::InternetGateway => "InvalidInternetGatewayID.NotFound",
-    }
-}
-
 /// Whether an error only says the resource is not there (any more).
 fn is_not_found(err: &CloudError) -> bool {
     err.code.ends_with("NotFound")
-}
-
-fn is_elb(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::TargetGroup | Kind::LoadBalancer | Kind::Listener
-    )
 }
 
 impl AwsCloud {
@@ -102,7 +64,7 @@ impl AwsCloud {
     /// Every live resource of the stack, parents first.
     pub(super) fn list_stack(&self, stack: &str) -> CloudResult<Vec<Resource>> {
         let mut all = Vec::new();
-        for kind in STACK_KINDS {
+        for kind in Kind::stack_kinds() {
             for resource in self.stack_kind(stack, kind)? {
                 if kind == Kind::TargetGroup && resource.attr("targets").is_none() {
                     all.push(self.with_targets(resource)?);
@@ -115,7 +77,7 @@ impl AwsCloud {
     }
 
     pub(super) fn refresh_one(&self, resource: &Resource) -> CloudResult<Resource> {
-        let fresh = if is_elb(resource.kind) {
+        let fresh = if resource.kind.is_elb() {
             self.describe_elb_by_id(resource)?
         } else {
             self.describe_ec2_by_id(resource.kind, &resource.id)?
@@ -123,8 +85,8 @@ impl AwsCloud {
         let Some(mut fresh) = fresh else {
             return Err(CloudError::new(
                 "Describe",
-                not_found_code(resource.kind),
-                format!("{} {} does not exist", resource.kind, resource.id),
+                resource.kind.info().not_found_code,
+                resource.kind.not_found_message(&resource.id),
             ));
         };
         if fresh.name.is_empty() {
@@ -141,7 +103,7 @@ impl AwsCloud {
 
     /// Deletes one resource; one that is already gone counts as deleted.
     pub(super) fn delete_one(&self, resource: &Resource) -> CloudResult<()> {
-        let result = if is_elb(resource.kind) {
+        let result = if resource.kind.is_elb() {
             self.delete_elb(resource)
         } else {
             self.delete_ec2(resource)

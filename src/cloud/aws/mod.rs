@@ -43,9 +43,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
-    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
-    TargetHealth,
+    Cloud, CloudError, CloudResult, ElasticIpSpec, Identity, IngressRule, InstanceSpec, Kind,
+    ListenerSpec, LoadBalancerSpec, Mode, NatGatewaySpec, Resource, Route, RouteTableSpec,
+    SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth, VpcSpec,
 };
 use cache::Cache;
 use call::Calls;
@@ -162,24 +162,24 @@ impl Cloud for AwsCloud {
         self.find_tagged(kind, tags)
     }
 
-    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.new_vpc(cidr, tags)
+    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_vpc(&spec.cidr, tags)
     }
 
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         self.new_subnet(spec, tags)
     }
 
-    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource> {
+    fn allocate_address(&self, _spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
         self.new_address(tags)
     }
 
-    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.new_nat_gateway(subnet, eip, tags)
+    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_nat_gateway(&spec.subnet, &spec.eip, tags)
     }
 
-    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.new_route_table(vpc, tags)
+    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.new_route_table(&spec.vpc, tags)
     }
 
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {

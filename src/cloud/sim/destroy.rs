@@ -13,12 +13,12 @@ impl State {
         let id = resource.id.as_str();
         let (kind, life) = match self.store.get(id) {
             Some(entry) => (entry.resource.kind, entry.life),
-            None => return Err(not_found(operation(resource.kind), resource.kind, id)),
+            None => return Err(not_found(resource.kind.info().delete_op, resource.kind, id)),
         };
         match (kind, life) {
             // Deleting what is already on its way out is a no-op, as in AWS.
             (Kind::Instance | Kind::NatGateway, Life::Leaving | Life::Gone) => return Ok(()),
-            (_, Life::Gone) => return Err(not_found(operation(kind), kind, id)),
+            (_, Life::Gone) => return Err(not_found(kind.info().delete_op, kind, id)),
             _ => {}
         }
         match kind {
@@ -329,22 +329,5 @@ impl State {
             }
         }
         self.store.set_life(id, Life::Gone);
-    }
-}
-
-/// The delete operation of a kind.
-fn operation(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Vpc => "DeleteVpc",
-        Kind::InternetGateway => "DeleteInternetGateway",
-        Kind::Subnet => "DeleteSubnet",
-        Kind::ElasticIp => "ReleaseAddress",
-        Kind::NatGateway => "DeleteNatGateway",
-        Kind::RouteTable => "DeleteRouteTable",
-        Kind::SecurityGroup => "DeleteSecurityGroup",
-        Kind::Instance => "TerminateInstances",
-        Kind::TargetGroup => "DeleteTargetGroup",
-        Kind::LoadBalancer => "DeleteLoadBalancer",
-        Kind::Listener => "DeleteListener",
     }
 }

@@ -4,49 +4,7 @@ use crate::cloud::{CloudError, Kind};
 
 /// The code and message AWS returns for an id it does not know.
 pub(super) fn not_found(op: &str, kind: Kind, id: &str) -> CloudError {
-    let (code, message) = match kind {
-        Kind::Vpc => (
-            "InvalidVpcID.NotFound",
-            format!("The vpc ID '{id}' does not exist"),
-        ),
-        Kind::InternetGateway => (
-            "InvalidInternetGatewayID.NotFound",
-            format!("The internetGateway ID '{id}' does not exist"),
-        ),
-        Kind::Subnet => (
-            "InvalidSubnetID.NotFound",
-            format!("The subnet ID '{id}' does not exist"),
-        ),
-        Kind::ElasticIp => (
-            "InvalidAllocationID.NotFound",
-            format!("The allocation ID '{id}' does not exist"),
-        ),
-        Kind::NatGateway => (
-            "NatGatewayNotFound",
-            format!("The Nat Gateway {id} was not found"),
-        ),
-        Kind::RouteTable => (
-            "InvalidRouteTableID.NotFound",
-            format!("The routeTable ID '{id}' does not exist"),
-        ),
-        Kind::SecurityGroup => (
-            "InvalidGroup.NotFound",
-            format!("The security group '{id}' does not exist"),
-        ),
-        Kind::Instance => (
-            "InvalidInstanceID.NotFound",
-            format!("The instance ID '{id}' does not exist"),
-        ),
-        Kind::TargetGroup => (
-            "TargetGroupNotFound",
-            "One or more target groups not found".into(),
-        ),
-        Kind::LoadBalancer => (
-            "LoadBalancerNotFound",
-            "One or more load balancers not found".into(),
-        ),
-        Kind::Listener => ("ListenerNotFound", "One or more listeners not found".into()),
-    };
+    let (code, message) = (kind.info().not_found_code, kind.not_found_message(id));
     CloudError::new(op, code, message).with_hint(format!(
         "no live {kind} `{id}` exists in this account and region; check the id, or create the {kind} first"
     ))

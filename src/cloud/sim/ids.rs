@@ -11,19 +11,7 @@ use crate::cloud::resource::fnv1a;
 
 /// The EC2 id prefix of a kind (`subnet`, `igw`, ...); ELB kinds have ARNs instead.
 pub(super) fn prefix(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Vpc => "vpc",
-        Kind::InternetGateway => "igw",
-        Kind::Subnet => "subnet",
-        Kind::ElasticIp => "eipalloc",
-        Kind::NatGateway => "nat",
-        Kind::RouteTable => "rtb",
-        Kind::SecurityGroup => "sg",
-        Kind::Instance => "i",
-        Kind::TargetGroup => "targetgroup",
-        Kind::LoadBalancer => "loadbalancer",
-        Kind::Listener => "listener",
-    }
+    kind.info().id_prefix
 }
 
 /// `prefix-` + 17 lowercase hex digits, the leading one `0` as in AWS's long ids.

@@ -13,11 +13,17 @@ impl State {
         let id = resource.id.as_str();
         let (kind, life) = match self.store.get(id) {
             Some(entry) => (entry.resource.kind, entry.life),
-            None => return Err(not_found(describe(resource.kind), resource.kind, id)),
+            None => {
+                return Err(not_found(
+                    resource.kind.info().describe_op,
+                    resource.kind,
+                    id,
+                ));
+            }
         };
         let has_state = matches!(kind, Kind::NatGateway | Kind::Instance);
         if life == Life::Gone && !has_state {
-            return Err(not_found(describe(kind), kind, id));
+            return Err(not_found(kind.info().describe_op, kind, id));
         }
         if self.clock.is_some() {
             self.advance(id);
@@ -49,22 +55,5 @@ impl State {
             (Kind::LoadBalancer, "provisioning") => self.set_state(id, "active"),
             _ => {}
         }
-    }
-}
-
-/// The describe operation that `refresh` stands for.
-fn describe(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Vpc => "DescribeVpcs",
-        Kind::InternetGateway => "DescribeInternetGateways",
-        Kind::Subnet => "DescribeSubnets",
-        Kind::ElasticIp => "DescribeAddresses",
-        Kind::NatGateway => "DescribeNatGateways",
-        Kind::RouteTable => "DescribeRouteTables",
-        Kind::SecurityGroup => "DescribeSecurityGroups",
-        Kind::Instance => "DescribeInstances",
-        Kind::TargetGroup => "DescribeTargetGroups",
-        Kind::LoadBalancer => "DescribeLoadBalancers",
-        Kind::Listener => "DescribeListeners",
     }
 }

@@ -63,9 +63,9 @@ use state::State;
 pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec,
-    LoadBalancerSpec, Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
-    TargetHealth,
+    Cloud, CloudError, CloudResult, ElasticIpSpec, Identity, IngressRule, InstanceSpec, Kind,
+    ListenerSpec, LoadBalancerSpec, Mode, NatGatewaySpec, Resource, Route, RouteTableSpec,
+    SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth, VpcSpec,
 };
 
 /// One simulated AWS account and region.
@@ -109,8 +109,8 @@ impl SimAccount {
     /// `CreateVpc`: a VPC with its main route table and default security
     /// group (no internet gateway), under AWS's rules (/16 to /28,
     /// `InvalidVpc.Range`; at most 5 per region, `VpcLimitExceeded`).
-    pub fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_vpc(cidr, tags)
+    pub fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_vpc(&spec.cidr, tags)
     }
 
     /// Switches the latency model (`--sim-latency`): under
@@ -211,26 +211,26 @@ impl Cloud for SimAccount {
         Ok(self.state.borrow().store.find(kind, tags).cloned())
     }
 
-    fn create_vpc(&self, cidr: &str, tags: &Tags) -> CloudResult<Resource> {
-        SimAccount::create_vpc(self, cidr, tags)
+    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
+        SimAccount::create_vpc(self, spec, tags)
     }
 
     fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         self.state.borrow_mut().create_subnet(spec, tags)
     }
 
-    fn allocate_address(&self, tags: &Tags) -> CloudResult<Resource> {
+    fn allocate_address(&self, _spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
         self.state.borrow_mut().allocate_address(tags)
     }
 
-    fn create_nat_gateway(&self, subnet: &str, eip: &str, tags: &Tags) -> CloudResult<Resource> {
+    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
         self.state
             .borrow_mut()
-            .create_nat_gateway(subnet, eip, tags)
+            .create_nat_gateway(&spec.subnet, &spec.eip, tags)
     }
 
-    fn create_route_table(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_route_table(vpc, tags)
+    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().create_route_table(&spec.vpc, tags)
     }
 
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {

@@ -21,7 +21,7 @@ impl State {
     pub(super) fn seed(&mut self, resource: Resource, tags: Option<Tags>) {
         let life = match (resource.kind, resource.state()) {
             (Kind::Instance, "terminated") | (Kind::NatGateway, "deleted" | "failed") => Life::Gone,
-            (Kind::Instance, "shutting-down") | (Kind::NatGateway, "deleting") => Life::Leaving,
+            (kind, state) if kind.is_gone(state) => Life::Leaving,
             _ => Life::Live,
         };
         if life != Life::Gone {

@@ -1,7 +1,7 @@
 //! CIDR helpers for scripts: `cidr(text)` values and `free_blocks`.
 //! Pure except `free_blocks` of a VPC, which reads its subnets.
 
-use super::volatile;
+use super::{method, volatile};
 use crate::cidr::{self, Cidr, CidrError};
 use crate::cloud::{Kind, Resource};
 use crate::engine::host_error::{HostError, HostResult};
@@ -11,28 +11,35 @@ use rhai::{Array, Dynamic, Engine};
 use std::rc::Rc;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
+    engine.register_type_with_name::<Cidr>("Cidr");
+    volatile("cidr").register_into_engine(engine, |text: &str| parse(text));
     engine
-        .register_type_with_name::<Cidr>("Cidr")
-        .register_fn("cidr", |text: &str| parse(text))
         .register_get("network", |c: &mut Cidr| c.network().to_string())
         .register_get("prefix", |c: &mut Cidr| i64::from(c.prefix()))
         .register_get("size", |c: &mut Cidr| c.size() as i64)
         .register_get("usable", |c: &mut Cidr| c.usable() as i64)
         .register_get("first", |c: &mut Cidr| c.first().to_string())
-        .register_get("last", |c: &mut Cidr| c.last().to_string())
-        .register_fn("contains", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
+        .register_get("last", |c: &mut Cidr| c.last().to_string());
+    method("contains").register_into_engine(
+        engine,
+        |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
             Ok(c.contains(&operand("contains", &x)?))
-        })
-        .register_fn("overlaps", |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
+        },
+    );
+    method("overlaps").register_into_engine(
+        engine,
+        |c: &mut Cidr, x: Dynamic| -> HostResult<bool> {
             Ok(c.overlaps(&operand("overlaps", &x)?))
-        })
-        .register_fn(
-            "subnets",
-            |c: &mut Cidr, prefix: i64| -> HostResult<Array> {
-                let blocks = c.subnets(prefix_arg(prefix)?).map_err(from_cidr)?;
-                Ok(blocks.into_iter().map(Dynamic::from).collect())
-            },
-        )
+        },
+    );
+    method("subnets").register_into_engine(
+        engine,
+        |c: &mut Cidr, prefix: i64| -> HostResult<Array> {
+            let blocks = c.subnets(prefix_arg(prefix)?).map_err(from_cidr)?;
+            Ok(blocks.into_iter().map(Dynamic::from).collect())
+        },
+    );
+    engine
         .register_fn("to_string", |c: &mut Cidr| c.to_string())
         .register_fn("to_debug", |c: &mut Cidr| format!("cidr(\"{c}\")"))
         .register_fn("==", |a: Cidr, b: Cidr| a == b)

@@ -52,9 +52,9 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     });
     let s = session.clone();
     volatile("stack").register_into_engine(engine, move || s.stack.clone());
-    engine.register_fn("check_opts", check_opts);
-    engine.register_fn(
-        "fail",
+    volatile("check_opts").register_into_engine(engine, check_opts);
+    volatile("fail").register_into_engine(
+        engine,
         |code: &str, message: &str, help: &str| -> HostResult<Dynamic> {
             Err(HostError::new(code, message).help(help).into())
         },
@@ -84,16 +84,10 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
 
 /// A kind as scripts name it (`"subnet"`, `"target_group"`, ...).
 fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
-    let all = [Kind::InternetGateway]
-        .into_iter()
-        .chain(Kind::DESTROY_ORDER);
-    let mut names = Vec::new();
-    for kind in all {
-        if kind.as_str() == text {
-            return Ok(kind);
-        }
-        names.push(kind.as_str());
+    if let Some(kind) = Kind::named(text) {
+        return Ok(kind);
     }
+    let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     names.sort_unstable();
     let help = match crate::engine::suggest::nearest(text, names.iter().copied()) {
         Some(near) => format!("did you mean \"{near}\"?"),

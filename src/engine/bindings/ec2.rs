@@ -5,8 +5,8 @@ use super::context::full_az;
 use super::volatile;
 use crate::cidr;
 use crate::cloud::{
-    IngressRule, InstanceSpec, Kind, Resource, Route, RouteTarget, SecurityGroupSpec, Source,
-    SubnetSpec,
+    ElasticIpSpec, IngressRule, InstanceSpec, Kind, NatGatewaySpec, Poll, Resource, Route,
+    RouteTableSpec, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, VpcSpec,
 };
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, describe, expect_kind};
@@ -32,7 +32,7 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     volatile("elastic_ip").register_into_engine(engine, move |name: &str| {
         let r = s.ensure(Kind::ElasticIp, name, &[], |tags| {
             s.cloud
-                .allocate_address(tags)
+                .allocate_address(&ElasticIpSpec {}, tags)
                 .map_err(|e| HostError::from(e).into())
         });
         s.flush();
@@ -79,20 +79,25 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
 }
 
 fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("vpc", opts, &["cidr"])?;
+    let o = Opts::of("vpc", opts)?;
     let text = o.cidr("cidr")?.ok_or_else(|| o.missing("cidr"))?;
     let block = super::cidr::parse(&text)?.to_string();
     let fixed = [("cidr", block.clone())];
     let (vpc, _) = s.ensure(Kind::Vpc, name, &fixed, |tags| {
         s.cloud
-            .create_vpc(&block, tags)
+            .create_vpc(
+                &VpcSpec {
+                    cidr: block.to_string(),
+                },
+                tags,
+            )
             .map_err(|e| HostError::from(e).into())
     })?;
     Ok(vpc)
 }
 
 fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("subnet", opts, &["vpc", "cidr", "az", "public_ip"])?;
+    let o = Opts::of("subnet", opts)?;
     let vpc = match o.resource("vpc", Kind::Vpc)? {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
@@ -152,13 +157,19 @@ fn conflict_hint(
 }
 
 fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("nat_gateway", opts, &["subnet", "eip"])?;
+    let o = Opts::of("nat_gateway", opts)?;
     let subnet = o.req_resource("subnet", Kind::Subnet)?;
     let eip = o.req_resource("eip", Kind::ElasticIp)?;
     let fixed = [("subnet", subnet.id.clone()), ("eip", eip.id.clone())];
     let (nat, _) = s.ensure(Kind::NatGateway, name, &fixed, |tags| {
         s.cloud
-            .create_nat_gateway(&subnet.id, &eip.id, tags)
+            .create_nat_gateway(
+                &NatGatewaySpec {
+                    subnet: subnet.id.to_string(),
+                    eip: eip.id.to_string(),
+                },
+                tags,
+            )
             .map_err(|e| HostError::from(e).into())
     })?;
     s.remember_nat(&nat);
@@ -166,7 +177,7 @@ fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
 }
 
 fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("route_table", opts, &["vpc", "routes", "subnets"])?;
+    let o = Opts::of("route_table", opts)?;
     let vpc = match o.resource("vpc", Kind::Vpc)? {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
@@ -180,7 +191,12 @@ fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let fixed = [("vpc", vpc.id.clone())];
     let (mut rt, index) = s.ensure(Kind::RouteTable, name, &fixed, |tags| {
         s.cloud
-            .create_route_table(&vpc.id, tags)
+            .create_route_table(
+                &RouteTableSpec {
+                    vpc: vpc.id.to_string(),
+                },
+                tags,
+            )
             .map_err(|e| HostError::from(e).into())
     })?;
     let existing: Vec<String> = route_dests(&rt);
@@ -238,7 +254,7 @@ fn route(value: &Dynamic) -> HostResult<Route> {
         )
         .help("write each route as a map, e.g. `routes: [#{ dest: \"0.0.0.0/0\", nat: nat }]`, or with `igw` for an internet gateway")
     })?;
-    let o = Opts::new("route_table(routes)", map, &["dest", "nat", "igw"])?;
+    let o = Opts::of("route_table(routes)", map)?;
     let dest = super::cidr::parse(&o.cidr("dest")?.ok_or_else(|| o.missing("dest"))?)?.to_string();
     let target = match (o.get("nat"), o.get("igw")) {
         (Some(nat), None) => {
@@ -258,7 +274,7 @@ fn route(value: &Dynamic) -> HostResult<Route> {
 }
 
 fn security_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new("security_group", opts, &["vpc", "description", "ingress"])?;
+    let o = Opts::of("security_group", opts)?;
     let vpc = match o.resource("vpc", Kind::Vpc)? {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
@@ -334,11 +350,7 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
         )
         .help("write each rule as a map, e.g. `ingress: [#{ port: 443, from: \"0.0.0.0/0\" }]`; `from` may also be a security group")
     })?;
-    let o = Opts::new(
-        "security_group(ingress)",
-        map,
-        &["port", "from", "protocol"],
-    )?;
+    let o = Opts::of("security_group(ingress)", map)?;
     let port = o
         .int_in("port", 0, 65535)?
         .ok_or_else(|| o.missing("port"))? as u16;
@@ -365,19 +377,8 @@ fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
 }
 
 /// The option keys of `instances` (the REPL completes them too).
-pub(crate) const INSTANCE_OPTS: [&str; 8] = [
-    "count",
-    "subnets",
-    "image",
-    "instance_type",
-    "security_groups",
-    "public_ip",
-    "user_data",
-    "first",
-];
-
 fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
-    let o = Opts::new("instances", opts, &INSTANCE_OPTS)?;
+    let o = Opts::of("instances", opts)?;
     let count = o.int_in("count", 1, 100_000)?.unwrap_or(1) as usize;
     // `first: 3` ensures `<name>-3`, `<name>-4`, ... placed as one call
     // from `<name>-1` would place them (a rolling deploy adds servers so).
@@ -469,8 +470,8 @@ fn terminate(s: &Session, targets: &Dynamic) -> HostResult<()> {
 fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> {
     let limit = wait_limit(s, "wait_terminated", opts)?;
     let mut waiting = instance_list("wait_terminated", targets)?;
-    let start = std::time::Instant::now();
-    for attempt in 0u32.. {
+    let mut poll = Poll::new(&*s.cloud, limit);
+    loop {
         s.checkpoint()?;
         let mut left = Vec::with_capacity(waiting.len());
         for instance in waiting {
@@ -480,7 +481,7 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
                 Err(err) => return Err(HostError::from(err).into()),
             };
             match now.state() {
-                "terminated" => s.sink.progress(&now, "terminated", start.elapsed(), true),
+                "terminated" => s.sink.progress(&now, "terminated", poll.elapsed(), true),
                 "shutting-down" => left.push(now),
                 state => {
                     return Err(HostError::new(
@@ -496,7 +497,7 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
         let Some(first) = waiting.first() else {
             return Ok(());
         };
-        if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
+        if poll.over() {
             let names: Vec<String> = waiting
                 .iter()
                 .map(|i| format!("{} ({})", i.name, i.id))
@@ -511,17 +512,16 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
         s.sink.progress(
             first,
             &format!("{} shutting down", waiting.len()),
-            start.elapsed(),
+            poll.elapsed(),
             false,
         );
-        std::thread::sleep(s.cloud.poll_interval(attempt));
+        poll.sleep();
     }
-    unreachable!("the wait loop returns")
 }
 
 /// The `timeout` option of a wait (seconds), or the session's default.
 pub(crate) fn wait_limit(s: &Session, func: &str, opts: Map) -> HostResult<std::time::Duration> {
-    let o = Opts::new(func, opts, &["timeout"])?;
+    let o = Opts::of(func, opts)?;
     Ok(o.int_in("timeout", 1, 86_400)?
         .map_or(s.wait_timeout, |secs| {
             std::time::Duration::from_secs(secs as u64)

@@ -3,14 +3,15 @@
 
 use super::ec2::{instance_list, push_attr, wait_limit};
 use super::volatile;
-use crate::cloud::{HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Resource, TargetGroupSpec};
+use crate::cloud::{
+    HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Poll, Resource, TargetGroupSpec,
+};
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::plan::Op;
 use crate::engine::session::Session;
 use rhai::{Array, Dynamic, Engine, Map};
 use std::rc::Rc;
-use std::time::Instant;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
@@ -94,13 +95,13 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
         .into_iter()
         .map(|i| i.id)
         .collect();
-    let start = Instant::now();
-    for attempt in 0u32.. {
+    let mut poll = Poll::new(&*s.cloud, limit);
+    loop {
         s.checkpoint()?;
         let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
         let left: Vec<_> = health.iter().filter(|t| ids.contains(&t.id)).collect();
         if left.is_empty() {
-            s.sink.progress(&tg, "drained", start.elapsed(), true);
+            s.sink.progress(&tg, "drained", poll.elapsed(), true);
             return Ok(());
         }
         if let Some(serving) = left.iter().find(|t| t.state != "draining") {
@@ -116,7 +117,7 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
             )
             .into());
         }
-        if start.elapsed() >= limit || (s.dry_run() && attempt >= 1000) {
+        if poll.over() {
             let names: Vec<&str> = left.iter().map(|t| t.id.as_str()).collect();
             return Err(HostError::new(
                 "awsrun::wait::timeout",
@@ -128,12 +129,11 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
         s.sink.progress(
             &tg,
             &format!("{} draining", left.len()),
-            start.elapsed(),
+            poll.elapsed(),
             false,
         );
-        std::thread::sleep(s.cloud.poll_interval(attempt));
+        poll.sleep();
     }
-    unreachable!("the wait loop returns")
 }
 
 fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
@@ -152,11 +152,7 @@ fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
 }
 
 fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new(
-        "target_group",
-        opts,
-        &["vpc", "port", "protocol", "health_check"],
-    )?;
+    let o = Opts::of("target_group", opts)?;
     let vpc = match o.resource("vpc", Kind::Vpc)? {
         Some(vpc) => vpc,
         None => s.default_vpc()?,
@@ -188,11 +184,7 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
 }
 
 fn health(map: Map) -> HostResult<HealthCheck> {
-    let o = Opts::new(
-        "target_group(health_check)",
-        map,
-        &["path", "interval", "healthy_threshold"],
-    )?;
+    let o = Opts::of("target_group(health_check)", map)?;
     let default = HealthCheck::default();
     Ok(HealthCheck {
         path: o.str("path")?.unwrap_or(default.path),
@@ -206,11 +198,7 @@ fn health(map: Map) -> HostResult<HealthCheck> {
 }
 
 fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::new(
-        "load_balancer",
-        opts,
-        &["subnets", "security_groups", "scheme"],
-    )?;
+    let o = Opts::of("load_balancer", opts)?;
     let subnets = o.resources("subnets", Kind::Subnet)?;
     if subnets.is_empty() {
         return Err(o.missing("subnets"));
@@ -246,7 +234,7 @@ fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
 
 fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     let lb = expect_kind("listener", "lb", lb, Kind::LoadBalancer)?;
-    let o = Opts::new("listener", opts, &["port", "protocol", "forward"])?;
+    let o = Opts::of("listener", opts)?;
     let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
     let protocol = protocol(&o, "protocol", "HTTP")?;
     let tg = o.req_resource("forward", Kind::TargetGroup)?;

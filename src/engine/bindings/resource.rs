@@ -10,8 +10,9 @@ pub fn register(engine: &mut Engine) {
         .register_type_with_name::<Resource>("Resource")
         .register_get("id", |r: &mut Resource| r.id.clone())
         .register_get("name", |r: &mut Resource| r.name.clone())
-        .register_get("kind", |r: &mut Resource| r.kind.as_str().to_string())
-        .register_indexer_get(attribute)
+        .register_get("kind", |r: &mut Resource| r.kind.as_str().to_string());
+    super::method("index$get$").register_into_engine(engine, attribute);
+    engine
         .register_fn("to_string", |r: &mut Resource| display(r))
         .register_fn("to_debug", |r: &mut Resource| debug(r))
         .register_fn("==", |a: Resource, b: Resource| {

@@ -7,14 +7,14 @@
 //! their times rather than the sum.
 
 use super::volatile;
-use crate::cloud::{Kind, Resource};
+use crate::cloud::{Kind, Poll, Resource};
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::session::Session;
 use rhai::{Array, Dynamic, Engine, Map};
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
@@ -34,22 +34,15 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
 }
 
 fn timeout(s: &Session, func: &str, opts: Map) -> HostResult<Duration> {
-    let o = Opts::new(func, opts, &["timeout"])?;
+    let o = Opts::of(func, opts)?;
     Ok(o.int_in("timeout", 1, 86_400)?
         .map_or(s.wait_timeout, |secs| Duration::from_secs(secs as u64)))
 }
 
 /// The state in which a resource of this kind can be used, and its failure states.
 fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
-    match kind {
-        Kind::NatGateway => Some(("available", &["failed", "deleting", "deleted"])),
-        Kind::Instance => Some((
-            "running",
-            &["shutting-down", "terminated", "stopping", "stopped"],
-        )),
-        Kind::LoadBalancer => Some(("active", &["failed"])),
-        _ => None,
-    }
+    let info = kind.info();
+    info.ready_state.map(|ready| (ready, info.failed_states))
 }
 
 /// What to do about a resource that reached one of its failure states.
@@ -168,9 +161,9 @@ fn wait_all(
             pending.push(i);
         }
     }
-    let start = Instant::now();
+    let mut poll = Poll::new(&*s.cloud, limit);
     let mut shown = vec![String::new(); resources.len()];
-    let mut attempt: u32 = 0;
+    let mut looked = false;
     while !pending.is_empty() {
         s.checkpoint()?;
         let mut waiting = Vec::with_capacity(pending.len());
@@ -179,7 +172,7 @@ fn wait_all(
             let (ready, failed) =
                 ready_state(current.kind).expect("only slow resources are pending");
             if current.state() == ready {
-                s.sink.progress(current, ready, start.elapsed(), true);
+                s.sink.progress(current, ready, poll.elapsed(), true);
             } else if failed.contains(&current.state()) {
                 return Err(HostError::new(
                     "awsrun::wait::failed",
@@ -199,7 +192,7 @@ fn wait_all(
         }
         pending = waiting;
         let Some(&first) = pending.first() else { break };
-        if attempt > 0 && (start.elapsed() >= limit || (s.dry_run() && attempt > 1000)) {
+        if looked && poll.over() {
             return Err(timed_out(
                 &resources[first],
                 resources[first].state(),
@@ -211,19 +204,18 @@ fn wait_all(
         for &i in &pending {
             let state = resources[i].state();
             if i == first || shown[i] != state {
-                s.sink
-                    .progress(&resources[i], state, start.elapsed(), false);
+                s.sink.progress(&resources[i], state, poll.elapsed(), false);
                 shown[i] = state.to_string();
             }
         }
         // The values the script holds may be old: look once before sleeping.
-        if attempt > 0 {
-            std::thread::sleep(s.cloud.poll_interval(attempt - 1));
+        if looked {
+            poll.sleep();
         }
         for &i in &pending {
             resources[i] = s.cloud.refresh(&resources[i]).map_err(HostError::from)?;
         }
-        attempt += 1;
+        looked = true;
     }
     // Duplicates take the value their first occurrence has now.
     for i in 0..resources.len() {
@@ -247,8 +239,8 @@ fn timed_out(r: &Resource, state: &str, limit: Duration) -> Box<rhai::EvalAltRes
 fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
     let limit = timeout(s, "wait_healthy", opts)?;
     let tg = expect_kind("wait_healthy", "tg", &tg, Kind::TargetGroup)?;
-    let start = Instant::now();
-    for attempt in 0.. {
+    let mut poll = Poll::new(&*s.cloud, limit);
+    loop {
         s.checkpoint()?;
         let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
         if health.is_empty() {
@@ -262,10 +254,10 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
         let healthy = health.iter().filter(|t| t.state == "healthy").count();
         let state = format!("{healthy}/{} healthy", health.len());
         if healthy == health.len() {
-            s.sink.progress(&tg, &state, start.elapsed(), true);
+            s.sink.progress(&tg, &state, poll.elapsed(), true);
             return Ok(tg);
         }
-        if attempt > 0 && (start.elapsed() >= limit || (s.dry_run() && attempt > 1000)) {
+        if poll.over() {
             let states: Vec<String> = health
                 .iter()
                 .map(|t| format!("{} {}", t.id, t.state))
@@ -276,10 +268,9 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
                 limit,
             ));
         }
-        s.sink.progress(&tg, &state, start.elapsed(), false);
-        std::thread::sleep(s.cloud.poll_interval(attempt));
+        s.sink.progress(&tg, &state, poll.elapsed(), false);
+        poll.sleep();
     }
-    unreachable!("the wait loop returns")
 }
 
 #[cfg(test)]

@@ -3,10 +3,19 @@ use super::{
     target_group, vpc,
 };
 use crate::cloud::{Cloud, IngressRule, Kind, Resource, Source};
+use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 
 fn nat_in(a: &super::SimAccount, subnet: &str) -> (Resource, Resource) {
-    let eip = a.allocate_address(&tags("eip")).unwrap();
-    let nat = a.create_nat_gateway(subnet, &eip.id, &tags("nat")).unwrap();
+    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let nat = a
+        .create_nat_gateway(
+            &NatGatewaySpec {
+                subnet: subnet.to_string(),
+                eip: eip.id.to_string(),
+            },
+            &tags("nat"),
+        )
+        .unwrap();
     (eip, nat)
 }
 
@@ -107,7 +116,8 @@ fn an_elastic_ip_of_a_nat_not_yet_deleted_is_invalid_ip_address_in_use() {
     settle(&a, &nat, "deleted");
     a.delete(&eip).unwrap();
     for i in 0..5 {
-        a.allocate_address(&tags(&format!("eip-{i}"))).unwrap();
+        a.allocate_address(&ElasticIpSpec {}, &tags(&format!("eip-{i}")))
+            .unwrap();
     }
 }
 
@@ -133,12 +143,26 @@ fn a_target_group_behind_a_listener_is_resource_in_use_until_the_load_balancer_g
 #[test]
 fn deleting_a_route_table_removes_its_associations() {
     let a = account();
-    let table = a.create_route_table(&vpc(&a), &tags("private")).unwrap();
+    let table = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc(&a).to_string(),
+            },
+            &tags("private"),
+        )
+        .unwrap();
     let s = subnet(&a, "172.31.112.0/20", "a").unwrap();
     a.associate_route_table(&table.id, &s.id).unwrap();
     a.delete(&table).unwrap();
     assert_eq!(code(a.refresh(&table)), "InvalidRouteTableID.NotFound");
-    let other = a.create_route_table(&vpc(&a), &tags("other")).unwrap();
+    let other = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc(&a).to_string(),
+            },
+            &tags("other"),
+        )
+        .unwrap();
     a.associate_route_table(&other.id, &s.id).unwrap();
 }
 
@@ -155,14 +179,21 @@ fn the_main_route_table_and_the_default_group_stay() {
     assert_eq!(code(a.delete(&default)), "CannotDelete");
 }
 
-/// What `destroy` does: delete in `DESTROY_ORDER`, retrying dependency
+/// What `destroy` does: delete in `Kind::destroy_order()`, retrying dependency
 /// errors after refreshing what is still on its way out.
 #[test]
 fn a_whole_stack_can_be_destroyed_in_destroy_order() {
     let a = account();
     let private = subnet(&a, "172.31.112.0/20", "a").unwrap();
     let (_, nat) = nat_in(&a, &public(&a, "a"));
-    let table = a.create_route_table(&vpc(&a), &tags("private")).unwrap();
+    let table = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc(&a).to_string(),
+            },
+            &tags("private"),
+        )
+        .unwrap();
     let route = crate::cloud::Route {
         dest: "0.0.0.0/0".into(),
         target: crate::cloud::RouteTarget::NatGateway(nat.id),
@@ -183,7 +214,7 @@ fn a_whole_stack_can_be_destroyed_in_destroy_order() {
         if left.is_empty() {
             break;
         }
-        for kind in Kind::DESTROY_ORDER {
+        for kind in Kind::destroy_order() {
             for r in left.iter().filter(|r| r.kind == kind) {
                 match a.delete(r) {
                     Ok(()) => {}

@@ -1,12 +1,19 @@
 use super::{account, code, instance, load_balancer, public, subnet, tags};
 use crate::cloud::{Cloud, Kind};
+use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
 
 #[test]
 fn slow_resources_move_one_state_per_refresh() {
     let a = account();
-    let eip = a.allocate_address(&tags("eip")).unwrap();
+    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
     let nat = a
-        .create_nat_gateway(&public(&a, "a"), &eip.id, &tags("nat"))
+        .create_nat_gateway(
+            &NatGatewaySpec {
+                subnet: public(&a, "a").to_string(),
+                eip: eip.id.to_string(),
+            },
+            &tags("nat"),
+        )
         .unwrap();
     let web = instance(&a, &public(&a, "a"), &[]).unwrap();
     let lb = load_balancer(&a, "web").unwrap();
@@ -44,9 +51,15 @@ fn slow_resources_move_one_state_per_refresh() {
 #[test]
 fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
     let a = account();
-    let eip = a.allocate_address(&tags("eip")).unwrap();
+    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
     let nat = a
-        .create_nat_gateway(&public(&a, "a"), &eip.id, &tags("nat"))
+        .create_nat_gateway(
+            &NatGatewaySpec {
+                subnet: public(&a, "a").to_string(),
+                eip: eip.id.to_string(),
+            },
+            &tags("nat"),
+        )
         .unwrap();
     a.delete(&nat).unwrap();
     assert_eq!(a.find(Kind::NatGateway, &tags("nat")).unwrap(), None);
@@ -65,7 +78,13 @@ fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
     );
     // A new NAT gateway with the same name can now be created.
     let again = a
-        .create_nat_gateway(&public(&a, "a"), &eip.id, &tags("nat"))
+        .create_nat_gateway(
+            &NatGatewaySpec {
+                subnet: public(&a, "a").to_string(),
+                eip: eip.id.to_string(),
+            },
+            &tags("nat"),
+        )
         .unwrap();
     assert_eq!(a.find(Kind::NatGateway, &tags("nat")).unwrap(), Some(again));
 }

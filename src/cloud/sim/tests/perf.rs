@@ -1,3 +1,4 @@
+use crate::cloud::VpcSpec;
 use std::time::Instant;
 
 use super::super::SimAccount;
@@ -12,7 +13,12 @@ fn thousands_of_subnets_and_instances_stay_fast() {
     let a = SimAccount::new(REGION);
     let started = Instant::now();
     let vpc = a
-        .create_vpc("10.0.0.0/16", &Tags::new("perf", "bench"))
+        .create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.0/16".to_string(),
+            },
+            &Tags::new("perf", "bench"),
+        )
         .unwrap()
         .id;
     let blocks = crate::cidr::parse("10.0.0.0/16")

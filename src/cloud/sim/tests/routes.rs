@@ -1,3 +1,4 @@
+use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use serde_json::json;
 
 use super::{account, code, public, subnet, subnet_in, tags, vpc};
@@ -5,10 +6,23 @@ use crate::cloud::{Cloud, Kind, Resource, Route, RouteTarget};
 
 /// A table in the default VPC and an available NAT gateway in AZ a.
 fn table_and_nat(a: &super::SimAccount) -> (Resource, Resource) {
-    let table = a.create_route_table(&vpc(a), &tags("private-a")).unwrap();
-    let eip = a.allocate_address(&tags("eip")).unwrap();
+    let table = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc(a).to_string(),
+            },
+            &tags("private-a"),
+        )
+        .unwrap();
+    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
     let nat = a
-        .create_nat_gateway(&public(a, "a"), &eip.id, &tags("nat"))
+        .create_nat_gateway(
+            &NatGatewaySpec {
+                subnet: public(a, "a").to_string(),
+                eip: eip.id.to_string(),
+            },
+            &tags("nat"),
+        )
         .unwrap();
     (table, nat)
 }
@@ -123,7 +137,12 @@ fn a_route_to_an_unknown_internet_gateway_is_invalid_gateway_id_not_found() {
 fn a_route_to_a_gateway_of_another_vpc_is_invalid_parameter_value() {
     let a = account();
     let other = a
-        .create_route_table(&super::seed::second_vpc(&a), &tags("other"))
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: super::seed::second_vpc(&a).to_string(),
+            },
+            &tags("other"),
+        )
         .unwrap();
     let route = Route {
         dest: "0.0.0.0/0".into(),
@@ -165,7 +184,14 @@ fn a_second_route_to_the_same_destination_is_route_already_exists() {
 fn a_subnet_associated_with_a_table_cannot_join_another_resource_already_associated() {
     let a = account();
     let (table, _) = table_and_nat(&a);
-    let other = a.create_route_table(&vpc(&a), &tags("private-c")).unwrap();
+    let other = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc(&a).to_string(),
+            },
+            &tags("private-c"),
+        )
+        .unwrap();
     let private = subnet(&a, "172.31.112.0/20", "a").unwrap();
     a.associate_route_table(&table.id, &private.id).unwrap();
     let err = a.associate_route_table(&other.id, &private.id).unwrap_err();
@@ -181,7 +207,14 @@ fn a_subnet_associated_with_a_table_cannot_join_another_resource_already_associa
 fn a_table_and_a_subnet_of_different_vpcs_is_invalid_parameter_value() {
     let a = account();
     let other_vpc = super::seed::second_vpc(&a);
-    let table = a.create_route_table(&other_vpc, &tags("other")).unwrap();
+    let table = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: other_vpc.to_string(),
+            },
+            &tags("other"),
+        )
+        .unwrap();
     let s = subnet_in(&a, &other_vpc, "10.0.0.0/24", "a").unwrap();
     assert_eq!(
         code(a.associate_route_table(&table.id, &public(&a, "a"))),

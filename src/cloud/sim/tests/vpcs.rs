@@ -1,10 +1,18 @@
 use super::{account, code, group_in, instance, subnet_in, tags};
 use crate::cloud::{Cloud, Kind};
+use crate::cloud::{RouteTableSpec, VpcSpec};
 
 #[test]
 fn a_new_vpc_has_a_main_table_and_a_default_group_but_no_gateway() {
     let a = account();
-    let vpc = a.create_vpc("10.0.0.0/16", &tags("bench")).unwrap();
+    let vpc = a
+        .create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.0/16".to_string(),
+            },
+            &tags("bench"),
+        )
+        .unwrap();
     assert!(
         vpc.id.starts_with("vpc-") && vpc.id.len() == 21,
         "{}",
@@ -34,15 +42,30 @@ fn a_new_vpc_has_a_main_table_and_a_default_group_but_no_gateway() {
 fn a_vpc_prefix_outside_16_to_28_is_invalid_vpc_range() {
     let a = account();
     assert_eq!(
-        code(a.create_vpc("10.0.0.0/8", &tags("big"))),
+        code(a.create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.0/8".to_string()
+            },
+            &tags("big")
+        )),
         "InvalidVpc.Range"
     );
     assert_eq!(
-        code(a.create_vpc("10.0.0.0/29", &tags("small"))),
+        code(a.create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.0/29".to_string()
+            },
+            &tags("small")
+        )),
         "InvalidVpc.Range"
     );
     assert_eq!(
-        code(a.create_vpc("10.0.0.1/16", &tags("bits"))),
+        code(a.create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.1/16".to_string()
+            },
+            &tags("bits")
+        )),
         "InvalidParameterValue"
     );
 }
@@ -51,11 +74,21 @@ fn a_vpc_prefix_outside_16_to_28_is_invalid_vpc_range() {
 fn a_region_holds_at_most_five_vpcs() {
     let a = account();
     for i in 0..4 {
-        a.create_vpc(&format!("10.{i}.0.0/16"), &tags(&format!("v{i}")))
-            .unwrap();
+        a.create_vpc(
+            &VpcSpec {
+                cidr: format!("10.{i}.0.0/16").to_string(),
+            },
+            &tags(&format!("v{i}")),
+        )
+        .unwrap();
     }
     assert_eq!(
-        code(a.create_vpc("10.9.0.0/16", &tags("v9"))),
+        code(a.create_vpc(
+            &VpcSpec {
+                cidr: "10.9.0.0/16".to_string()
+            },
+            &tags("v9")
+        )),
         "VpcLimitExceeded"
     );
 }
@@ -63,10 +96,24 @@ fn a_region_holds_at_most_five_vpcs() {
 #[test]
 fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
     let a = account();
-    let vpc = a.create_vpc("10.0.0.0/16", &tags("v")).unwrap();
+    let vpc = a
+        .create_vpc(
+            &VpcSpec {
+                cidr: "10.0.0.0/16".to_string(),
+            },
+            &tags("v"),
+        )
+        .unwrap();
     let s = subnet_in(&a, &vpc.id, "10.0.0.0/24", "a").unwrap();
     let sg = group_in(&a, &vpc.id, "web").unwrap();
-    let table = a.create_route_table(&vpc.id, &tags("rt")).unwrap();
+    let table = a
+        .create_route_table(
+            &RouteTableSpec {
+                vpc: vpc.id.to_string(),
+            },
+            &tags("rt"),
+        )
+        .unwrap();
     for blocker in [&s, &sg, &table] {
         assert_eq!(code(a.delete(&vpc)), "DependencyViolation");
         a.delete(blocker).unwrap();
@@ -74,7 +121,12 @@ fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
     a.delete(&vpc).unwrap();
     assert_eq!(a.find(Kind::Vpc, &tags("v")).unwrap(), None);
     assert_eq!(
-        code(a.create_route_table(&vpc.id, &tags("rt"))),
+        code(a.create_route_table(
+            &RouteTableSpec {
+                vpc: vpc.id.to_string()
+            },
+            &tags("rt")
+        )),
         "InvalidVpcID.NotFound"
     );
 }

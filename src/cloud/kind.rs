@@ -1,0 +1,369 @@
+//! Every resource kind, described once.
+//!
+//! [`Kind`] names a kind; [`Kind::info`] gives its [`KindInfo`]: the name
+//! scripts use, its id shape, the AWS service and operations behind it, the
+//! code AWS answers for an id it does not know, the attributes a plan line
+//! shows, its lifecycle states and its place in a stack's destroy order.
+//! Every other module reads these facts from here instead of keeping its own
+//! list, and `info` is an exhaustive `match`, so a new kind cannot compile
+//! without its descriptor. The tests below walk [`Kind::ALL`] and check that
+//! each stack-owned kind is destroyed, listed and documented.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Every kind of resource awsrun knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Vpc,
+    InternetGateway,
+    Subnet,
+    ElasticIp,
+    NatGateway,
+    RouteTable,
+    SecurityGroup,
+    Instance,
+    TargetGroup,
+    LoadBalancer,
+    Listener,
+}
+
+/// The AWS API a kind lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// EC2: ids such as `subnet-0123...`, tags on the resource.
+    Ec2,
+    /// Elastic Load Balancing v2: ARNs as ids, tags read with `DescribeTags`.
+    Elb,
+}
+
+/// What awsrun knows about one kind.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// The name scripts and plans use (`subnet`, `nat_gateway`, ...).
+    pub name: &'static str,
+    /// The EC2 id prefix (`subnet`), or the resource type in an ELB ARN.
+    pub id_prefix: &'static str,
+    pub service: Service,
+    /// The describe operation that reads one resource of the kind.
+    pub describe_op: &'static str,
+    /// The operation that deletes (or, for instances, terminates) one.
+    pub delete_op: &'static str,
+    /// AWS's error code for an id it does not know.
+    pub not_found_code: &'static str,
+    /// AWS's message for that error; `{id}` stands for the id.
+    pub not_found_message: &'static str,
+    /// The attributes a plan line shows, in order.
+    pub plan_keys: &'static [&'static str],
+    /// The state in which `wait` considers the resource usable; `None` for
+    /// kinds that are usable as soon as they are created.
+    pub ready_state: Option<&'static str>,
+    /// States from which the resource never becomes ready (a `wait` fails).
+    pub failed_states: &'static [&'static str],
+    /// States in which the resource no longer counts as existing.
+    pub gone_states: &'static [&'static str],
+    /// Where a script gets one (for "expected a ..." help).
+    pub made_by: &'static str,
+    /// The host function that ensures one, for kinds a stack owns.
+    pub ensure: Option<&'static str>,
+    /// Position in a stack's destroy order (lower goes first); `None` for
+    /// kinds a stack never owns.
+    pub destroy_rank: Option<u8>,
+}
+
+impl Kind {
+    /// Every kind, in declaration order.
+    pub const ALL: [Kind; 11] = [
+        Kind::Vpc,
+        Kind::InternetGateway,
+        Kind::Subnet,
+        Kind::ElasticIp,
+        Kind::NatGateway,
+        Kind::RouteTable,
+        Kind::SecurityGroup,
+        Kind::Instance,
+        Kind::TargetGroup,
+        Kind::LoadBalancer,
+        Kind::Listener,
+    ];
+
+    /// The descriptor of this kind.
+    pub fn info(self) -> &'static KindInfo {
+        match self {
+            Kind::Vpc => &VPC,
+            Kind::InternetGateway => &INTERNET_GATEWAY,
+            Kind::Subnet => &SUBNET,
+            Kind::ElasticIp => &ELASTIC_IP,
+            Kind::NatGateway => &NAT_GATEWAY,
+            Kind::RouteTable => &ROUTE_TABLE,
+            Kind::SecurityGroup => &SECURITY_GROUP,
+            Kind::Instance => &INSTANCE,
+            Kind::TargetGroup => &TARGET_GROUP,
+            Kind::LoadBalancer => &LOAD_BALANCER,
+            Kind::Listener => &LISTENER,
+        }
+    }
+
+    /// The name scripts and plans use for the kind (`subnet`, `nat_gateway`, ...).
+    pub fn as_str(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The kind scripts call `name`.
+    pub fn named(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    pub fn is_elb(self) -> bool {
+        self.info().service == Service::Elb
+    }
+
+    /// Whether a stack can own resources of this kind.
+    pub fn stack_owned(self) -> bool {
+        self.info().destroy_rank.is_some()
+    }
+
+    /// Whether a resource of this kind in `state` no longer counts as existing.
+    pub fn is_gone(self, state: &str) -> bool {
+        self.info().gone_states.contains(&state)
+    }
+
+    /// The kinds a stack owns, in the order `destroy` deletes them.
+    pub fn destroy_order() -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = Kind::ALL.into_iter().filter(|k| k.stack_owned()).collect();
+        kinds.sort_by_key(|k| k.info().destroy_rank);
+        kinds
+    }
+
+    /// The kinds a stack owns, parents first (the order to list and seed in).
+    pub fn stack_kinds() -> Vec<Kind> {
+        let mut kinds = Kind::destroy_order();
+        kinds.reverse();
+        kinds
+    }
+
+    /// AWS's message for an id of this kind that it does not know.
+    pub fn not_found_message(self, id: &str) -> String {
+        self.info().not_found_message.replace("{id}", id)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+const fn ec2(name: &'static str, id_prefix: &'static str) -> KindInfo {
+    KindInfo {
+        name,
+        id_prefix,
+        service: Service::Ec2,
+        describe_op: "",
+        delete_op: "",
+        not_found_code: "",
+        not_found_message: "",
+        plan_keys: &[],
+        ready_state: None,
+        failed_states: &[],
+        gone_states: &[],
+        made_by: "",
+        ensure: None,
+        destroy_rank: None,
+    }
+}
+
+const VPC: KindInfo = KindInfo {
+    describe_op: "DescribeVpcs",
+    delete_op: "DeleteVpc",
+    not_found_code: "InvalidVpcID.NotFound",
+    not_found_message: "The vpc ID '{id}' does not exist",
+    plan_keys: &["cidr"],
+    made_by: "vpc(...) or default_vpc()",
+    ensure: Some("vpc"),
+    destroy_rank: Some(110),
+    ..ec2("vpc", "vpc")
+};
+
+const INTERNET_GATEWAY: KindInfo = KindInfo {
+    describe_op: "DescribeInternetGateways",
+    delete_op: "DeleteInternetGateway",
+    not_found_code: "InvalidInternetGatewayID.NotFound",
+    not_found_message: "The internetGateway ID '{id}' does not exist",
+    plan_keys: &["cidr"],
+    made_by: "the matching resource function",
+    ..ec2("internet_gateway", "igw")
+};
+
+const SUBNET: KindInfo = KindInfo {
+    describe_op: "DescribeSubnets",
+    delete_op: "DeleteSubnet",
+    not_found_code: "InvalidSubnetID.NotFound",
+    not_found_message: "The subnet ID '{id}' does not exist",
+    plan_keys: &["cidr", "az", "public_ip"],
+    made_by: "subnet(...), public_subnet(AZ) or private_subnet(...).subnet",
+    ensure: Some("subnet"),
+    destroy_rank: Some(90),
+    ..ec2("subnet", "subnet")
+};
+
+const ELASTIC_IP: KindInfo = KindInfo {
+    describe_op: "DescribeAddresses",
+    delete_op: "ReleaseAddress",
+    not_found_code: "InvalidAllocationID.NotFound",
+    not_found_message: "The allocation ID '{id}' does not exist",
+    plan_keys: &["public_ip"],
+    made_by: "elastic_ip(name)",
+    ensure: Some("elastic_ip"),
+    destroy_rank: Some(80),
+    ..ec2("elastic_ip", "eipalloc")
+};
+
+const NAT_GATEWAY: KindInfo = KindInfo {
+    describe_op: "DescribeNatGateways",
+    delete_op: "DeleteNatGateway",
+    not_found_code: "NatGatewayNotFound",
+    not_found_message: "The Nat Gateway {id} was not found",
+    plan_keys: &["subnet", "eip"],
+    ready_state: Some("available"),
+    failed_states: &["failed", "deleting", "deleted"],
+    gone_states: &["deleted", "deleting", "failed"],
+    made_by: "nat_gateway(...) or private_subnet(...).nat",
+    ensure: Some("nat_gateway"),
+    destroy_rank: Some(70),
+    ..ec2("nat_gateway", "nat")
+};
+
+const ROUTE_TABLE: KindInfo = KindInfo {
+    describe_op: "DescribeRouteTables",
+    delete_op: "DeleteRouteTable",
+    not_found_code: "InvalidRouteTableID.NotFound",
+    not_found_message: "The routeTable ID '{id}' does not exist",
+    plan_keys: &["vpc"],
+    made_by: "route_table(...)",
+    ensure: Some("route_table"),
+    destroy_rank: Some(60),
+    ..ec2("route_table", "rtb")
+};
+
+const SECURITY_GROUP: KindInfo = KindInfo {
+    describe_op: "DescribeSecurityGroups",
+    delete_op: "DeleteSecurityGroup",
+    not_found_code: "InvalidGroup.NotFound",
+    not_found_message: "The security group '{id}' does not exist",
+    plan_keys: &["vpc"],
+    made_by: "security_group(...)",
+    ensure: Some("security_group"),
+    destroy_rank: Some(50),
+    ..ec2("security_group", "sg")
+};
+
+const INSTANCE: KindInfo = KindInfo {
+    describe_op: "DescribeInstances",
+    delete_op: "TerminateInstances",
+    not_found_code: "InvalidInstanceID.NotFound",
+    not_found_message: "The instance ID '{id}' does not exist",
+    plan_keys: &["instance_type", "subnet", "private_ip"],
+    ready_state: Some("running"),
+    failed_states: &["shutting-down", "terminated", "stopping", "stopped"],
+    gone_states: &["terminated", "shutting-down"],
+    made_by: "instances(...)",
+    ensure: Some("instances"),
+    destroy_rank: Some(40),
+    ..ec2("instance", "i")
+};
+
+const TARGET_GROUP: KindInfo = KindInfo {
+    service: Service::Elb,
+    describe_op: "DescribeTargetGroups",
+    delete_op: "DeleteTargetGroup",
+    not_found_code: "TargetGroupNotFound",
+    not_found_message: "One or more target groups not found",
+    plan_keys: &["protocol", "port", "vpc"],
+    made_by: "target_group(...)",
+    ensure: Some("target_group"),
+    destroy_rank: Some(30),
+    ..ec2("target_group", "targetgroup")
+};
+
+const LOAD_BALANCER: KindInfo = KindInfo {
+    service: Service::Elb,
+    describe_op: "DescribeLoadBalancers",
+    delete_op: "DeleteLoadBalancer",
+    not_found_code: "LoadBalancerNotFound",
+    not_found_message: "One or more load balancers not found",
+    plan_keys: &["scheme", "dns_name"],
+    ready_state: Some("active"),
+    failed_states: &["failed"],
+    made_by: "load_balancer(...)",
+    ensure: Some("load_balancer"),
+    destroy_rank: Some(20),
+    ..ec2("load_balancer", "loadbalancer")
+};
+
+const LISTENER: KindInfo = KindInfo {
+    service: Service::Elb,
+    describe_op: "DescribeListeners",
+    delete_op: "DeleteListener",
+    not_found_code: "ListenerNotFound",
+    not_found_message: "One or more listeners not found",
+    plan_keys: &["protocol", "port"],
+    made_by: "listener(...)",
+    ensure: Some("listener"),
+    destroy_rank: Some(10),
+    ..ec2("listener", "listener")
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_complete_descriptor() {
+        for kind in Kind::ALL {
+            let info = kind.info();
+            assert_eq!(Kind::named(info.name), Some(kind));
+            for (field, value) in [
+                ("id_prefix", info.id_prefix),
+                ("describe_op", info.describe_op),
+                ("delete_op", info.delete_op),
+                ("not_found_code", info.not_found_code),
+                ("not_found_message", info.not_found_message),
+                ("made_by", info.made_by),
+            ] {
+                assert!(!value.is_empty(), "{kind}: {field} is empty");
+            }
+            assert!(!info.plan_keys.is_empty(), "{kind}: no plan keys");
+            assert!(info.not_found_code.contains("NotFound"), "{kind}");
+            assert_eq!(info.ensure.is_some(), kind.stack_owned(), "{kind}");
+            if let Some(ready) = info.ready_state {
+                assert!(!info.failed_states.contains(&ready), "{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn destroy_ranks_are_distinct_and_children_go_first() {
+        let order = Kind::destroy_order();
+        let ranks: std::collections::BTreeSet<_> =
+            order.iter().map(|k| k.info().destroy_rank).collect();
+        assert_eq!(ranks.len(), order.len(), "two kinds share a destroy rank");
+        let pos = |k: Kind| order.iter().position(|x| *x == k).unwrap();
+        // What AWS refuses to delete while it is in use goes after its users.
+        for (child, parent) in [
+            (Kind::Listener, Kind::LoadBalancer),
+            (Kind::Listener, Kind::TargetGroup),
+            (Kind::LoadBalancer, Kind::SecurityGroup),
+            (Kind::Instance, Kind::SecurityGroup),
+            (Kind::NatGateway, Kind::ElasticIp),
+            (Kind::NatGateway, Kind::Subnet),
+            (Kind::RouteTable, Kind::Subnet),
+            (Kind::Subnet, Kind::Vpc),
+            (Kind::SecurityGroup, Kind::Vpc),
+        ] {
+            assert!(pos(child) < pos(parent), "{child} must go before {parent}");
+        }
+        assert_eq!(Kind::stack_kinds().first(), Some(&Kind::Vpc));
+    }
+}
