@@ -7,6 +7,7 @@
 //! "not yet" only when the check provably ran early enough.
 
 use crate::support::{awsrun, root, snapshot};
+use awsrun::cloud::Spec;
 use awsrun::cloud::sim::latency::{
     DEREGISTRATION_DELAY, INSTANCE_BOOT, INSTANCE_RUNNING, LOAD_BALANCER_ACTIVE,
     NAT_GATEWAY_AVAILABLE,
@@ -50,12 +51,14 @@ fn public(a: &SimAccount, letter: &str) -> String {
 
 fn nat(a: &SimAccount, letter: &str) -> Resource {
     let name = format!("nat-{letter}");
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags(&name)).unwrap();
-    a.create_nat_gateway(
-        &NatGatewaySpec {
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags(&name))
+        .unwrap();
+    a.create(
+        &Spec::NatGateway(NatGatewaySpec {
             subnet: public(a, letter).to_string(),
             eip: eip.id.to_string(),
-        },
+        }),
         &tags(&name),
     )
     .unwrap()
@@ -70,7 +73,8 @@ fn instance(a: &SimAccount, name: &str) -> Resource {
         public_ip: false,
         user_data: String::new(),
     };
-    a.run_instance(&spec, &tags(name)).unwrap()
+    a.create(&Spec::Instance(spec.clone()), &tags(name))
+        .unwrap()
 }
 
 fn load_balancer(a: &SimAccount) -> Resource {
@@ -80,7 +84,8 @@ fn load_balancer(a: &SimAccount) -> Resource {
         security_groups: vec![],
         scheme: "internet-facing".into(),
     };
-    a.create_load_balancer(&spec, &tags("web")).unwrap()
+    a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap()
 }
 
 /// Sleeps until `deadline`.
@@ -147,14 +152,17 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
         protocol: "HTTP".into(),
         health_check: check,
     };
-    let tg = a.create_target_group(&spec, &tags("web-tg")).unwrap();
+    let tg = a
+        .create(&Spec::TargetGroup(spec.clone()), &tags("web-tg"))
+        .unwrap();
     let listener = ListenerSpec {
         load_balancer: lb.id.clone(),
         port: 80,
         protocol: "HTTP".into(),
         forward: tg.id.clone(),
     };
-    a.create_listener(&listener, &tags("web-80")).unwrap();
+    a.create(&Spec::Listener(listener.clone()), &tags("web-80"))
+        .unwrap();
     let server = instance(&a, "server");
     a.register_targets(&tg.id, std::slice::from_ref(&server.id))
         .unwrap();
@@ -430,7 +438,9 @@ fn a_deregistered_target_drains_for_the_deregistration_delay() {
         protocol: "HTTP".into(),
         health_check: HealthCheck::default(),
     };
-    let tg = a.create_target_group(&spec, &tags("web-tg")).unwrap();
+    let tg = a
+        .create(&Spec::TargetGroup(spec.clone()), &tags("web-tg"))
+        .unwrap();
     let server = instance(&a, "server");
     let ids = [server.id.clone()];
     a.register_targets(&tg.id, &ids).unwrap();

@@ -1,6 +1,7 @@
 //! The live backend (`AwsCloud`) against a real AWS-compatible server
 //! (moto, on 127.0.0.1), checked with the tests' own SDK clients.
 
+use awsrun::cloud::Spec;
 use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use std::process::Command;
 
@@ -60,30 +61,32 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
         public_ip: false,
     };
     let subnet = ensure(cloud, Kind::Subnet, &t("private-2a"), || {
-        cloud.create_subnet(&spec, &t("private-2a")).unwrap()
+        cloud
+            .create(&Spec::Subnet(spec.clone()), &t("private-2a"))
+            .unwrap()
     });
     let eip = ensure(cloud, Kind::ElasticIp, &t("nat-2a"), || {
         cloud
-            .allocate_address(&ElasticIpSpec {}, &t("nat-2a"))
+            .create(&Spec::ElasticIp(ElasticIpSpec {}), &t("nat-2a"))
             .unwrap()
     });
     let nat = ensure(cloud, Kind::NatGateway, &t("nat-2a"), || {
         cloud
-            .create_nat_gateway(
-                &NatGatewaySpec {
+            .create(
+                &Spec::NatGateway(NatGatewaySpec {
                     subnet: public[0].id.to_string(),
                     eip: eip.id.to_string(),
-                },
+                }),
                 &t("nat-2a"),
             )
             .unwrap()
     });
     let table = ensure(cloud, Kind::RouteTable, &t("private-2a"), || {
         let table = cloud
-            .create_route_table(
-                &RouteTableSpec {
+            .create(
+                &Spec::RouteTable(RouteTableSpec {
                     vpc: vpc.id.to_string(),
-                },
+                }),
                 &t("private-2a"),
             )
             .unwrap();
@@ -102,7 +105,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
                 group_name: format!("{stack}-{name}"),
                 description: format!("{name} servers"),
             };
-            let group = cloud.create_security_group(&spec, &t(name)).unwrap();
+            let group = cloud
+                .create(&Spec::SecurityGroup(spec.clone()), &t(name))
+                .unwrap();
             let rule = IngressRule {
                 protocol: "tcp".into(),
                 port,
@@ -123,7 +128,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             public_ip: false,
             user_data: "#!/bin/bash\necho hi".into(),
         };
-        cloud.run_instance(&spec, &t("app-1")).unwrap()
+        cloud
+            .create(&Spec::Instance(spec.clone()), &t("app-1"))
+            .unwrap()
     });
     let tg = ensure(cloud, Kind::TargetGroup, &t("app"), || {
         let spec = TargetGroupSpec {
@@ -133,7 +140,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             protocol: "HTTP".into(),
             health_check: HealthCheck::default(),
         };
-        cloud.create_target_group(&spec, &t("app")).unwrap()
+        cloud
+            .create(&Spec::TargetGroup(spec.clone()), &t("app"))
+            .unwrap()
     });
     let lb = ensure(cloud, Kind::LoadBalancer, &t("web"), || {
         let spec = LoadBalancerSpec {
@@ -142,7 +151,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             security_groups: vec![web.id.clone()],
             scheme: "internet-facing".into(),
         };
-        cloud.create_load_balancer(&spec, &t("web")).unwrap()
+        cloud
+            .create(&Spec::LoadBalancer(spec.clone()), &t("web"))
+            .unwrap()
     });
     let listener = ensure(cloud, Kind::Listener, &t("web-80"), || {
         let spec = ListenerSpec {
@@ -151,7 +162,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             protocol: "HTTP".into(),
             forward: tg.id.clone(),
         };
-        cloud.create_listener(&spec, &t("web-80")).unwrap()
+        cloud
+            .create(&Spec::Listener(spec.clone()), &t("web-80"))
+            .unwrap()
     });
     if !tg.strs("targets").contains(&instance.id) {
         cloud
@@ -369,11 +382,17 @@ fn an_overlapping_subnet_fails_with_invalid_subnet_conflict_and_a_request_id() {
         public_ip: true,
     };
     let created = cloud
-        .create_subnet(&spec("172.31.128.0/24"), &Tags::new("s", "a"))
+        .create(
+            &Spec::Subnet(spec("172.31.128.0/24").clone()),
+            &Tags::new("s", "a"),
+        )
         .unwrap();
     assert_eq!(created.attr("public_ip"), Some(&json!(true)));
     let err = cloud
-        .create_subnet(&spec("172.31.128.0/25"), &Tags::new("s", "b"))
+        .create(
+            &Spec::Subnet(spec("172.31.128.0/25").clone()),
+            &Tags::new("s", "b"),
+        )
         .unwrap_err();
     assert_eq!(
         (err.operation.as_str(), err.code.as_str()),
@@ -488,7 +507,7 @@ fn the_stack_mirrors_into_a_simulated_account_for_planning() {
         public_ip: false,
     };
     let err = sim
-        .create_subnet(&overlap, &Tags::new("shop", "x"))
+        .create(&Spec::Subnet(overlap.clone()), &Tags::new("shop", "x"))
         .unwrap_err();
     assert_eq!(err.code, "InvalidSubnet.Conflict");
 }

@@ -9,12 +9,11 @@
 //! the target health with the test's own client before it passes each
 //! response back.
 
+use awsrun::cloud::Spec;
 use awsrun::cloud::sim::SimAccount;
 use awsrun::cloud::{
-    Cloud, CloudResult, Identity, IngressRule, InstanceSpec, Kind, ListenerSpec, LoadBalancerSpec,
-    Mode, Resource, Route, SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth,
+    Cloud, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags, TargetHealth,
 };
-use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec, VpcSpec};
 use awsrun::engine::plan::{Op, Summary};
 use awsrun::engine::session::{Quiet, Session};
 use awsrun::engine::{self, Script};
@@ -168,26 +167,17 @@ impl Cloud for Watch {
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         self.then("find", self.inner.find(kind, tags))
     }
-    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_vpc", self.inner.create_vpc(spec, tags))
-    }
-    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_subnet", self.inner.create_subnet(spec, tags))
-    }
-    fn allocate_address(&self, spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("allocate_address", self.inner.allocate_address(spec, tags))
-    }
-    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then(
-            "create_nat_gateway",
-            self.inner.create_nat_gateway(spec, tags),
-        )
-    }
-    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then(
-            "create_route_table",
-            self.inner.create_route_table(spec, tags),
-        )
+    fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
+        let made = self.inner.create(spec, tags);
+        if !matches!(spec, Spec::Instance(_)) {
+            return self.then(&format!("create {}", spec.kind()), made);
+        }
+        if let (Ok(instance), Some(prefix)) = (&made, &self.broken)
+            && tags.name.starts_with(prefix.as_str())
+        {
+            self.broken_ids.borrow_mut().insert(instance.id.clone());
+        }
+        self.then(&format!("run_instance {}", tags.name), made)
     }
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
         self.then("create_route", self.inner.create_route(route_table, route))
@@ -198,41 +188,16 @@ impl Cloud for Watch {
             self.inner.associate_route_table(route_table, subnet),
         )
     }
-    fn create_security_group(
-        &self,
-        spec: &SecurityGroupSpec,
-        tags: &Tags,
-    ) -> CloudResult<Resource> {
-        self.then(
-            "create_security_group",
-            self.inner.create_security_group(spec, tags),
-        )
-    }
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
         self.then(
             "authorize_ingress",
             self.inner.authorize_ingress(group, rules),
         )
     }
-    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
-        let made = self.inner.run_instance(spec, tags);
-        if let (Ok(instance), Some(prefix)) = (&made, &self.broken)
-            && tags.name.starts_with(prefix.as_str())
-        {
-            self.broken_ids.borrow_mut().insert(instance.id.clone());
-        }
-        self.then(&format!("run_instance {}", tags.name), made)
-    }
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
         self.then(
             &format!("terminate_instances {ids:?}"),
             self.inner.terminate_instances(ids),
-        )
-    }
-    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then(
-            "create_target_group",
-            self.inner.create_target_group(spec, tags),
         )
     }
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
@@ -273,15 +238,6 @@ impl Cloud for Watch {
                 .collect();
         }
         self.then("target_health", health)
-    }
-    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then(
-            "create_load_balancer",
-            self.inner.create_load_balancer(spec, tags),
-        )
-    }
-    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.then("create_listener", self.inner.create_listener(spec, tags))
     }
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {
         self.then(

@@ -67,6 +67,10 @@ pub struct KindInfo {
     pub made_by: &'static str,
     /// The host function that ensures one, for kinds a stack owns.
     pub ensure: Option<&'static str>,
+    /// The kind whose description this one needs or comes with (an address
+    /// names the NAT gateway holding it; listeners are read per load
+    /// balancer, target groups with them): read together, never twice.
+    pub listed_with: Option<Kind>,
     /// Position in a stack's destroy order (lower goes first); `None` for
     /// kinds a stack never owns.
     pub destroy_rank: Option<u8>,
@@ -143,6 +147,23 @@ impl Kind {
         kinds
     }
 
+    /// The kinds a stack owns, in groups that are read together (each
+    /// group after the kinds it is listed with), parents first.
+    pub fn listing_groups() -> Vec<Vec<Kind>> {
+        let mut groups: Vec<(Kind, Vec<Kind>)> = Vec::new();
+        for kind in Kind::stack_kinds() {
+            let root = kind.info().listed_with.unwrap_or(kind);
+            match groups.iter_mut().find(|(r, _)| *r == root) {
+                Some((_, group)) => group.push(kind),
+                None => groups.push((root, vec![kind])),
+            }
+        }
+        for (root, group) in &mut groups {
+            group.sort_by_key(|k| *k != *root);
+        }
+        groups.into_iter().map(|(_, group)| group).collect()
+    }
+
     /// AWS's message for an id of this kind that it does not know.
     pub fn not_found_message(self, id: &str) -> String {
         self.info().not_found_message.replace("{id}", id)
@@ -170,6 +191,7 @@ const fn ec2(name: &'static str, id_prefix: &'static str) -> KindInfo {
         gone_states: &[],
         made_by: "",
         ensure: None,
+        listed_with: None,
         destroy_rank: None,
     }
 }
@@ -216,6 +238,7 @@ const ELASTIC_IP: KindInfo = KindInfo {
     plan_keys: &["public_ip"],
     made_by: "elastic_ip(name)",
     ensure: Some("elastic_ip"),
+    listed_with: Some(Kind::NatGateway),
     destroy_rank: Some(80),
     ..ec2("elastic_ip", "eipalloc")
 };
@@ -283,6 +306,7 @@ const TARGET_GROUP: KindInfo = KindInfo {
     plan_keys: &["protocol", "port", "vpc"],
     made_by: "target_group(...)",
     ensure: Some("target_group"),
+    listed_with: Some(Kind::LoadBalancer),
     destroy_rank: Some(30),
     ..ec2("target_group", "targetgroup")
 };
@@ -311,6 +335,7 @@ const LISTENER: KindInfo = KindInfo {
     plan_keys: &["protocol", "port"],
     made_by: "listener(...)",
     ensure: Some("listener"),
+    listed_with: Some(Kind::LoadBalancer),
     destroy_rank: Some(10),
     ..ec2("listener", "listener")
 };
@@ -365,5 +390,23 @@ mod tests {
             assert!(pos(child) < pos(parent), "{child} must go before {parent}");
         }
         assert_eq!(Kind::stack_kinds().first(), Some(&Kind::Vpc));
+    }
+
+    #[test]
+    fn kinds_read_together_share_a_group_after_what_they_need() {
+        let groups = Kind::listing_groups();
+        let all: Vec<Kind> = groups.iter().flatten().copied().collect();
+        assert_eq!(
+            all.len(),
+            Kind::destroy_order().len(),
+            "each stack kind once"
+        );
+        for kind in all {
+            if let Some(with) = kind.info().listed_with {
+                let group = groups.iter().find(|g| g.contains(&kind)).unwrap();
+                let pos = |k: Kind| group.iter().position(|x| *x == k).unwrap();
+                assert!(pos(with) < pos(kind), "{kind} is read after {with}");
+            }
+        }
     }
 }

@@ -70,24 +70,15 @@ pub trait Cloud {
     /// The live (not deleted/terminated) resource of this kind with these tags.
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>>;
 
-    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource>;
-    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource>;
-    fn allocate_address(&self, spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource>;
-    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource>;
-    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource>;
+    /// Creates one resource, tagged at creation with `tags`.
+    fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource>;
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()>;
     fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()>;
-    fn create_security_group(&self, spec: &SecurityGroupSpec, tags: &Tags)
-    -> CloudResult<Resource>;
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()>;
-    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource>;
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()>;
-    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource>;
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>>;
-    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource>;
-    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource>;
 
     /// The resource as it is now (state and attributes). A simulated slow
     /// resource moves one step along its real states on each refresh.

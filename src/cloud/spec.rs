@@ -1,9 +1,46 @@
 //! What the engine asks a backend to create: plain data, already validated
 //! for shape by the script bindings (the backend applies AWS's own rules).
-//! Every create of the `Cloud` trait takes one of these, so a new option is
-//! a new field, never a new signature.
+//! `Cloud::create` takes one of these inside a [`Spec`], so a new option is
+//! a new field and a new kind a new variant, never a new signature.
 
+use super::Kind;
 use serde::Serialize;
+
+/// What to create: one variant per kind a script creates, each with its
+/// spec. `Cloud::create` takes one, so a new kind or option changes this
+/// enum and the backends' `match` on it (which the compiler checks), never
+/// the trait.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Spec {
+    Vpc(VpcSpec),
+    Subnet(SubnetSpec),
+    ElasticIp(ElasticIpSpec),
+    NatGateway(NatGatewaySpec),
+    RouteTable(RouteTableSpec),
+    SecurityGroup(SecurityGroupSpec),
+    Instance(InstanceSpec),
+    TargetGroup(TargetGroupSpec),
+    LoadBalancer(LoadBalancerSpec),
+    Listener(ListenerSpec),
+}
+
+impl Spec {
+    /// The kind of resource this spec creates.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Spec::Vpc(_) => Kind::Vpc,
+            Spec::Subnet(_) => Kind::Subnet,
+            Spec::ElasticIp(_) => Kind::ElasticIp,
+            Spec::NatGateway(_) => Kind::NatGateway,
+            Spec::RouteTable(_) => Kind::RouteTable,
+            Spec::SecurityGroup(_) => Kind::SecurityGroup,
+            Spec::Instance(_) => Kind::Instance,
+            Spec::TargetGroup(_) => Kind::TargetGroup,
+            Spec::LoadBalancer(_) => Kind::LoadBalancer,
+            Spec::Listener(_) => Kind::Listener,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VpcSpec {

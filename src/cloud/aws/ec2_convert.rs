@@ -57,14 +57,15 @@ pub(super) fn vpc(v: &Vpc) -> Resource {
         .with("is_default", is_default)
 }
 
-pub(super) fn internet_gateway(g: &InternetGateway) -> Resource {
-    let t = tagged(Kind::InternetGateway, g.internet_gateway_id(), g.tags());
+pub(super) fn internet_gateway(g: &InternetGateway) -> Tagged {
+    let mut t = tagged(Kind::InternetGateway, g.internet_gateway_id(), g.tags());
     let vpc = g
         .attachments()
         .iter()
         .find_map(|a| some(a.vpc_id()))
         .unwrap_or("");
-    t.resource.with("vpc", vpc)
+    t.resource.set("vpc", vpc);
+    t
 }
 
 /// A subnet; default subnets without a `Name` are called `default-a`, ... as

@@ -340,29 +340,28 @@ impl AwsCloud {
                 .iter()
                 .flat_map(|r| r.instances().iter().map(convert::instance))
                 .collect(),
+            Kind::InternetGateway => {
+                let request = ec2
+                    .describe_internet_gateways()
+                    .set_filters(filters)
+                    .set_internet_gateway_ids(ids);
+                let out = self.send(Service::Ec2, "DescribeInternetGateways", request.send())?;
+                out.internet_gateways()
+                    .iter()
+                    .map(convert::internet_gateway)
+                    .collect()
+            }
             _ => return Err(super::unsupported("Describe", kind)),
         };
         Ok(found)
     }
 
-    /// The internet gateways attached to these VPCs.
-    pub(super) fn internet_gateways(&self, vpcs: &[String]) -> CloudResult<Vec<Resource>> {
+    /// The internet gateways attached to these VPCs, whoever made them.
+    pub(super) fn internet_gateways(&self, vpcs: &[String]) -> CloudResult<Vec<Tagged>> {
         let attached = Filter::builder()
             .name("attachment.vpc-id")
             .set_values(Some(vpcs.to_vec()))
             .build();
-        let out = self.send(
-            Service::Ec2,
-            "DescribeInternetGateways",
-            self.ec2
-                .describe_internet_gateways()
-                .filters(attached)
-                .send(),
-        )?;
-        Ok(out
-            .internet_gateways()
-            .iter()
-            .map(convert::internet_gateway)
-            .collect())
+        self.describe_ec2(Kind::InternetGateway, vec![attached], Vec::new())
     }
 }

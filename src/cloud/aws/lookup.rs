@@ -16,34 +16,32 @@ impl AwsCloud {
         if let Some(found) = self.cache().stack_kind(stack, kind) {
             return Ok(found);
         }
+        if let Some(with) = kind.info().listed_with {
+            // An address held by a NAT gateway names the gateway, whichever
+            // of the two a run looks up first; listeners are read per load
+            // balancer.
+            self.stack_kind(stack, with)?;
+            if let Some(found) = self.cache().stack_kind(stack, kind) {
+                return Ok(found);
+            }
+        }
         match kind {
+            Kind::Vpc => return self.stack_vpcs(stack),
             Kind::Subnet => {
                 self.all_subnets()?;
             }
-            Kind::TargetGroup | Kind::LoadBalancer => self.load_elb(stack)?,
             Kind::Listener => {
                 let lbs = self.stack_kind(stack, Kind::LoadBalancer)?;
                 let listeners = self.describe_stack_listeners(stack, &lbs)?;
                 self.cache().set_stack_kind(stack, kind, listeners);
             }
-            Kind::ElasticIp
-            | Kind::NatGateway
-            | Kind::RouteTable
-            | Kind::SecurityGroup
-            | Kind::Instance => {
-                if kind == Kind::ElasticIp {
-                    // An address held by a NAT gateway names the gateway,
-                    // whichever of the two a run looks up first.
-                    self.stack_kind(stack, Kind::NatGateway)?;
-                }
+            kind if kind.is_elb() => self.load_elb(stack)?,
+            kind => {
                 let found = self.describe_stack_ec2(kind, stack)?;
                 let mut cache = self.cache();
                 cache.set_stack_kind(stack, kind, found);
                 cache.link_addresses(stack);
             }
-            Kind::Vpc => return self.stack_vpcs(stack),
-            // Not owned by stacks: nothing to find.
-            Kind::InternetGateway => return Ok(Vec::new()),
         }
         Ok(self.cache().stack_kind(stack, kind).unwrap_or_default())
     }

@@ -25,9 +25,9 @@ impl AwsCloud {
     /// each other, so they go out together instead of one round trip after
     /// another. Each lands in the run's cache, where `mirror_into` finds it.
     fn prefetch(&self, stack: &str) -> CloudResult<()> {
-        let kinds = |kinds: &'static [Kind]| {
+        let kinds = |kinds: Vec<Kind>| {
             move || -> CloudResult<()> {
-                for kind in kinds {
+                for kind in &kinds {
                     let found = self.stack_kind(stack, *kind)?;
                     if *kind == Kind::TargetGroup {
                         for tg in found.into_iter().filter(|tg| tg.attr("targets").is_none()) {
@@ -38,21 +38,18 @@ impl AwsCloud {
                 Ok(())
             }
         };
-        let jobs: Vec<Box<dyn Fn() -> CloudResult<()> + Sync + '_>> = vec![
+        let mut jobs: Vec<Box<dyn Fn() -> CloudResult<()> + Sync + '_>> = vec![
             Box::new(|| self.whoami().map(drop)),
             Box::new(|| self.availability_zones().map(drop)),
             Box::new(|| self.vpcs().map(drop)),
-            Box::new(kinds(&[Kind::Subnet])),
-            Box::new(kinds(&[Kind::NatGateway, Kind::ElasticIp])),
-            Box::new(kinds(&[Kind::RouteTable])),
-            Box::new(kinds(&[Kind::SecurityGroup])),
-            Box::new(kinds(&[Kind::Instance])),
-            Box::new(kinds(&[
-                Kind::LoadBalancer,
-                Kind::TargetGroup,
-                Kind::Listener,
-            ])),
         ];
+        // The region's VPCs are read above, whoever owns them.
+        for group in Kind::listing_groups() {
+            let group: Vec<Kind> = group.into_iter().filter(|k| *k != Kind::Vpc).collect();
+            if !group.is_empty() {
+                jobs.push(Box::new(kinds(group)));
+            }
+        }
         std::thread::scope(|scope| {
             let running: Vec<_> = jobs.iter().map(|job| scope.spawn(job)).collect();
             running
@@ -89,8 +86,11 @@ impl AwsCloud {
             sim.seed(vpc, tags);
         }
         if !vpc_ids.is_empty() {
+            // The stack's own gateways are seeded with the stack below.
             for gateway in self.internet_gateways(&vpc_ids)? {
-                sim.seed(gateway, None);
+                if !gateway.in_stack(stack) {
+                    sim.seed(gateway.resource, None);
+                }
             }
         }
         for subnet in self.all_subnets()? {

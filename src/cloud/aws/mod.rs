@@ -39,13 +39,13 @@ mod elb_write;
 mod lookup;
 mod mirror;
 
+use crate::cloud::Spec;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
-    Cloud, CloudError, CloudResult, ElasticIpSpec, Identity, IngressRule, InstanceSpec, Kind,
-    ListenerSpec, LoadBalancerSpec, Mode, NatGatewaySpec, Resource, Route, RouteTableSpec,
-    SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth, VpcSpec,
+    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags,
+    TargetHealth,
 };
 use cache::Cache;
 use call::Calls;
@@ -162,24 +162,19 @@ impl Cloud for AwsCloud {
         self.find_tagged(kind, tags)
     }
 
-    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_vpc(&spec.cidr, tags)
-    }
-
-    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_subnet(spec, tags)
-    }
-
-    fn allocate_address(&self, _spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_address(tags)
-    }
-
-    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_nat_gateway(&spec.subnet, &spec.eip, tags)
-    }
-
-    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_route_table(&spec.vpc, tags)
+    fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
+        match spec {
+            Spec::Vpc(s) => self.new_vpc(&s.cidr, tags),
+            Spec::Subnet(s) => self.new_subnet(s, tags),
+            Spec::ElasticIp(_) => self.new_address(tags),
+            Spec::NatGateway(s) => self.new_nat_gateway(&s.subnet, &s.eip, tags),
+            Spec::RouteTable(s) => self.new_route_table(&s.vpc, tags),
+            Spec::SecurityGroup(s) => self.new_security_group(s, tags),
+            Spec::Instance(s) => self.new_instance(s, tags),
+            Spec::TargetGroup(s) => self.new_target_group(s, tags),
+            Spec::LoadBalancer(s) => self.new_load_balancer(s, tags),
+            Spec::Listener(s) => self.new_listener(s, tags),
+        }
     }
 
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
@@ -190,28 +185,12 @@ impl Cloud for AwsCloud {
         self.add_association(route_table, subnet)
     }
 
-    fn create_security_group(
-        &self,
-        spec: &SecurityGroupSpec,
-        tags: &Tags,
-    ) -> CloudResult<Resource> {
-        self.new_security_group(spec, tags)
-    }
-
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
         self.add_ingress(group, rules)
     }
 
-    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_instance(spec, tags)
-    }
-
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
         self.terminate(ids)
-    }
-
-    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_target_group(spec, tags)
     }
 
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
@@ -224,14 +203,6 @@ impl Cloud for AwsCloud {
 
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
         self.target_health_now(target_group)
-    }
-
-    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_load_balancer(spec, tags)
-    }
-
-    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.new_listener(spec, tags)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

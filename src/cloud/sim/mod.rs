@@ -55,6 +55,7 @@ mod vpc;
 #[cfg(test)]
 mod tests;
 
+use crate::cloud::Spec;
 use std::cell::RefCell;
 use std::time::Duration;
 
@@ -63,9 +64,8 @@ use state::State;
 pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
-    Cloud, CloudError, CloudResult, ElasticIpSpec, Identity, IngressRule, InstanceSpec, Kind,
-    ListenerSpec, LoadBalancerSpec, Mode, NatGatewaySpec, Resource, Route, RouteTableSpec,
-    SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec, TargetHealth, VpcSpec,
+    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags,
+    TargetHealth, VpcSpec,
 };
 
 /// One simulated AWS account and region.
@@ -211,26 +211,20 @@ impl Cloud for SimAccount {
         Ok(self.state.borrow().store.find(kind, tags).cloned())
     }
 
-    fn create_vpc(&self, spec: &VpcSpec, tags: &Tags) -> CloudResult<Resource> {
-        SimAccount::create_vpc(self, spec, tags)
-    }
-
-    fn create_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_subnet(spec, tags)
-    }
-
-    fn allocate_address(&self, _spec: &ElasticIpSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().allocate_address(tags)
-    }
-
-    fn create_nat_gateway(&self, spec: &NatGatewaySpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state
-            .borrow_mut()
-            .create_nat_gateway(&spec.subnet, &spec.eip, tags)
-    }
-
-    fn create_route_table(&self, spec: &RouteTableSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_route_table(&spec.vpc, tags)
+    fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
+        let mut state = self.state.borrow_mut();
+        match spec {
+            Spec::Vpc(s) => state.create_vpc(&s.cidr, tags),
+            Spec::Subnet(s) => state.create_subnet(s, tags),
+            Spec::ElasticIp(_) => state.allocate_address(tags),
+            Spec::NatGateway(s) => state.create_nat_gateway(&s.subnet, &s.eip, tags),
+            Spec::RouteTable(s) => state.create_route_table(&s.vpc, tags),
+            Spec::SecurityGroup(s) => state.create_security_group(s, tags),
+            Spec::Instance(s) => state.run_instance(s, tags),
+            Spec::TargetGroup(s) => state.create_target_group(s, tags),
+            Spec::LoadBalancer(s) => state.create_load_balancer(s, tags),
+            Spec::Listener(s) => state.create_listener(s, tags),
+        }
     }
 
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
@@ -243,28 +237,12 @@ impl Cloud for SimAccount {
             .associate_route_table(route_table, subnet)
     }
 
-    fn create_security_group(
-        &self,
-        spec: &SecurityGroupSpec,
-        tags: &Tags,
-    ) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_security_group(spec, tags)
-    }
-
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
         self.state.borrow_mut().authorize_ingress(group, rules)
     }
 
-    fn run_instance(&self, spec: &InstanceSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().run_instance(spec, tags)
-    }
-
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
         self.state.borrow_mut().terminate_instances(ids)
-    }
-
-    fn create_target_group(&self, spec: &TargetGroupSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_target_group(spec, tags)
     }
 
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
@@ -279,14 +257,6 @@ impl Cloud for SimAccount {
 
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
         self.state.borrow_mut().target_health(target_group)
-    }
-
-    fn create_load_balancer(&self, spec: &LoadBalancerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_load_balancer(spec, tags)
-    }
-
-    fn create_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
-        self.state.borrow_mut().create_listener(spec, tags)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

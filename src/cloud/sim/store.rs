@@ -127,6 +127,14 @@ impl Store {
         }
     }
 
+    /// Every resource not yet gone (live or leaving), in no particular order.
+    pub(super) fn existing(&self) -> impl Iterator<Item = &Resource> {
+        self.entries
+            .values()
+            .filter(|entry| entry.life != Life::Gone)
+            .map(|entry| &entry.resource)
+    }
+
     /// Every resource of the stack not yet gone, in creation order.
     pub(super) fn stack(&self, stack: &str) -> Vec<Resource> {
         let Some(ids) = self.by_stack.get(stack) else {

@@ -4,6 +4,7 @@
 use super::context::full_az;
 use super::volatile;
 use crate::cidr;
+use crate::cloud::Spec;
 use crate::cloud::{
     ElasticIpSpec, IngressRule, InstanceSpec, Kind, NatGatewaySpec, Poll, Resource, Route,
     RouteTableSpec, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, VpcSpec,
@@ -32,7 +33,7 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     volatile("elastic_ip").register_into_engine(engine, move |name: &str| {
         let r = s.ensure(Kind::ElasticIp, name, &[], |tags| {
             s.cloud
-                .allocate_address(&ElasticIpSpec {}, tags)
+                .create(&Spec::ElasticIp(ElasticIpSpec {}), tags)
                 .map_err(|e| HostError::from(e).into())
         });
         s.flush();
@@ -85,10 +86,10 @@ fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let fixed = [("cidr", block.clone())];
     let (vpc, _) = s.ensure(Kind::Vpc, name, &fixed, |tags| {
         s.cloud
-            .create_vpc(
-                &VpcSpec {
+            .create(
+                &Spec::Vpc(VpcSpec {
                     cidr: block.to_string(),
-                },
+                }),
                 tags,
             )
             .map_err(|e| HostError::from(e).into())
@@ -119,7 +120,7 @@ fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     ];
     let (subnet, _) = s.ensure(Kind::Subnet, name, &fixed, |tags| {
         s.cloud
-            .create_subnet(&spec, tags)
+            .create(&Spec::Subnet(spec.clone()), tags)
             .map_err(|e| conflict_hint(s, &vpc, block, e))
     })?;
     Ok(subnet)
@@ -163,11 +164,11 @@ fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let fixed = [("subnet", subnet.id.clone()), ("eip", eip.id.clone())];
     let (nat, _) = s.ensure(Kind::NatGateway, name, &fixed, |tags| {
         s.cloud
-            .create_nat_gateway(
-                &NatGatewaySpec {
+            .create(
+                &Spec::NatGateway(NatGatewaySpec {
                     subnet: subnet.id.to_string(),
                     eip: eip.id.to_string(),
-                },
+                }),
                 tags,
             )
             .map_err(|e| HostError::from(e).into())
@@ -191,10 +192,10 @@ fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let fixed = [("vpc", vpc.id.clone())];
     let (mut rt, index) = s.ensure(Kind::RouteTable, name, &fixed, |tags| {
         s.cloud
-            .create_route_table(
-                &RouteTableSpec {
+            .create(
+                &Spec::RouteTable(RouteTableSpec {
                     vpc: vpc.id.to_string(),
-                },
+                }),
                 tags,
             )
             .map_err(|e| HostError::from(e).into())
@@ -295,7 +296,7 @@ fn security_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let fixed = [("vpc", spec.vpc.clone())];
     let (mut sg, index) = s.ensure(Kind::SecurityGroup, name, &fixed, |tags| {
         s.cloud
-            .create_security_group(&spec, tags)
+            .create(&Spec::SecurityGroup(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
     })?;
     let have = sg.attr("ingress").cloned().unwrap_or_default();
@@ -432,7 +433,7 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
                     user_data: user_data.clone(),
                 };
                 s.cloud
-                    .run_instance(&spec, tags)
+                    .create(&Spec::Instance(spec.clone()), tags)
                     .map_err(|e| HostError::from(e).into())
             },
         )?;

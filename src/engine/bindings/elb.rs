@@ -3,6 +3,7 @@
 
 use super::ec2::{instance_list, push_attr, wait_limit};
 use super::volatile;
+use crate::cloud::Spec;
 use crate::cloud::{
     HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Poll, Resource, TargetGroupSpec,
 };
@@ -177,7 +178,7 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     ];
     let (tg, _) = s.ensure(Kind::TargetGroup, name, &fixed, |tags| {
         s.cloud
-            .create_target_group(&spec, tags)
+            .create(&Spec::TargetGroup(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
     })?;
     Ok(tg)
@@ -226,7 +227,7 @@ fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     ];
     let (lb, _) = s.ensure(Kind::LoadBalancer, name, &fixed, |tags| {
         s.cloud
-            .create_load_balancer(&spec, tags)
+            .create(&Spec::LoadBalancer(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
     })?;
     Ok(lb)
@@ -253,7 +254,7 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     duplicate_port(s, &lb, &name, &spec)?;
     let (listener, _) = s.ensure(Kind::Listener, &name, &fixed, |tags| {
         s.cloud
-            .create_listener(&spec, tags)
+            .create(&Spec::Listener(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
     })?;
     Ok(listener)

@@ -1,4 +1,5 @@
 use crate::cloud::ElasticIpSpec;
+use crate::cloud::Spec;
 use std::time::Duration;
 
 use super::super::{SimAccount, default_azs};
@@ -89,7 +90,9 @@ fn ids_are_the_same_on_every_run_and_differ_between_resources() {
     let ids = || {
         let a = account();
         let s = subnet(&a, "172.31.112.0/20", "a").unwrap();
-        let e = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+        let e = a
+            .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+            .unwrap();
         (
             vpc(&a),
             public(&a, "a"),

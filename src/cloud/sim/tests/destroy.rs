@@ -2,17 +2,20 @@ use super::{
     account, code, group, instance, listener_spec, load_balancer, public, settle, subnet, tags,
     target_group, vpc,
 };
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, IngressRule, Kind, Resource, Source};
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 
 fn nat_in(a: &super::SimAccount, subnet: &str) -> (Resource, Resource) {
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: subnet.to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();
@@ -56,7 +59,9 @@ fn a_subnet_with_a_load_balancer_is_dependency_violation() {
     let a = account();
     let s = subnet(&a, "172.31.112.0/20", "b").unwrap();
     let spec = super::lb_spec("web", &[public(&a, "a"), s.id.clone()], &[]);
-    let lb = a.create_load_balancer(&spec, &tags("web")).unwrap();
+    let lb = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap();
     assert_eq!(code(a.delete(&s)), "DependencyViolation");
     a.delete(&lb).unwrap();
     a.delete(&s).unwrap();
@@ -70,7 +75,9 @@ fn a_security_group_in_use_is_dependency_violation() {
     let app = group(&a, "app");
     let server = instance(&a, &public(&a, "a"), &[&web.id]).unwrap();
     let spec = super::lb_spec("web", &[public(&a, "a"), public(&a, "c")], &[&alb.id]);
-    let lb = a.create_load_balancer(&spec, &tags("web")).unwrap();
+    let lb = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap();
     let rule = IngressRule {
         protocol: "tcp".into(),
         port: 3000,
@@ -116,8 +123,11 @@ fn an_elastic_ip_of_a_nat_not_yet_deleted_is_invalid_ip_address_in_use() {
     settle(&a, &nat, "deleted");
     a.delete(&eip).unwrap();
     for i in 0..5 {
-        a.allocate_address(&ElasticIpSpec {}, &tags(&format!("eip-{i}")))
-            .unwrap();
+        a.create(
+            &Spec::ElasticIp(ElasticIpSpec {}),
+            &tags(&format!("eip-{i}")),
+        )
+        .unwrap();
     }
 }
 
@@ -127,7 +137,10 @@ fn a_target_group_behind_a_listener_is_resource_in_use_until_the_load_balancer_g
     let lb = load_balancer(&a, "web").unwrap();
     let tg = target_group(&a, "app").unwrap();
     let listener = a
-        .create_listener(&listener_spec(&lb.id, 80, &tg.id), &tags("http"))
+        .create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &tg.id).clone()),
+            &tags("http"),
+        )
         .unwrap();
     assert_eq!(code(a.delete(&tg)), "ResourceInUse");
     a.delete(&lb).unwrap();
@@ -144,10 +157,10 @@ fn a_target_group_behind_a_listener_is_resource_in_use_until_the_load_balancer_g
 fn deleting_a_route_table_removes_its_associations() {
     let a = account();
     let table = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc(&a).to_string(),
-            },
+            }),
             &tags("private"),
         )
         .unwrap();
@@ -156,10 +169,10 @@ fn deleting_a_route_table_removes_its_associations() {
     a.delete(&table).unwrap();
     assert_eq!(code(a.refresh(&table)), "InvalidRouteTableID.NotFound");
     let other = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc(&a).to_string(),
-            },
+            }),
             &tags("other"),
         )
         .unwrap();
@@ -187,10 +200,10 @@ fn a_whole_stack_can_be_destroyed_in_destroy_order() {
     let private = subnet(&a, "172.31.112.0/20", "a").unwrap();
     let (_, nat) = nat_in(&a, &public(&a, "a"));
     let table = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc(&a).to_string(),
-            },
+            }),
             &tags("private"),
         )
         .unwrap();
@@ -205,8 +218,11 @@ fn a_whole_stack_can_be_destroyed_in_destroy_order() {
     let lb = load_balancer(&a, "web").unwrap();
     let tg = target_group(&a, "app").unwrap();
     a.register_targets(&tg.id, &[web.id]).unwrap();
-    a.create_listener(&listener_spec(&lb.id, 80, &tg.id), &tags("http"))
-        .unwrap();
+    a.create(
+        &Spec::Listener(listener_spec(&lb.id, 80, &tg.id).clone()),
+        &tags("http"),
+    )
+    .unwrap();
     assert_eq!(a.stack_resources("test").unwrap().len(), 9);
 
     for _round in 0..5 {

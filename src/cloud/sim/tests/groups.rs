@@ -1,3 +1,4 @@
+use crate::cloud::Spec;
 use serde_json::json;
 
 use super::{account, code, group, group_in, tags, vpc};
@@ -68,7 +69,7 @@ fn a_group_without_description_is_missing_parameter() {
         description: String::new(),
     };
     assert_eq!(
-        code(a.create_security_group(&spec, &tags("web"))),
+        code(a.create(&Spec::SecurityGroup(spec.clone()), &tags("web"))),
         "MissingParameter"
     );
 }
@@ -82,7 +83,7 @@ fn a_description_beyond_ascii_is_invalid_parameter_value() {
         description: "웹 서버".into(),
     };
     assert_eq!(
-        code(a.create_security_group(&spec, &tags("web"))),
+        code(a.create(&Spec::SecurityGroup(spec.clone()), &tags("web"))),
         "InvalidParameterValue"
     );
 }

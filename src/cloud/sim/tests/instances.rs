@@ -1,6 +1,7 @@
 use super::{
     account, code, group, group_in, instance, instance_spec, public, settle, subnet, tags,
 };
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, InstanceSpec, Kind};
 
 #[test]
@@ -32,7 +33,9 @@ fn a_public_ip_is_given_only_when_asked() {
         public_ip: true,
         ..instance_spec(&public(&a, "a"), &[])
     };
-    let web = a.run_instance(&spec, &tags("web")).unwrap();
+    let web = a
+        .create(&Spec::Instance(spec.clone()), &tags("web"))
+        .unwrap();
     assert!(
         web.str("public_ip").starts_with("3.35."),
         "{}",
@@ -67,7 +70,7 @@ fn a_malformed_image_id_is_invalid_ami_id_malformed() {
             ..instance_spec(&public(&a, "a"), &[])
         };
         assert_eq!(
-            code(a.run_instance(&spec, &tags("web"))),
+            code(a.create(&Spec::Instance(spec.clone()), &tags("web"))),
             "InvalidAMIID.Malformed",
             "{image}"
         );
@@ -76,7 +79,10 @@ fn a_malformed_image_id_is_invalid_ami_id_malformed() {
         image: "ami-12345678".into(),
         ..instance_spec(&public(&a, "a"), &[])
     };
-    assert!(a.run_instance(&spec, &tags("web")).is_ok());
+    assert!(
+        a.create(&Spec::Instance(spec.clone()), &tags("web"))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -88,7 +94,7 @@ fn an_unknown_instance_type_is_invalid_parameter_value() {
             ..instance_spec(&public(&a, "a"), &[])
         };
         assert_eq!(
-            code(a.run_instance(&spec, &tags("web"))),
+            code(a.create(&Spec::Instance(spec.clone()), &tags("web"))),
             "InvalidParameterValue",
             "{kind}"
         );
@@ -98,7 +104,11 @@ fn an_unknown_instance_type_is_invalid_parameter_value() {
             instance_type: kind.into(),
             ..instance_spec(&public(&a, "a"), &[])
         };
-        assert!(a.run_instance(&spec, &tags("web")).is_ok(), "{kind}");
+        assert!(
+            a.create(&Spec::Instance(spec.clone()), &tags("web"))
+                .is_ok(),
+            "{kind}"
+        );
     }
 }
 
@@ -110,7 +120,7 @@ fn user_data_over_16_kib_is_invalid_parameter_value() {
         ..instance_spec(&public(&a, "a"), &[])
     };
     assert_eq!(
-        code(a.run_instance(&spec, &tags("web"))),
+        code(a.create(&Spec::Instance(spec.clone()), &tags("web"))),
         "InvalidParameterValue"
     );
 }

@@ -1,17 +1,20 @@
 use super::{account, code, instance, load_balancer, public, subnet, tags};
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, Kind};
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
 
 #[test]
 fn slow_resources_move_one_state_per_refresh() {
     let a = account();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();
@@ -51,13 +54,15 @@ fn slow_resources_move_one_state_per_refresh() {
 #[test]
 fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
     let a = account();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();
@@ -78,11 +83,11 @@ fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
     );
     // A new NAT gateway with the same name can now be created.
     let again = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();

@@ -1,6 +1,7 @@
 use super::{
     account, code, listener_spec, load_balancer, public, subnet_in, tags, target_group, tg_spec,
 };
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, ListenerSpec, TargetGroupSpec};
 
 #[test]
@@ -9,7 +10,10 @@ fn a_listener_forwards_to_its_target_group_and_has_an_arn() {
     let lb = load_balancer(&a, "web").unwrap();
     let tg = target_group(&a, "app").unwrap();
     let listener = a
-        .create_listener(&listener_spec(&lb.id, 80, &tg.id), &tags("http"))
+        .create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &tg.id).clone()),
+            &tags("http"),
+        )
         .unwrap();
     let hex = lb.id.rsplit('/').next().unwrap();
     let prefix =
@@ -32,7 +36,7 @@ fn a_listener_on_an_unknown_load_balancer_is_load_balancer_not_found() {
         &tg.id,
     );
     assert_eq!(
-        code(a.create_listener(&spec, &tags("http"))),
+        code(a.create(&Spec::Listener(spec.clone()), &tags("http"))),
         "LoadBalancerNotFound"
     );
 }
@@ -47,7 +51,7 @@ fn a_listener_to_an_unknown_target_group_is_target_group_not_found() {
         "arn:aws:elasticloadbalancing:x:1:targetgroup/no/1",
     );
     assert_eq!(
-        code(a.create_listener(&spec, &tags("http"))),
+        code(a.create(&Spec::Listener(spec.clone()), &tags("http"))),
         "TargetGroupNotFound"
     );
 }
@@ -59,21 +63,33 @@ fn a_second_listener_on_a_port_is_duplicate_listener() {
     let app = target_group(&a, "app").unwrap();
     let admin = target_group(&a, "admin").unwrap();
     let first = a
-        .create_listener(&listener_spec(&lb.id, 80, &app.id), &tags("http"))
+        .create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &app.id).clone()),
+            &tags("http"),
+        )
         .unwrap();
     // Same settings: AWS returns the existing listener.
     assert_eq!(
-        a.create_listener(&listener_spec(&lb.id, 80, &app.id), &tags("http"))
-            .unwrap(),
+        a.create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &app.id).clone()),
+            &tags("http")
+        )
+        .unwrap(),
         first
     );
     assert_eq!(
-        code(a.create_listener(&listener_spec(&lb.id, 80, &admin.id), &tags("admin"))),
+        code(a.create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &admin.id).clone()),
+            &tags("admin")
+        )),
         "DuplicateListener"
     );
     assert!(
-        a.create_listener(&listener_spec(&lb.id, 8080, &admin.id), &tags("admin"))
-            .is_ok()
+        a.create(
+            &Spec::Listener(listener_spec(&lb.id, 8080, &admin.id).clone()),
+            &tags("admin")
+        )
+        .is_ok()
     );
 }
 
@@ -87,11 +103,14 @@ fn an_https_listener_without_certificate_or_a_port_of_zero_is_validation_error()
         ..listener_spec(&lb.id, 443, &tg.id)
     };
     assert_eq!(
-        code(a.create_listener(&https, &tags("https"))),
+        code(a.create(&Spec::Listener(https.clone()), &tags("https"))),
         "ValidationError"
     );
     assert_eq!(
-        code(a.create_listener(&listener_spec(&lb.id, 0, &tg.id), &tags("zero"))),
+        code(a.create(
+            &Spec::Listener(listener_spec(&lb.id, 0, &tg.id).clone()),
+            &tags("zero")
+        )),
         "ValidationError"
     );
 }
@@ -104,9 +123,14 @@ fn a_tcp_target_group_behind_an_alb_is_incompatible_protocols() {
         protocol: "TCP".into(),
         ..tg_spec("tcp", &super::vpc(&a))
     };
-    let tg = a.create_target_group(&spec, &tags("tcp")).unwrap();
+    let tg = a
+        .create(&Spec::TargetGroup(spec.clone()), &tags("tcp"))
+        .unwrap();
     assert_eq!(
-        code(a.create_listener(&listener_spec(&lb.id, 80, &tg.id), &tags("http"))),
+        code(a.create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &tg.id).clone()),
+            &tags("http")
+        )),
         "IncompatibleProtocols"
     );
 }
@@ -116,12 +140,20 @@ fn a_target_group_serves_one_load_balancer_only() {
     let a = account();
     let web = load_balancer(&a, "web").unwrap();
     let spec = super::lb_spec("admin", &[public(&a, "b"), public(&a, "d")], &[]);
-    let admin = a.create_load_balancer(&spec, &tags("admin")).unwrap();
-    let tg = target_group(&a, "app").unwrap();
-    a.create_listener(&listener_spec(&web.id, 80, &tg.id), &tags("web-http"))
+    let admin = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("admin"))
         .unwrap();
+    let tg = target_group(&a, "app").unwrap();
+    a.create(
+        &Spec::Listener(listener_spec(&web.id, 80, &tg.id).clone()),
+        &tags("web-http"),
+    )
+    .unwrap();
     assert_eq!(
-        code(a.create_listener(&listener_spec(&admin.id, 80, &tg.id), &tags("admin-http"))),
+        code(a.create(
+            &Spec::Listener(listener_spec(&admin.id, 80, &tg.id).clone()),
+            &tags("admin-http")
+        )),
         "TargetGroupAssociationLimit"
     );
 }
@@ -133,10 +165,16 @@ fn a_target_group_of_another_vpc_is_invalid_configuration_request() {
     let other = super::seed::second_vpc(&a);
     subnet_in(&a, &other, "10.0.0.0/24", "a").unwrap();
     let tg = a
-        .create_target_group(&tg_spec("other", &other), &tags("other"))
+        .create(
+            &Spec::TargetGroup(tg_spec("other", &other).clone()),
+            &tags("other"),
+        )
         .unwrap();
     assert_eq!(
-        code(a.create_listener(&listener_spec(&lb.id, 80, &tg.id), &tags("http"))),
+        code(a.create(
+            &Spec::Listener(listener_spec(&lb.id, 80, &tg.id).clone()),
+            &tags("http")
+        )),
         "InvalidConfigurationRequest"
     );
 }

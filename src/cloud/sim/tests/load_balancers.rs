@@ -1,6 +1,7 @@
 use super::{
     account, code, group, instance, lb_spec, load_balancer, public, subnet, subnet_in, tags,
 };
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, LoadBalancerSpec};
 
 #[test]
@@ -56,7 +57,7 @@ fn load_balancer_names_follow_elb_rules_or_validation_error() {
         ..lb_spec("web", &[public(&a, "a"), public(&a, "c")], &[])
     };
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("web"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))),
         "ValidationError"
     );
 }
@@ -70,7 +71,7 @@ fn an_unknown_subnet_is_subnet_not_found() {
         &[],
     );
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("web"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))),
         "SubnetNotFound"
     );
 }
@@ -79,7 +80,9 @@ fn an_unknown_subnet_is_subnet_not_found() {
 fn fewer_than_two_azs_is_invalid_configuration_request() {
     let a = account();
     let spec = lb_spec("web", &[public(&a, "a")], &[]);
-    let err = a.create_load_balancer(&spec, &tags("web")).unwrap_err();
+    let err = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap_err();
     assert_eq!(err.code, "InvalidConfigurationRequest");
     assert_eq!(
         err.message,
@@ -92,7 +95,9 @@ fn two_subnets_in_one_az_is_invalid_configuration_request() {
     let a = account();
     let extra = subnet(&a, "172.31.112.0/20", "a").unwrap();
     let spec = lb_spec("web", &[public(&a, "a"), extra.id, public(&a, "c")], &[]);
-    let err = a.create_load_balancer(&spec, &tags("web")).unwrap_err();
+    let err = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap_err();
     assert_eq!(err.code, "InvalidConfigurationRequest");
     assert!(
         err.message
@@ -108,7 +113,7 @@ fn subnets_of_two_vpcs_is_invalid_configuration_request() {
     let other = subnet_in(&a, &super::seed::second_vpc(&a), "10.0.0.0/24", "c").unwrap();
     let spec = lb_spec("web", &[public(&a, "a"), other.id], &[]);
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("web"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))),
         "InvalidConfigurationRequest"
     );
 }
@@ -122,7 +127,7 @@ fn a_subnet_with_fewer_than_8_free_addresses_is_invalid_subnet() {
     }
     let spec = lb_spec("web", &[public(&a, "a"), small.id], &[]);
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("web"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))),
         "InvalidSubnet"
     );
 }
@@ -136,7 +141,7 @@ fn an_unknown_security_group_is_invalid_security_group() {
         &["sg-0123456789abcdef0"],
     );
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("web"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("web"))),
         "InvalidSecurityGroup"
     );
 }
@@ -153,7 +158,7 @@ fn the_same_name_with_other_settings_is_duplicate_load_balancer_name() {
     let sg = group(&a, "alb");
     let spec = lb_spec("web", &[public(&a, "a"), public(&a, "c")], &[&sg.id]);
     assert_eq!(
-        code(a.create_load_balancer(&spec, &tags("other"))),
+        code(a.create(&Spec::LoadBalancer(spec.clone()), &tags("other"))),
         "DuplicateLoadBalancerName"
     );
 }
@@ -165,7 +170,9 @@ fn an_internal_load_balancer_has_an_internal_dns_name() {
         scheme: "internal".into(),
         ..lb_spec("api", &[public(&a, "b"), public(&a, "d")], &[])
     };
-    let lb = a.create_load_balancer(&spec, &tags("api")).unwrap();
+    let lb = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("api"))
+        .unwrap();
     assert!(
         lb.str("dns_name").starts_with("internal-api-"),
         "{}",

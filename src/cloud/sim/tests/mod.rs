@@ -16,6 +16,7 @@ mod subnets;
 mod target_groups;
 mod vpcs;
 
+use crate::cloud::Spec;
 use std::fmt::Debug;
 
 use super::SimAccount;
@@ -71,7 +72,7 @@ pub(super) fn subnet_in(
         az: format!("{REGION}{letter}"),
         public_ip: false,
     };
-    a.create_subnet(&spec, &tags(cidr))
+    a.create(&Spec::Subnet(spec.clone()), &tags(cidr))
 }
 
 pub(super) fn subnet(a: &SimAccount, cidr: &str, letter: &str) -> CloudResult<Resource> {
@@ -84,7 +85,7 @@ pub(super) fn group_in(a: &SimAccount, vpc: &str, name: &str) -> CloudResult<Res
         group_name: name.into(),
         description: format!("{name} servers"),
     };
-    a.create_security_group(&spec, &tags(name))
+    a.create(&Spec::SecurityGroup(spec.clone()), &tags(name))
 }
 
 pub(super) fn group(a: &SimAccount, name: &str) -> Resource {
@@ -103,7 +104,10 @@ pub(super) fn instance_spec(subnet: &str, groups: &[&str]) -> InstanceSpec {
 }
 
 pub(super) fn instance(a: &SimAccount, subnet: &str, groups: &[&str]) -> CloudResult<Resource> {
-    a.run_instance(&instance_spec(subnet, groups), &tags("web"))
+    a.create(
+        &Spec::Instance(instance_spec(subnet, groups).clone()),
+        &tags("web"),
+    )
 }
 
 pub(super) fn tg_spec(name: &str, vpc: &str) -> TargetGroupSpec {
@@ -117,7 +121,10 @@ pub(super) fn tg_spec(name: &str, vpc: &str) -> TargetGroupSpec {
 }
 
 pub(super) fn target_group(a: &SimAccount, name: &str) -> CloudResult<Resource> {
-    a.create_target_group(&tg_spec(name, &vpc(a)), &tags(name))
+    a.create(
+        &Spec::TargetGroup(tg_spec(name, &vpc(a)).clone()),
+        &tags(name),
+    )
 }
 
 pub(super) fn lb_spec(name: &str, subnets: &[String], groups: &[&str]) -> LoadBalancerSpec {
@@ -132,7 +139,10 @@ pub(super) fn lb_spec(name: &str, subnets: &[String], groups: &[&str]) -> LoadBa
 /// An internet-facing ALB over the default subnets of AZs a and c.
 pub(super) fn load_balancer(a: &SimAccount, name: &str) -> CloudResult<Resource> {
     let subnets = [public(a, "a"), public(a, "c")];
-    a.create_load_balancer(&lb_spec(name, &subnets, &[]), &tags(name))
+    a.create(
+        &Spec::LoadBalancer(lb_spec(name, &subnets, &[]).clone()),
+        &tags(name),
+    )
 }
 
 pub(super) fn listener_spec(lb: &str, port: u16, tg: &str) -> ListenerSpec {

@@ -1,5 +1,6 @@
 use super::{account, code, public, settle, tags};
 use crate::cloud::Cloud;
+use crate::cloud::Spec;
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
 
 #[test]
@@ -7,10 +8,13 @@ fn an_account_holds_at_most_five_elastic_ips() {
     let a = account();
     let ips: Vec<String> = (0..5)
         .map(|i| {
-            a.allocate_address(&ElasticIpSpec {}, &tags(&format!("eip-{i}")))
-                .unwrap()
-                .str("public_ip")
-                .to_string()
+            a.create(
+                &Spec::ElasticIp(ElasticIpSpec {}),
+                &tags(&format!("eip-{i}")),
+            )
+            .unwrap()
+            .str("public_ip")
+            .to_string()
         })
         .collect();
     let mut unique = ips.clone();
@@ -18,7 +22,7 @@ fn an_account_holds_at_most_five_elastic_ips() {
     unique.dedup();
     assert_eq!(unique.len(), 5, "{ips:?}");
     assert_eq!(
-        code(a.allocate_address(&ElasticIpSpec {}, &tags("eip-5"))),
+        code(a.create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip-5"))),
         "AddressLimitExceeded"
     );
 }
@@ -26,13 +30,15 @@ fn an_account_holds_at_most_five_elastic_ips() {
 #[test]
 fn a_nat_gateway_takes_an_elastic_ip_and_starts_pending() {
     let a = account();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();
@@ -53,13 +59,15 @@ fn a_nat_gateway_takes_an_elastic_ip_and_starts_pending() {
 #[test]
 fn a_nat_gateway_in_an_unknown_subnet_is_invalid_subnet_id_not_found() {
     let a = account();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     assert_eq!(
-        code(a.create_nat_gateway(
-            &NatGatewaySpec {
+        code(a.create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: "subnet-0123456789abcdef0".to_string(),
                 eip: eip.id.to_string()
-            },
+            }),
             &tags("nat")
         )),
         "InvalidSubnetID.NotFound"
@@ -70,11 +78,11 @@ fn a_nat_gateway_in_an_unknown_subnet_is_invalid_subnet_id_not_found() {
 fn a_nat_gateway_with_an_unknown_allocation_is_invalid_allocation_id_not_found() {
     let a = account();
     assert_eq!(
-        code(a.create_nat_gateway(
-            &NatGatewaySpec {
+        code(a.create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: "eipalloc-0123456789abcdef0".to_string()
-            },
+            }),
             &tags("nat")
         )),
         "InvalidAllocationID.NotFound"
@@ -84,22 +92,24 @@ fn a_nat_gateway_with_an_unknown_allocation_is_invalid_allocation_id_not_found()
 #[test]
 fn an_elastic_ip_already_used_by_a_nat_is_resource_already_associated() {
     let a = account();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat-a"),
         )
         .unwrap();
     let err = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(&a, "c").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat-c"),
         )
         .unwrap_err();

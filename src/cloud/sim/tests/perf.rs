@@ -1,3 +1,4 @@
+use crate::cloud::Spec;
 use crate::cloud::VpcSpec;
 use std::time::Instant;
 
@@ -13,10 +14,10 @@ fn thousands_of_subnets_and_instances_stay_fast() {
     let a = SimAccount::new(REGION);
     let started = Instant::now();
     let vpc = a
-        .create_vpc(
-            &VpcSpec {
+        .create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.0/16".to_string(),
-            },
+            }),
             &Tags::new("perf", "bench"),
         )
         .unwrap()
@@ -36,7 +37,7 @@ fn thousands_of_subnets_and_instances_stay_fast() {
             az: azs[i % azs.len()].clone(),
             public_ip: false,
         };
-        subnets.push(a.create_subnet(&spec, &tags).unwrap().id);
+        subnets.push(a.create(&Spec::Subnet(spec.clone()), &tags).unwrap().id);
     }
     let overlap = SubnetSpec {
         vpc: vpc.clone(),
@@ -45,7 +46,7 @@ fn thousands_of_subnets_and_instances_stay_fast() {
         public_ip: false,
     };
     assert_eq!(
-        a.create_subnet(&overlap, &Tags::new("perf", "x"))
+        a.create(&Spec::Subnet(overlap.clone()), &Tags::new("perf", "x"))
             .unwrap_err()
             .code,
         "InvalidSubnet.Conflict"
@@ -53,8 +54,11 @@ fn thousands_of_subnets_and_instances_stay_fast() {
     for i in 0..10_000 {
         let tags = Tags::new("perf", &format!("web-{i}"));
         assert!(a.find(Kind::Instance, &tags).unwrap().is_none());
-        a.run_instance(&instance_spec(&subnets[i % subnets.len()], &[]), &tags)
-            .unwrap();
+        a.create(
+            &Spec::Instance(instance_spec(&subnets[i % subnets.len()], &[]).clone()),
+            &tags,
+        )
+        .unwrap();
     }
     assert_eq!(a.stack_resources("perf").unwrap().len(), 1 + 4096 + 10_000);
     let elapsed = started.elapsed();

@@ -1,3 +1,4 @@
+use crate::cloud::Spec;
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use serde_json::json;
 
@@ -7,20 +8,22 @@ use crate::cloud::{Cloud, Kind, Resource, Route, RouteTarget};
 /// A table in the default VPC and an available NAT gateway in AZ a.
 fn table_and_nat(a: &super::SimAccount) -> (Resource, Resource) {
     let table = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc(a).to_string(),
-            },
+            }),
             &tags("private-a"),
         )
         .unwrap();
-    let eip = a.allocate_address(&ElasticIpSpec {}, &tags("eip")).unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
     let nat = a
-        .create_nat_gateway(
-            &NatGatewaySpec {
+        .create(
+            &Spec::NatGateway(NatGatewaySpec {
                 subnet: public(a, "a").to_string(),
                 eip: eip.id.to_string(),
-            },
+            }),
             &tags("nat"),
         )
         .unwrap();
@@ -137,10 +140,10 @@ fn a_route_to_an_unknown_internet_gateway_is_invalid_gateway_id_not_found() {
 fn a_route_to_a_gateway_of_another_vpc_is_invalid_parameter_value() {
     let a = account();
     let other = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: super::seed::second_vpc(&a).to_string(),
-            },
+            }),
             &tags("other"),
         )
         .unwrap();
@@ -185,10 +188,10 @@ fn a_subnet_associated_with_a_table_cannot_join_another_resource_already_associa
     let a = account();
     let (table, _) = table_and_nat(&a);
     let other = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc(&a).to_string(),
-            },
+            }),
             &tags("private-c"),
         )
         .unwrap();
@@ -208,10 +211,10 @@ fn a_table_and_a_subnet_of_different_vpcs_is_invalid_parameter_value() {
     let a = account();
     let other_vpc = super::seed::second_vpc(&a);
     let table = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: other_vpc.to_string(),
-            },
+            }),
             &tags("other"),
         )
         .unwrap();

@@ -1,3 +1,4 @@
+use crate::cloud::Spec;
 use serde_json::json;
 
 use super::super::{SimAccount, default_azs};
@@ -88,7 +89,10 @@ fn seeded_tagged_resources_are_found_and_listed_by_stack() {
     assert_eq!(a.stack_resources("prod").unwrap(), [tg]);
     // Its name is taken now.
     assert_eq!(
-        code(a.create_target_group(&tg_spec("web", "vpc-11111111"), &super::tags("web"))),
+        code(a.create(
+            &Spec::TargetGroup(tg_spec("web", "vpc-11111111").clone()),
+            &super::tags("web")
+        )),
         "DuplicateTargetGroupName"
     );
 }

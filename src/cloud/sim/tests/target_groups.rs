@@ -1,4 +1,5 @@
 use super::{account, code, instance, public, settle, subnet_in, tags, target_group, tg_spec, vpc};
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, Kind, TargetGroupSpec};
 
 fn states(a: &super::SimAccount, tg: &str) -> Vec<(String, String)> {
@@ -54,7 +55,7 @@ fn a_port_of_zero_or_an_unknown_protocol_is_validation_error() {
         ..tg_spec("app", &vpc(&a))
     };
     assert_eq!(
-        code(a.create_target_group(&spec, &tags("app"))),
+        code(a.create(&Spec::TargetGroup(spec.clone()), &tags("app"))),
         "ValidationError"
     );
     let spec = TargetGroupSpec {
@@ -62,7 +63,7 @@ fn a_port_of_zero_or_an_unknown_protocol_is_validation_error() {
         ..tg_spec("app", &vpc(&a))
     };
     assert_eq!(
-        code(a.create_target_group(&spec, &tags("app"))),
+        code(a.create(&Spec::TargetGroup(spec.clone()), &tags("app"))),
         "ValidationError"
     );
     let spec = TargetGroupSpec {
@@ -70,7 +71,7 @@ fn a_port_of_zero_or_an_unknown_protocol_is_validation_error() {
         ..tg_spec("app", &vpc(&a))
     };
     assert_eq!(
-        code(a.create_target_group(&spec, &tags("app"))),
+        code(a.create(&Spec::TargetGroup(spec.clone()), &tags("app"))),
         "ValidationError"
     );
 }
@@ -86,7 +87,7 @@ fn the_same_name_with_other_settings_is_duplicate_target_group_name() {
         ..tg_spec("app", &vpc(&a))
     };
     assert_eq!(
-        code(a.create_target_group(&spec, &tags("other"))),
+        code(a.create(&Spec::TargetGroup(spec.clone()), &tags("other"))),
         "DuplicateTargetGroupName"
     );
 }

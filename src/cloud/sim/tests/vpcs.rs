@@ -1,4 +1,5 @@
 use super::{account, code, group_in, instance, subnet_in, tags};
+use crate::cloud::Spec;
 use crate::cloud::{Cloud, Kind};
 use crate::cloud::{RouteTableSpec, VpcSpec};
 
@@ -6,10 +7,10 @@ use crate::cloud::{RouteTableSpec, VpcSpec};
 fn a_new_vpc_has_a_main_table_and_a_default_group_but_no_gateway() {
     let a = account();
     let vpc = a
-        .create_vpc(
-            &VpcSpec {
+        .create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.0/16".to_string(),
-            },
+            }),
             &tags("bench"),
         )
         .unwrap();
@@ -42,28 +43,28 @@ fn a_new_vpc_has_a_main_table_and_a_default_group_but_no_gateway() {
 fn a_vpc_prefix_outside_16_to_28_is_invalid_vpc_range() {
     let a = account();
     assert_eq!(
-        code(a.create_vpc(
-            &VpcSpec {
+        code(a.create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.0/8".to_string()
-            },
+            }),
             &tags("big")
         )),
         "InvalidVpc.Range"
     );
     assert_eq!(
-        code(a.create_vpc(
-            &VpcSpec {
+        code(a.create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.0/29".to_string()
-            },
+            }),
             &tags("small")
         )),
         "InvalidVpc.Range"
     );
     assert_eq!(
-        code(a.create_vpc(
-            &VpcSpec {
+        code(a.create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.1/16".to_string()
-            },
+            }),
             &tags("bits")
         )),
         "InvalidParameterValue"
@@ -74,19 +75,19 @@ fn a_vpc_prefix_outside_16_to_28_is_invalid_vpc_range() {
 fn a_region_holds_at_most_five_vpcs() {
     let a = account();
     for i in 0..4 {
-        a.create_vpc(
-            &VpcSpec {
+        a.create(
+            &Spec::Vpc(VpcSpec {
                 cidr: format!("10.{i}.0.0/16").to_string(),
-            },
+            }),
             &tags(&format!("v{i}")),
         )
         .unwrap();
     }
     assert_eq!(
-        code(a.create_vpc(
-            &VpcSpec {
+        code(a.create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.9.0.0/16".to_string()
-            },
+            }),
             &tags("v9")
         )),
         "VpcLimitExceeded"
@@ -97,20 +98,20 @@ fn a_region_holds_at_most_five_vpcs() {
 fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
     let a = account();
     let vpc = a
-        .create_vpc(
-            &VpcSpec {
+        .create(
+            &Spec::Vpc(VpcSpec {
                 cidr: "10.0.0.0/16".to_string(),
-            },
+            }),
             &tags("v"),
         )
         .unwrap();
     let s = subnet_in(&a, &vpc.id, "10.0.0.0/24", "a").unwrap();
     let sg = group_in(&a, &vpc.id, "web").unwrap();
     let table = a
-        .create_route_table(
-            &RouteTableSpec {
+        .create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc.id.to_string(),
-            },
+            }),
             &tags("rt"),
         )
         .unwrap();
@@ -121,10 +122,10 @@ fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
     a.delete(&vpc).unwrap();
     assert_eq!(a.find(Kind::Vpc, &tags("v")).unwrap(), None);
     assert_eq!(
-        code(a.create_route_table(
-            &RouteTableSpec {
+        code(a.create(
+            &Spec::RouteTable(RouteTableSpec {
                 vpc: vpc.id.to_string()
-            },
+            }),
             &tags("rt")
         )),
         "InvalidVpcID.NotFound"
