@@ -11,6 +11,7 @@
 //! | [`cidr`] | pure CIDR arithmetic |
 //! | [`diagnostic`] | errors as reports pointing into the script |
 //! | [`repl`] | the interactive prompt |
+//! | [`ui`] | what `cli` and `repl` share: configuration, exit codes, reports, output, backends |
 
 pub mod cidr;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod cloud;
 pub mod diagnostic;
 pub mod engine;
 pub mod repl;
+pub mod ui;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

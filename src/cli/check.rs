@@ -2,15 +2,14 @@
 //! on a fresh simulated account (which catches option, CIDR and AWS-rule
 //! mistakes). Makes no AWS call.
 
-use super::config::{Config, VAR_CODE, VAR_HELP, parse_vars};
-use super::output::out;
+use super::config::{VAR_CODE, VAR_HELP, parse_vars};
 use super::run::{unreadable, usage};
-use super::{Exit, report};
 use crate::cloud::sim::SimAccount;
 use crate::diagnostic::Report;
 use crate::engine::plan::Summary;
 use crate::engine::session::{Quiet, Session};
 use crate::engine::{self, Script, check};
+use crate::ui::{Config, Exit, error_json, out, report};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -60,7 +59,7 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
         let doc = serde_json::json!({
             "script": script.name(),
             "ok": problems.is_empty(),
-            "problems": problems.iter().map(super::error_json).collect::<Vec<_>>(),
+            "problems": problems.iter().map(error_json).collect::<Vec<_>>(),
             "warnings": warnings.iter().map(super::run::warning_json).collect::<Vec<_>>(),
             "resources": if problems.is_empty() { Some(resources) } else { None },
         });

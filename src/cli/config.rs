@@ -1,30 +1,14 @@
-//! Validated configuration from the global flags and the environment.
+//! From the command line to what the commands read: the global flags (and
+//! the environment) into a [`Config`], and the checks of the arguments a
+//! command takes as text (`--var KEY=VALUE`, `--stack NAME`).
 
 use super::args::{Global, OutputFormat, SimLatency};
 use crate::cloud::sim::Latency;
-use crate::diagnostic::Style;
+use crate::ui::{Config, color};
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 
-/// The region a dry-run without any AWS configuration simulates: the tutorial's.
-pub const DEFAULT_REGION: &str = "ap-northeast-2";
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub verbose: bool,
-    pub json: bool,
-    pub color: bool,
-    /// The simulated account's latency model (`--sim-latency`, `--sim-latency-scale`).
-    pub sim_latency: Latency,
-    /// The script limits (`--max-operations` and the rest).
-    pub limits: crate::engine::Limits,
-}
-
-impl Config {
-    pub fn new(global: &Global) -> Self {
+impl From<&Global> for Config {
+    fn from(global: &Global) -> Self {
         Config {
             region: global.region.clone(),
             profile: global.profile.clone(),
@@ -41,21 +25,6 @@ impl Config {
             limits: global.limits(),
         }
     }
-
-    pub fn style(&self) -> Style {
-        Style { color: self.color }
-    }
-
-    /// The region for the simulated account: `--region`, then the
-    /// environment, then the tutorial's region.
-    pub fn sim_region(&self) -> String {
-        self.region
-            .clone()
-            .or_else(|| std::env::var("AWS_REGION").ok())
-            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
-            .filter(|r| !r.is_empty())
-            .unwrap_or_else(|| DEFAULT_REGION.to_string())
-    }
 }
 
 /// The code and help of a malformed `--var`.
@@ -65,12 +34,6 @@ pub const VAR_HELP: &str = "write `--var KEY=VALUE` (e.g. `--var instance_type=t
 /// The code and help of a stack name that cannot be a tag value.
 pub const STACK_CODE: &str = "awsrun::usage::stack";
 pub const STACK_HELP: &str = "e.g. `--stack multi-server` or `--stack team-a.staging`; the name becomes the `awsrun:stack` tag of every resource";
-
-/// Whether reports get colour (and Unicode): on a terminal, unless
-/// `--no-color` or `NO_COLOR` says otherwise.
-pub fn color(no_color_flag: bool) -> bool {
-    !no_color_flag && std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-}
 
 /// `--var KEY=VALUE` pairs; keys must be identifiers.
 pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, String> {

@@ -1,9 +1,8 @@
 //! Asking before changing AWS: a terminal question, `--yes`, or a refusal.
 
-use super::Exit;
-use super::config::Config;
 use crate::diagnostic::Report;
 use crate::engine::plan::Action;
+use crate::ui::{Config, Exit, error_json, out, report};
 use std::io::{BufRead, IsTerminal, Write};
 
 /// What the user said.
@@ -47,10 +46,10 @@ pub fn refused(config: &Config, answer: Answer, rerun: &str, plan: &[Action]) ->
         ),
     };
     let report = Report::plain("awsrun::refused", message, Some(help));
-    super::report(config, &report);
+    self::report(config, &report);
     if config.json {
-        let doc = serde_json::json!({ "plan": plan, "error": super::error_json(&report) });
-        super::output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let doc = serde_json::json!({ "plan": plan, "error": error_json(&report) });
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     Exit::Usage
 }

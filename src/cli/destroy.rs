@@ -2,14 +2,12 @@
 //! in dependency order, retrying AWS's dependency errors with backoff. A
 //! second destroy finds nothing and does nothing.
 
-use super::Exit;
-use super::backend;
-use super::config::{Config, STACK_CODE, STACK_HELP, check_stack};
+use super::config::{STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
-use super::output::out;
 use super::run::usage;
 use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Poll, Resource};
 use crate::engine::plan::{Action, Op, Summary};
+use crate::ui::{Config, Exit, backend, out, report_alone};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -34,7 +32,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         match backend::live(config) {
             Ok(aws) => aws,
             Err(rep) => {
-                super::report_alone(config, &rep);
+                report_alone(config, &rep);
                 return Exit::Failure;
             }
         }
@@ -207,7 +205,7 @@ fn finish(
 }
 
 fn failed(config: &Config, e: CloudError) -> Exit {
-    super::report_alone(config, &backend::connect_report(&e));
+    report_alone(config, &backend::connect_report(&e));
     Exit::Failure
 }
 

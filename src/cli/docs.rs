@@ -1,70 +1,12 @@
-//! `awsrun docs [NAME]`: every host and stdlib function, or one in full.
+//! `awsrun docs [NAME]`: every host and stdlib function, or one in full
+//! (rendered by `ui::docs`, which the prompt's `:help` shares);
+//! `awsrun docs --definitions DIR`: definition files for editors.
 
-use super::config::Config;
-use super::output::out;
-use super::{Exit, report};
 use crate::diagnostic::Report;
-use crate::engine::docs::{self, Doc};
-use crate::engine::suggest::nearest;
+use crate::ui::{Config, Exit, out, report};
 
 pub fn exec(config: &Config, name: Option<&str>) -> Exit {
-    let all = docs::all();
-    match name {
-        None => {
-            if config.json {
-                out(
-                    &serde_json::to_string_pretty(&all.iter().map(json).collect::<Vec<_>>())
-                        .unwrap_or_default(),
-                );
-                return Exit::Ok;
-            }
-            out("Host functions and the standard library (`awsrun docs NAME` for one in full):\n");
-            for doc in &all {
-                let first = doc.doc.lines().next().unwrap_or("");
-                out(&format!("  {}\n      {first}", doc.signature));
-            }
-            Exit::Ok
-        }
-        Some(name) => {
-            let found: Vec<&Doc> = all.iter().filter(|d| d.name == name).collect();
-            if found.is_empty() {
-                let help = nearest(name, all.iter().map(|d| d.name.as_str()))
-                    .map(|n| format!("did you mean `{n}`?"))
-                    .unwrap_or_else(|| "`awsrun docs` lists every function".into());
-                super::report_alone(
-                    config,
-                    &Report::plain(
-                        "awsrun::docs::unknown",
-                        format!("no function named `{name}`"),
-                        Some(help),
-                    ),
-                );
-                return Exit::Failure;
-            }
-            if config.json {
-                out(&serde_json::to_string_pretty(
-                    &found.iter().map(|d| json(d)).collect::<Vec<_>>(),
-                )
-                .unwrap_or_default());
-                return Exit::Ok;
-            }
-            for doc in found {
-                out(&format!(
-                    "{}    [{}]\n\n{}\n\nExample:\n",
-                    doc.signature, doc.origin, doc.doc
-                ));
-                for line in doc.example.lines() {
-                    out(&format!("    {line}"));
-                }
-                out("");
-            }
-            Exit::Ok
-        }
-    }
-}
-
-fn json(doc: &Doc) -> serde_json::Value {
-    serde_json::json!({"name": doc.name, "signature": doc.signature, "doc": doc.doc, "example": doc.example, "origin": doc.origin})
+    crate::ui::docs::show(config, name)
 }
 
 /// `awsrun docs --definitions DIR`: Rhai definition files describing every

@@ -1,61 +1,22 @@
-//! The command line: arguments, validated configuration, one function per
-//! subcommand.
+//! The command line: arguments, their validation into a [`Config`], and one
+//! function per subcommand. `awsrun repl` (and bare `awsrun` on a
+//! terminal) hands off to [`crate::repl`]; what the two share lives in
+//! [`crate::ui`].
 
 pub mod args;
-pub mod backend;
 pub mod check;
 pub mod config;
 pub mod confirm;
 pub mod destroy;
 pub mod docs;
-pub mod output;
 pub mod run;
 
 use crate::diagnostic::{self, Report};
+use crate::ui::{Config, Exit, error_json, out};
 use args::{Cli, Command};
 use clap::Parser;
-use config::Config;
 use std::ffi::OsString;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
-
-/// Exit codes: 0 success; 1 script, validation or AWS failure; 2 usage
-/// error or refused confirmation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Ok = 0,
-    Failure = 1,
-    Usage = 2,
-    /// Stopped by Ctrl-C (128 + SIGINT).
-    Interrupted = 130,
-}
-
-/// Set by the first Ctrl-C; a second one exits at once.
-pub fn interrupt_flag() -> Arc<AtomicBool> {
-    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-    FLAG.get_or_init(|| {
-        let flag = Arc::new(AtomicBool::new(false));
-        let seen = flag.clone();
-        // Without a handler (e.g. one is already set) Ctrl-C just ends the process.
-        let _ = ctrlc::set_handler(move || {
-            if seen.swap(true, Ordering::SeqCst) {
-                std::process::exit(Exit::Interrupted as i32);
-            }
-            eprintln!(
-                "\nInterrupted: stopping at the next safe point (Ctrl-C again to quit at once)..."
-            );
-        });
-        flag
-    })
-    .clone()
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> Self {
-        ExitCode::from(e as u8)
-    }
-}
 
 /// Parses the arguments and runs the subcommand.
 pub fn main(args: Vec<OsString>) -> ExitCode {
@@ -70,7 +31,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             return Exit::Ok.into();
         }
     };
-    let config = Config::new(&cli.global);
+    let config = Config::from(&cli.global);
     let exit = match cli.command {
         Some(Command::Run(run)) => run::exec(&config, run),
         Some(Command::Check { script, vars }) => check::exec(&config, &script, &vars),
@@ -105,27 +66,6 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         }) => destroy::exec(&config, &stack, dry_run, yes),
     };
     exit.into()
-}
-
-/// Prints a report to stderr.
-pub fn report(config: &Config, report: &Report) {
-    eprint!("{}", diagnostic::render(report, config.style()));
-}
-
-/// A report as the `error` of a JSON document.
-pub fn error_json(report: &Report) -> serde_json::Value {
-    let (file, line, column) = report.location.clone().unwrap_or_default();
-    serde_json::json!({"code": report.code, "message": report.message, "help": report.help, "file": file, "line": line, "column": column})
-}
-
-/// An error that ends a command before it has a document of its own: the
-/// report on stderr and, with `--output json`, `{"error": ...}` on stdout.
-pub fn report_alone(config: &Config, report: &Report) {
-    self::report(config, report);
-    if config.json {
-        let doc = serde_json::json!({ "error": error_json(report) });
-        output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
-    }
 }
 
 /// Whether the raw arguments ask for `--output json` (read before they
@@ -165,13 +105,13 @@ fn bad_arguments(err: &clap::Error, json: bool, no_color: bool) -> Exit {
             .into(),
     );
     let style = diagnostic::Style {
-        color: config::color(no_color),
+        color: crate::ui::color(no_color),
     };
     let rep = Report::plain("awsrun::usage::arguments", message, Some(help.join("; ")));
     eprint!("{}", diagnostic::render(&rep, style));
     if json {
         let doc = serde_json::json!({ "error": error_json(&rep) });
-        output::out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     Exit::Usage
 }

@@ -1,11 +1,8 @@
 //! `awsrun run SCRIPT` (and bare `awsrun SCRIPT`).
 
 use super::args::RunArgs;
-use super::backend;
-use super::config::{Config, STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, parse_vars};
+use super::config::{STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, parse_vars};
 use super::confirm::{Answer, confirm, refused};
-use super::output::{JsonSink, TextSink, out};
-use super::{Exit, report};
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::{Cloud, Mode};
 use crate::diagnostic::{self, Report};
@@ -15,6 +12,10 @@ use crate::engine::plan::Summary;
 use crate::engine::plan::{Action, Op};
 use crate::engine::session::{Session, Sink};
 use crate::engine::{self, Script};
+use crate::ui::{
+    Config, Exit, JsonSink, TextSink, backend, error_json, interrupt_flag, out, report,
+    report_alone,
+};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -113,7 +114,7 @@ fn log_calls(config: &Config, aws: Option<&AwsCloud>) {
 }
 
 fn fail(config: &Config, rep: &Report) -> Exit {
-    super::report_alone(config, rep);
+    report_alone(config, rep);
     Exit::Failure
 }
 
@@ -149,7 +150,7 @@ pub fn execute(
     let mut session = Session::new(cloud.clone(), stack, sink);
     session.vars = vars;
     session.limits = config.limits;
-    session.interrupted = super::interrupt_flag();
+    session.interrupted = interrupt_flag();
     let session = Rc::new(session);
     if !config.json {
         out(&header(&*cloud, stack, &phase));
@@ -277,7 +278,7 @@ fn json_document(
     failure: Option<&Report>,
     plan: Option<&[Action]>,
 ) -> String {
-    let error = failure.map(super::error_json);
+    let error = failure.map(error_json);
     let mut doc = serde_json::json!({
         "script": script.name(),
         "stack": session.stack,
@@ -309,7 +310,7 @@ fn json_document(
 
 /// A usage error (exit 2) with its code and what to do.
 pub fn usage(config: &Config, code: &str, message: &str, help: &str) -> Exit {
-    super::report_alone(config, &Report::plain(code, message, Some(help.into())));
+    report_alone(config, &Report::plain(code, message, Some(help.into())));
     Exit::Usage
 }
 

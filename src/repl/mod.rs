@@ -29,8 +29,7 @@ mod transcript;
 mod validate;
 mod workspace;
 
-use crate::cli::config::Config;
-use crate::cli::{Exit, report};
+use crate::ui::{Config, Exit, report};
 use mode::Mode;
 use shell::Shell;
 use std::io::IsTerminal;

@@ -1,11 +1,9 @@
 //! Dry-run or live: which account the prompt talks to.
 
 use super::workspace::STACK;
-use crate::cli::backend;
-use crate::cli::config::Config;
-use crate::cli::output::TextSink;
 use crate::cloud::Cloud;
 use crate::diagnostic::Report;
+use crate::ui::{Config, TextSink, backend};
 use std::rc::Rc;
 
 /// The REPL's mode, shown in the prompt.

@@ -8,11 +8,10 @@ use super::helper::ReplHelper;
 use super::mode::Mode;
 use super::pretty::{one_line, show, wrap};
 use super::workspace::{STACK, Workspace};
-use crate::cli::Exit;
-use crate::cli::config::Config;
 use crate::cloud::Cloud;
 use crate::diagnostic::{self, Report};
 use crate::engine::plan::Summary;
+use crate::ui::{Config, Exit, interrupt_flag};
 use rustyline::Editor;
 use rustyline::config::{Builder, ColorMode, CompletionType, EditMode};
 use rustyline::error::ReadlineError;
@@ -59,7 +58,7 @@ impl Shell {
         if let Some(path) = &history {
             let _ = editor.load_history(path);
         }
-        let interrupted = crate::cli::interrupt_flag();
+        let interrupted = interrupt_flag();
         let (mode, cloud) = first_cloud(config, &mut editor, wanted)?;
         let workspace = Workspace::new(cloud, mode.sink(), interrupted.clone(), config.limits)?;
         let shell = Shell {
@@ -179,7 +178,7 @@ impl Shell {
                 None => {
                     let mut config = self.config.clone();
                     config.json = false;
-                    crate::cli::docs::exec(&config, Some(name));
+                    crate::ui::docs::show(&config, Some(name));
                 }
             },
         }

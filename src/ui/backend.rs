@@ -1,15 +1,20 @@
 //! Choosing the cloud a command talks to: AWS (live), AWS mirrored into a
 //! simulated account (plans, `--dry-run` with credentials), or a brand-new
 //! simulated account (`--dry-run` with no AWS configuration at all).
+//!
+//! Whether AWS is configured is judged from the environment and the AWS
+//! files alone, without a network call, so a dry-run on a machine with no
+//! AWS setup starts at once. A connection error becomes a report with the
+//! code `awsrun::aws::CODE`, raised before any script line runs.
 
-use super::config::Config;
+use super::Config;
 use crate::cloud::aws::{AwsCloud, AwsOptions};
 use crate::cloud::sim::SimAccount;
 use crate::cloud::{Cloud, CloudError};
 use crate::diagnostic::Report;
 use std::rc::Rc;
 
-pub fn options(config: &Config) -> AwsOptions {
+pub(crate) fn options(config: &Config) -> AwsOptions {
     AwsOptions {
         region: config.region.clone(),
         profile: config.profile.clone(),
@@ -20,7 +25,7 @@ pub fn options(config: &Config) -> AwsOptions {
 
 /// Connects to AWS through the standard chain; no credentials is an error
 /// that says how to configure them, raised before any script line runs.
-pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Box<Report>> {
+pub(crate) fn live(config: &Config) -> Result<Rc<AwsCloud>, Box<Report>> {
     AwsCloud::connect(&options(config))
         .map(Rc::new)
         .map_err(|e| Box::new(connect_report(&e)))
@@ -28,16 +33,16 @@ pub fn live(config: &Config) -> Result<Rc<AwsCloud>, Box<Report>> {
 
 /// The simulated account a plan runs on, and the AWS connection when the
 /// plan mirrors a real account.
-pub type Planning = (Rc<dyn Cloud>, Option<Rc<AwsCloud>>);
+pub(crate) type Planning = (Rc<dyn Cloud>, Option<Rc<AwsCloud>>);
 
-pub fn connect_report(err: &CloudError) -> Report {
+pub(crate) fn connect_report(err: &CloudError) -> Report {
     let code = format!("awsrun::aws::{}", err.code);
     Report::plain(&code, err.message.clone(), err.hint.clone())
 }
 
 /// Whether anything could supply AWS credentials, judged without any
 /// network call: a dry-run with none simulates a brand-new account at once.
-pub fn aws_configured(config: &Config) -> bool {
+pub(crate) fn aws_configured(config: &Config) -> bool {
     let env = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     if config.profile.is_some() || config.endpoint_url.is_some() {
         return true;
@@ -65,7 +70,7 @@ pub fn aws_configured(config: &Config) -> bool {
 
 /// A brand-new simulated account for the configured region, with the
 /// configured latency model (`--sim-latency`).
-pub fn new_sim(config: &Config) -> SimAccount {
+pub(crate) fn new_sim(config: &Config) -> SimAccount {
     let sim = SimAccount::new(&config.sim_region());
     sim.set_latency(config.sim_latency);
     sim
@@ -74,7 +79,7 @@ pub fn new_sim(config: &Config) -> SimAccount {
 /// The cloud a plan runs against: the real account mirrored read-only into
 /// a simulated one, or, with no AWS configuration, a brand-new account.
 /// Returns the AWS connection too when there is one.
-pub fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Report>> {
+pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Report>> {
     if !aws_configured(config) {
         return Ok((Rc::new(new_sim(config)), None));
     }

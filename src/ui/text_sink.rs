@@ -1,37 +1,33 @@
-//! Where a run's output goes: plan lines and prints on stdout as they
-//! happen (text), or one JSON document at the end (`--output json`);
-//! progress of waits on stderr.
+//! The sink of text output: plan lines and prints on stdout as they
+//! happen; the progress of waits on stderr, as a spinner on a terminal and
+//! as one line per change of state otherwise. A line written to stdout
+//! first clears the spinner, so the two never interleave.
 
+use super::output::out;
 use crate::cloud::Resource;
 use crate::engine::plan::Action;
 use crate::engine::session::Sink;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::cell::RefCell;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 /// Text output; waits shown as a spinner on a terminal, plain lines otherwise.
-pub struct TextSink {
+pub(crate) struct TextSink {
     /// Live runs show waits; dry-runs advance simulated states instantly.
-    pub show_progress: bool,
+    pub(crate) show_progress: bool,
     spinner: RefCell<Option<ProgressBar>>,
     last_state: RefCell<String>,
 }
 
 impl TextSink {
-    pub fn new(show_progress: bool) -> Self {
+    pub(crate) fn new(show_progress: bool) -> Self {
         TextSink {
             show_progress,
             spinner: RefCell::new(None),
             last_state: RefCell::new(String::new()),
         }
     }
-}
-
-/// Writes a line to stdout; a closed pipe (`| head`) is not an error.
-pub fn out(line: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{line}");
 }
 
 impl Sink for TextSink {
@@ -88,12 +84,4 @@ impl TextSink {
             bar.finish_and_clear();
         }
     }
-}
-
-/// JSON output: nothing until the end; the session keeps actions and prints.
-pub struct JsonSink;
-
-impl Sink for JsonSink {
-    fn action(&self, _: &Action, _: bool) {}
-    fn print(&self, _: &str) {}
 }
