@@ -1,8 +1,10 @@
 //! Builds the Rhai engine a script runs in: limits, host functions, the
-//! embedded stdlib, the module resolver, and the run itself.
+//! embedded stdlib, the module resolver, and the run itself; and destroys
+//! a stack (`destroy.rs`), in order, for any caller.
 
 pub mod bindings;
 pub mod check;
+pub(crate) mod destroy;
 pub mod docs;
 pub mod functions;
 pub mod host_error;

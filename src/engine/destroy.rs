@@ -1,0 +1,141 @@
+//! Destroying a stack: deleting the resources it owns in the order AWS
+//! allows ([`Kind::destroy_order`]: whatever uses a resource goes before
+//! it). AWS reports a dependency that is still going away (an instance
+//! still terminating holds its security group) as an error; those are
+//! retried with [`Poll`]'s backoff for up to 15 minutes. Kinds that AWS
+//! deletes asynchronously (instances, NAT gateways) are waited for until
+//! gone before the next kind, since their parents stay in use until then.
+//!
+//! A resource already gone counts as deleted, so destroying again after a
+//! failure continues where the last one stopped, and destroying a stack
+//! that is gone does nothing. Resources of kinds a stack never owns are
+//! left alone.
+
+use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Poll, Resource};
+use crate::engine::plan::{Action, Op};
+use std::time::Duration;
+
+/// How long to keep retrying a dependency error or waiting for a deletion.
+const PATIENCE: Duration = Duration::from_secs(900);
+
+/// Codes AWS returns while something that depends on a resource is still going away.
+const DEPENDENCY_CODES: [&str; 4] = [
+    "DependencyViolation",
+    "ResourceInUse",
+    "InvalidIPAddress.InUse",
+    "InvalidNetworkInterface.InUse",
+];
+
+/// A destroy that failed: what it deleted before the error, and the error.
+#[derive(Debug)]
+pub(crate) struct Stopped {
+    pub(crate) done: Vec<Action>,
+    pub(crate) error: CloudError,
+}
+
+/// The resources of `list` that a stack owns, in the order they are deleted
+/// (by kind, then by name).
+pub(crate) fn ordered(mut list: Vec<Resource>) -> Vec<Resource> {
+    let rank = |k: Kind| k.info().destroy_rank;
+    list.retain(|r| r.kind.stack_owned());
+    list.sort_by(|a, b| (rank(a.kind), &a.name).cmp(&(rank(b.kind), &b.name)));
+    list
+}
+
+/// Deletes `resources` (a stack's, as [`Cloud::stack_resources`] lists
+/// them) in destroy order, calling `deleted` after each deletion. Returns
+/// the deletions; the first error stops the destroy.
+pub(crate) fn delete_stack(
+    cloud: &dyn Cloud,
+    stack: &str,
+    resources: &[Resource],
+    mut deleted: impl FnMut(&Action),
+) -> Result<Vec<Action>, Box<Stopped>> {
+    let resources = ordered(resources.to_vec());
+    let mut done = Vec::new();
+    for group in Kind::destroy_order() {
+        let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
+        for r in &batch {
+            if let Err(error) = delete_patiently(cloud, r) {
+                return Err(Box::new(Stopped { done, error }));
+            }
+            let action = Action::new(Op::Delete, r, String::new());
+            deleted(&action);
+            done.push(action);
+        }
+        // Kinds that AWS deletes asynchronously block their parents until gone.
+        if !group.info().gone_states.is_empty()
+            && let Err(error) = wait_gone(cloud, stack, &batch)
+        {
+            return Err(Box::new(Stopped { done, error }));
+        }
+    }
+    Ok(done)
+}
+
+/// Deletes one resource, retrying while AWS reports a dependency that is
+/// still going away.
+fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
+    let mut poll = Poll::new(cloud, PATIENCE);
+    loop {
+        match cloud.delete(r) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.code.ends_with("NotFound") => return Ok(()),
+            Err(e) if DEPENDENCY_CODES.contains(&e.code.as_str()) && !poll.over() => poll.sleep(),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Waits until instances are terminated and NAT gateways deleted, since
+/// security groups, Elastic IPs and subnets stay in use until then.
+fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult<()> {
+    let mut poll = Poll::new(cloud, PATIENCE);
+    for r in batch {
+        loop {
+            let state = match cloud.refresh(r) {
+                Ok(now) => now.state().to_string(),
+                Err(e) if e.code.contains("NotFound") => break,
+                Err(e) => return Err(e),
+            };
+            if matches!(state.as_str(), "terminated" | "deleted") {
+                break;
+            }
+            if poll.over() {
+                return Err(CloudError::new(
+                    "destroy",
+                    "Timeout",
+                    format!("{} {} ({}) is still {state}", r.kind, r.name, r.id),
+                )
+                .with_hint(format!(
+                    "re-run `awsrun destroy --stack {stack}` in a few minutes; it continues where it stopped"
+                )));
+            }
+            poll.sleep();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cloud::sim::SimAccount;
+
+    #[test]
+    fn a_resource_that_never_goes_says_to_destroy_again() {
+        let sim = SimAccount::new("ap-northeast-2");
+        // Nothing terminates it: it stays running.
+        let web =
+            Resource::new(Kind::Instance, "web-1", "i-0123456789abcdef0").with("state", "running");
+        sim.seed(web.clone(), None);
+        let err = wait_gone(&sim, "web", &[&web]).unwrap_err();
+        assert_eq!(err.code, "Timeout");
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "re-run `awsrun destroy --stack web` in a few minutes; it continues where it stopped"
+            )
+        );
+    }
+}
