@@ -2,7 +2,7 @@
 //! (moto, on 127.0.0.1), checked with the tests' own SDK clients.
 
 use awsrun::cloud::Spec;
-use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
+use awsrun::cloud::{ElasticIpSpec, InternetGatewaySpec, NatGatewaySpec, RouteTableSpec, VpcSpec};
 use std::process::Command;
 
 use awsrun::cloud::aws::{AwsCloud, AwsOptions};
@@ -481,8 +481,8 @@ fn the_stack_mirrors_into_a_simulated_account_for_planning() {
     let stack = create_stack(&moto.cloud(), "shop", "172.31.128.0/24");
     let cloud = moto.cloud();
     let sim = cloud.mirror("shop").unwrap();
-    // Identity, AZs, VPCs, internet gateways and the 11 stack lookups.
-    assert_eq!(cloud.api_calls(), 15);
+    // Identity, AZs, VPCs, internet gateways and the 12 stack lookups.
+    assert_eq!(cloud.api_calls(), 16);
     assert_eq!(sim.whoami().unwrap(), cloud.whoami().unwrap());
     assert_eq!(sim.azs().unwrap(), cloud.azs().unwrap());
     assert_eq!(sim.default_vpc().unwrap().id, stack.vpc.id);
@@ -625,4 +625,74 @@ fn without_a_region_connect_says_how_to_set_one() {
     let err = connect_in_a_bare_environment(&keys);
     assert_eq!(err.code, "NoRegion");
     assert!(err.hint.unwrap().contains("--region"));
+}
+
+#[test]
+fn an_internet_gateway_is_made_attached_and_its_delete_detaches_it_first() {
+    let moto = moto();
+    let cloud = moto.cloud();
+    let t = |name: &str| Tags::new("net", name);
+    let vpc_spec = VpcSpec {
+        cidr: "10.1.0.0/16".into(),
+    };
+    let vpc = cloud.create(&Spec::Vpc(vpc_spec), &t("net")).unwrap();
+    let igw_spec = InternetGatewaySpec {
+        vpc: vpc.id.clone(),
+    };
+    let igw = cloud
+        .create(&Spec::InternetGateway(igw_spec), &t("net"))
+        .unwrap();
+    let ec2 = moto.ec2();
+    // The gateways AWS reports with this id (none once it is deleted).
+    let described = |id: &str| {
+        moto.block_on(
+            ec2.describe_internet_gateways()
+                .internet_gateway_ids(id)
+                .send(),
+        )
+        .map(|out| out.internet_gateways().to_vec())
+        .unwrap_or_default()
+    };
+    let gateways = described(&igw.id);
+    let attached: Vec<&str> = gateways[0]
+        .attachments()
+        .iter()
+        .filter_map(|a| a.vpc_id())
+        .collect();
+    assert_eq!(attached, [vpc.id.as_str()], "attached at creation");
+    let tags: Vec<(&str, &str)> = gateways[0]
+        .tags()
+        .iter()
+        .map(|t| (t.key().unwrap_or(""), t.value().unwrap_or("")))
+        .collect();
+    assert!(tags.contains(&("awsrun:stack", "net")) && tags.contains(&("Name", "net")));
+    // A fresh run finds it by its tags and lists it with the stack.
+    let again = moto.cloud();
+    assert_eq!(
+        again
+            .find(Kind::InternetGateway, &t("net"))
+            .unwrap()
+            .map(|g| g.id),
+        Some(igw.id.clone())
+    );
+    let listed = again.stack_resources("net").unwrap();
+    assert!(listed.iter().any(|r| r.id == igw.id), "{listed:?}");
+    // A VPC takes one gateway: the refused second one is deleted again.
+    let second = cloud.create(
+        &Spec::InternetGateway(InternetGatewaySpec {
+            vpc: vpc.id.clone(),
+        }),
+        &t("second"),
+    );
+    if second.is_err() {
+        assert_eq!(
+            moto.cloud()
+                .find(Kind::InternetGateway, &t("second"))
+                .unwrap(),
+            None
+        );
+    }
+    cloud.delete(&igw).unwrap();
+    assert!(described(&igw.id).is_empty(), "detached and deleted");
+    cloud.delete(&vpc).unwrap();
 }

@@ -213,8 +213,12 @@ const INTERNET_GATEWAY: KindInfo = KindInfo {
     delete_op: "DeleteInternetGateway",
     not_found_code: "InvalidInternetGatewayID.NotFound",
     not_found_message: "The internetGateway ID '{id}' does not exist",
-    plan_keys: &["cidr"],
-    made_by: "the matching resource function",
+    plan_keys: &["vpc"],
+    made_by: "internet_gateway(...)",
+    ensure: Some("internet_gateway"),
+    // AWS refuses to detach a gateway while its VPC maps public addresses
+    // (NAT gateways, Elastic IPs, instances, load balancers): after those.
+    destroy_rank: Some(85),
     ..ec2("internet_gateway", "igw")
 };
 

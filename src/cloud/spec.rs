@@ -13,6 +13,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Spec {
     Vpc(VpcSpec),
+    InternetGateway(InternetGatewaySpec),
     Subnet(SubnetSpec),
     ElasticIp(ElasticIpSpec),
     NatGateway(NatGatewaySpec),
@@ -29,6 +30,7 @@ impl Spec {
     pub fn kind(&self) -> Kind {
         match self {
             Spec::Vpc(_) => Kind::Vpc,
+            Spec::InternetGateway(_) => Kind::InternetGateway,
             Spec::Subnet(_) => Kind::Subnet,
             Spec::ElasticIp(_) => Kind::ElasticIp,
             Spec::NatGateway(_) => Kind::NatGateway,
@@ -45,6 +47,12 @@ impl Spec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VpcSpec {
     pub cidr: String,
+}
+
+/// An internet gateway, created attached to `vpc`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InternetGatewaySpec {
+    pub vpc: String,
 }
 
 /// An Elastic IP in the VPC domain: AWS needs nothing more.

@@ -183,6 +183,13 @@ pub const HOST: &[Func] = &[
         options: &[key("cidr")],
     },
     Func {
+        name: "internet_gateway",
+        signature: "internet_gateway(name, OPTS) -> InternetGateway",
+        doc: "Ensures an internet gateway attached to a VPC of the stack (`vpc` required): what makes its subnets public, with a route table sending `0.0.0.0/0` to it (`#{dest, igw}`). A VPC takes one gateway; `destroy` detaches it once the VPC's public addresses are gone, then deletes it.",
+        example: "let v = vpc(\"lab\", #{ cidr: \"10.0.0.0/16\" });\nlet igw = internet_gateway(\"lab\", #{ vpc: v });",
+        options: &[key("vpc")],
+    },
+    Func {
         name: "subnet",
         signature: "subnet(name, OPTS) -> Subnet",
         doc: "Ensures a subnet: `cidr` and `az` required; `vpc` defaults to the default VPC; `public_ip` (map public IPs on launch) defaults to false.",

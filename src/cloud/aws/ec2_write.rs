@@ -51,6 +51,34 @@ impl AwsCloud {
         Ok(resource)
     }
 
+    /// Creates a gateway and attaches it; one that cannot be attached is
+    /// deleted again, so a refused attachment leaves nothing behind.
+    pub(super) fn new_internet_gateway(&self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
+        let request = self
+            .ec2
+            .create_internet_gateway()
+            .tag_specifications(tag_spec(ResourceType::InternetGateway, tags));
+        let out = self.send(Service::Ec2, "CreateInternetGateway", request.send())?;
+        let id = out
+            .internet_gateway()
+            .and_then(|g| g.internet_gateway_id())
+            .ok_or_else(|| empty_response("CreateInternetGateway"))?
+            .to_string();
+        let attach = self
+            .ec2
+            .attach_internet_gateway()
+            .internet_gateway_id(&id)
+            .vpc_id(vpc);
+        if let Err(err) = self.send(Service::Ec2, "AttachInternetGateway", attach.send()) {
+            let request = self.ec2.delete_internet_gateway().internet_gateway_id(&id);
+            let _ = self.send(Service::Ec2, "DeleteInternetGateway", request.send());
+            return Err(err);
+        }
+        let resource = Resource::new(Kind::InternetGateway, &tags.name, id).with("vpc", vpc);
+        self.cache().created(&tags.stack, resource.clone());
+        Ok(resource)
+    }
+
     pub(super) fn new_subnet(&self, spec: &SubnetSpec, tags: &Tags) -> CloudResult<Resource> {
         let request = self
             .ec2
@@ -310,8 +338,28 @@ impl AwsCloud {
                 }
                 result
             }
+            Kind::InternetGateway => self.delete_internet_gateway(id, resource.str("vpc")),
             kind => Err(super::unsupported("Delete", kind)),
         }
+    }
+
+    /// Detaches (when attached) and deletes a gateway. A gateway already
+    /// detached by an earlier attempt answers `Gateway.NotAttached`.
+    fn delete_internet_gateway(&self, id: &str, vpc: &str) -> CloudResult<()> {
+        if !vpc.is_empty() {
+            let request = self
+                .ec2
+                .detach_internet_gateway()
+                .internet_gateway_id(id)
+                .vpc_id(vpc);
+            match self.send(Service::Ec2, "DetachInternetGateway", request.send()) {
+                Err(err) if err.code != "Gateway.NotAttached" => return Err(err),
+                _ => {}
+            }
+        }
+        let request = self.ec2.delete_internet_gateway().internet_gateway_id(id);
+        self.send(Service::Ec2, "DeleteInternetGateway", request.send())
+            .map(drop)
     }
 
     fn delete_route_table(&self, id: &str) -> CloudResult<()> {

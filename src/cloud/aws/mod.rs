@@ -165,6 +165,7 @@ impl Cloud for AwsCloud {
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
         match spec {
             Spec::Vpc(s) => self.new_vpc(&s.cidr, tags),
+            Spec::InternetGateway(s) => self.new_internet_gateway(&s.vpc, tags),
             Spec::Subnet(s) => self.new_subnet(s, tags),
             Spec::ElasticIp(_) => self.new_address(tags),
             Spec::NatGateway(s) => self.new_nat_gateway(&s.subnet, &s.eip, tags),

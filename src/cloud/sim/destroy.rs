@@ -79,25 +79,39 @@ impl State {
         Ok(())
     }
 
+    /// Detaches the gateway from its VPC, then deletes it. AWS refuses to
+    /// detach while the VPC maps public addresses.
     fn delete_internet_gateway(&mut self, id: &str) -> CloudResult<()> {
         let vpc = self
             .store
             .get(id)
             .map(|e| e.resource.str("vpc").to_string())
             .unwrap_or_default();
-        if self
+        let attached = self
             .vpcs
             .get(&vpc)
-            .is_some_and(|slot| slot.internet_gateway.as_deref() == Some(id))
-        {
-            return Err(dependency(
-                "DeleteInternetGateway",
-                Kind::InternetGateway,
-                id,
-                format!("{id} is attached to {vpc}; detach it first"),
-            ));
+            .is_some_and(|slot| slot.internet_gateway.as_deref() == Some(id));
+        if attached {
+            let mapped = self.mapped_public_addresses(&vpc);
+            if !mapped.is_empty() {
+                return Err(CloudError::new(
+                    "DetachInternetGateway",
+                    "DependencyViolation",
+                    format!("Network {vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."),
+                )
+                .with_hint(format!(
+                    "{} still hold public addresses in {vpc}; delete them first (NAT gateways until `deleted`, instances until `terminated`)",
+                    mapped.join(", ")
+                )));
+            }
+            if let Some(slot) = self.vpcs.get_mut(&vpc) {
+                slot.internet_gateway = None;
+            }
         }
         self.store.set_life(id, Life::Gone);
+        if let Some(resource) = self.store.resource_mut(id) {
+            resource.set("vpc", "");
+        }
         Ok(())
     }
 

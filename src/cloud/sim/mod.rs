@@ -215,6 +215,7 @@ impl Cloud for SimAccount {
         let mut state = self.state.borrow_mut();
         match spec {
             Spec::Vpc(s) => state.create_vpc(&s.cidr, tags),
+            Spec::InternetGateway(s) => state.create_internet_gateway(&s.vpc, tags),
             Spec::Subnet(s) => state.create_subnet(s, tags),
             Spec::ElasticIp(_) => state.allocate_address(tags),
             Spec::NatGateway(s) => state.create_nat_gateway(&s.subnet, &s.eip, tags),

@@ -108,6 +108,59 @@ impl State {
         Ok(self.create(resource, tags))
     }
 
+    /// `CreateInternetGateway` then `AttachInternetGateway`: a gateway
+    /// attached to `vpc`. Refused before anything is made when the VPC does
+    /// not exist or already has a gateway (a VPC takes one at a time).
+    pub(super) fn create_internet_gateway(
+        &mut self,
+        vpc: &str,
+        tags: &Tags,
+    ) -> CloudResult<Resource> {
+        const OP: &str = "AttachInternetGateway";
+        let slot = match self.vpcs.get(vpc) {
+            Some(slot) if self.live(Kind::Vpc, vpc).is_some() => slot,
+            _ => return Err(not_found(OP, Kind::Vpc, vpc)),
+        };
+        if let Some(held) = &slot.internet_gateway {
+            return Err(invalid_value(
+                OP,
+                format!("Network {vpc} already has an internet gateway attached"),
+                format!(
+                    "{held} is attached to {vpc} and a VPC takes one internet gateway at a time; route to that one"
+                ),
+            ));
+        }
+        let id = self.new_id(Kind::InternetGateway);
+        let slot = self.vpcs.get_mut(vpc).expect("looked up above");
+        slot.internet_gateway = Some(id.clone());
+        let resource = Resource::new(Kind::InternetGateway, &tags.name, &id).with("vpc", vpc);
+        Ok(self.create(resource, tags))
+    }
+
+    /// What holds a public address in `vpc`: NAT gateways, instances with a
+    /// public IP, internet-facing load balancers (not yet gone).
+    pub(super) fn mapped_public_addresses(&self, vpc: &str) -> Vec<String> {
+        let in_vpc = |subnet: &str| self.subnets.get(subnet).is_some_and(|s| s.vpc == vpc);
+        let mut holders: Vec<String> = self
+            .store
+            .existing()
+            .filter(|r| match r.kind {
+                Kind::NatGateway => in_vpc(r.str("subnet")),
+                Kind::Instance => !r.str("public_ip").is_empty() && in_vpc(r.str("subnet")),
+                _ => false,
+            })
+            .map(|r| r.id.clone())
+            .collect();
+        holders.extend(
+            self.load_balancers
+                .iter()
+                .filter(|(_, lb)| lb.vpc == vpc && lb.scheme == "internet-facing")
+                .map(|(id, _)| id.clone()),
+        );
+        holders.sort();
+        holders
+    }
+
     /// The `default` security group every VPC comes with.
     fn add_default_group(&mut self, vpc: &str) {
         let group = self.new_id(Kind::SecurityGroup);

@@ -6,8 +6,8 @@ use super::volatile;
 use crate::cidr;
 use crate::cloud::Spec;
 use crate::cloud::{
-    ElasticIpSpec, IngressRule, InstanceSpec, Kind, NatGatewaySpec, Poll, Resource, Route,
-    RouteTableSpec, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, VpcSpec,
+    ElasticIpSpec, IngressRule, InstanceSpec, InternetGatewaySpec, Kind, NatGatewaySpec, Poll,
+    Resource, Route, RouteTableSpec, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, VpcSpec,
 };
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, describe, expect_kind};
@@ -20,6 +20,12 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
     volatile("vpc").register_into_engine(engine, move |name: &str, opts: Map| {
         let r = vpc(&s, name, opts);
+        s.flush();
+        r
+    });
+    let s = session.clone();
+    volatile("internet_gateway").register_into_engine(engine, move |name: &str, opts: Map| {
+        let r = internet_gateway(&s, name, opts);
         s.flush();
         r
     });
@@ -95,6 +101,21 @@ fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
             .map_err(|e| HostError::from(e).into())
     })?;
     Ok(vpc)
+}
+
+fn internet_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
+    let o = Opts::of("internet_gateway", opts)?;
+    let vpc = o.req_resource("vpc", Kind::Vpc)?;
+    let spec = InternetGatewaySpec {
+        vpc: vpc.id.clone(),
+    };
+    let fixed = [("vpc", spec.vpc.clone())];
+    let (igw, _) = s.ensure(Kind::InternetGateway, name, &fixed, |tags| {
+        s.cloud
+            .create(&Spec::InternetGateway(spec.clone()), tags)
+            .map_err(|e| HostError::from(e).into())
+    })?;
+    Ok(igw)
 }
 
 fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
