@@ -18,6 +18,8 @@ mod latency;
 mod live;
 mod live_backend;
 mod modules;
+mod network;
+mod own_vpc;
 mod repl;
 mod rolling;
 mod secrets;

@@ -1,0 +1,178 @@
+//! A network of a stack's own (`network()`, `scripts/own-vpc.rhai`): the
+//! plan of each NAT strategy, the subnets' blocks, and bad options.
+
+use crate::support::{awsrun, snapshot};
+
+fn plan(vars: &[&str]) -> String {
+    let mut args = vec!["scripts/own-vpc.rhai", "--dry-run", "--output", "json"];
+    for var in vars {
+        args.extend(["--var", var]);
+    }
+    let out = awsrun()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// `(kind, name)` of every created resource of a JSON plan.
+fn created(json: &str) -> Vec<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(json).unwrap();
+    doc["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["op"] == "created")
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap().to_string(),
+                a["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn count(created: &[(String, String)], kind: &str) -> usize {
+    created.iter().filter(|(k, _)| k == kind).count()
+}
+
+#[test]
+fn each_nat_strategy_has_its_plan() {
+    for (strategy, snap) in [
+        ("single", "own-vpc.nat-single.plan.txt"),
+        ("none", "own-vpc.nat-none.plan.txt"),
+    ] {
+        awsrun()
+            .args(["scripts/own-vpc.rhai", "--dry-run", "--var"])
+            .arg(format!("nat={strategy}"))
+            .assert()
+            .success()
+            .stdout_eq(snapshot(snap));
+    }
+}
+
+#[test]
+fn per_az_makes_a_nat_gateway_and_private_table_per_az_single_one_none_no_nat() {
+    for (strategy, azs, nats, tables) in [
+        ("per_az", "2a,2c", 2, 3),
+        ("per_az", "2a,2b,2c", 3, 4),
+        ("single", "2a,2b,2c", 1, 2),
+        ("none", "2a,2c", 0, 1),
+    ] {
+        let made = created(&plan(&[&format!("nat={strategy}"), &format!("azs={azs}")]));
+        let zones = azs.split(',').count();
+        assert_eq!(count(&made, "vpc"), 1, "{strategy}");
+        assert_eq!(count(&made, "internet_gateway"), 1, "{strategy}");
+        assert_eq!(count(&made, "subnet"), 2 * zones, "{strategy} {azs}");
+        assert_eq!(count(&made, "nat_gateway"), nats, "{strategy} {azs}");
+        assert_eq!(count(&made, "elastic_ip"), nats, "{strategy} {azs}");
+        assert_eq!(count(&made, "route_table"), tables, "{strategy} {azs}");
+    }
+}
+
+#[test]
+fn subnet_blocks_come_from_the_vpc_block_public_first() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&plan(&["cidr=10.20.0.0/16", "azs=2a,2c"])).unwrap();
+    let blocks: Vec<(String, String)> = doc["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "subnet")
+        .map(|a| {
+            let detail = a["detail"].as_str().unwrap_or_default().to_string();
+            let cidr = detail
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("cidr="))
+                .unwrap_or_default()
+                .to_string();
+            (a["name"].as_str().unwrap().to_string(), cidr)
+        })
+        .collect();
+    // Written out by hand: /20s of the /16, the public subnets first.
+    assert_eq!(
+        blocks,
+        [
+            (
+                "awesome-api-public-2a".to_string(),
+                "10.20.0.0/20".to_string()
+            ),
+            ("awesome-api-private-2a".into(), "10.20.32.0/20".into()),
+            ("awesome-api-public-2c".into(), "10.20.16.0/20".into()),
+            ("awesome-api-private-2c".into(), "10.20.48.0/20".into()),
+        ]
+    );
+}
+
+#[test]
+fn blocks_given_per_az_override_the_computed_ones() {
+    let script = r#"
+let net = network("lab", #{ cidr: "10.9.0.0/16", azs: ["2a", "2c"], nat: "none",
+    public_cidrs: ["10.9.0.0/24", "10.9.1.0/24"], private_cidrs: ["10.9.10.0/24", "10.9.11.0/24"] });
+net.private_subnets.map(|s| s.cidr) + net.public_subnets.map(|s| s.cidr)
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.rhai");
+    std::fs::write(&path, script).unwrap();
+    let out = awsrun()
+        .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        doc["result"],
+        serde_json::json!(["10.9.10.0/24", "10.9.11.0/24", "10.9.0.0/24", "10.9.1.0/24"])
+    );
+}
+
+#[test]
+fn bad_network_options_are_reported_at_the_scripts_line_and_change_nothing() {
+    for (line, code, says) in [
+        (
+            r#"network("n", #{ nat: "double" });"#,
+            "awsrun::opts::value",
+            "per_az",
+        ),
+        (
+            r#"network("n", #{ nats: "single" });"#,
+            "awsrun::opts::unknown_key",
+            "nat",
+        ),
+        (
+            r#"network("n", #{ azs: ["2a", "2c"], private_cidrs: ["10.0.0.0/20"] });"#,
+            "awsrun::opts::value",
+            "one block per AZ",
+        ),
+        (
+            r#"network("n", #{ cidr: "10.0.0.0/26", azs: ["2a", "2c"] });"#,
+            "awsrun::opts::value",
+            "room for",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.rhai");
+        std::fs::write(&path, format!("let x = 1;\n{line}\n")).unwrap();
+        let out = awsrun()
+            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(doc["error"]["code"], code, "{line}");
+        assert_eq!(doc["error"]["line"], 2, "{line}: at the script's own line");
+        let text = format!("{} {}", doc["error"]["message"], doc["error"]["help"]);
+        assert!(text.contains(says), "{line}: {text}");
+        assert!(
+            doc["actions"].as_array().is_none_or(|a| a.is_empty()),
+            "{line}: nothing planned before the check"
+        );
+    }
+}
