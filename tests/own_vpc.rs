@@ -36,14 +36,16 @@ fn run(m: &Moto, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out).expect("one JSON document")
 }
 
-/// The stack's VPC id, gateways, and subnets by name: (id, cidr, public IP on launch).
-fn network(
-    m: &Moto,
-) -> (
-    Vec<String>,
-    Vec<(String, String)>,
-    BTreeMap<String, (String, String, bool)>,
-) {
+/// What the stack's network is, as AWS describes it.
+struct Network {
+    vpcs: Vec<String>,
+    /// (gateway id, the VPC it is attached to)
+    igws: Vec<(String, String)>,
+    /// name -> (id, cidr, public IP on launch)
+    subnets: BTreeMap<String, (String, String, bool)>,
+}
+
+fn network(m: &Moto) -> Network {
     let ec2 = m.ec2();
     m.block_on(async {
         let stack = filter("tag:awsrun:stack", STACK);
@@ -94,7 +96,11 @@ fn network(
                 )
             })
             .collect();
-        (vpcs, igws, subnets)
+        Network {
+            vpcs,
+            igws,
+            subnets,
+        }
     })
 }
 
@@ -102,7 +108,11 @@ fn network(
 fn own_vpc_builds_a_network_from_scratch_converges_and_is_destroyed_whole() {
     let m = moto();
     run(&m, &["scripts/own-vpc.rhai"]);
-    let (vpcs, igws, subnets) = network(&m);
+    let Network {
+        vpcs,
+        igws,
+        subnets,
+    } = network(&m);
     assert_eq!(vpcs.len(), 1, "one VPC of the stack");
     let vpc = &vpcs[0];
     assert_eq!(igws.len(), 1);
@@ -250,8 +260,8 @@ fn own_vpc_builds_a_network_from_scratch_converges_and_is_destroyed_whole() {
     // Destroy leaves nothing: not a kind, not the gateway, not the VPC.
     run(&m, &["destroy", "--stack", STACK]);
     assert!(m.cloud().stack_resources(STACK).unwrap().is_empty());
-    let (vpcs, igws, subnets) = network(&m);
-    assert!(vpcs.is_empty() && igws.is_empty() && subnets.is_empty());
+    let left = network(&m);
+    assert!(left.vpcs.is_empty() && left.igws.is_empty() && left.subnets.is_empty());
     let gone = m.block_on(
         m.ec2()
             .describe_internet_gateways()
