@@ -176,3 +176,95 @@ fn bad_network_options_are_reported_at_the_scripts_line_and_change_nothing() {
         );
     }
 }
+
+/// The NAT lint finds a subnet's route table also when nothing else of the
+/// stack names its VPC: a default subnet routes through the default VPC's
+/// main table, to its internet gateway.
+#[test]
+fn a_nat_gateway_in_a_default_subnet_is_not_flagged_as_private() {
+    let warnings = |script: &str| -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nat.rhai");
+        std::fs::write(&path, script).unwrap();
+        let out = awsrun()
+            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        doc["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let alone = r#"nat_gateway("nat", #{ subnet: public_subnet("2a"), eip: elastic_ip("nat") });"#;
+    assert!(warnings(alone).is_empty(), "{:?}", warnings(alone));
+    // In a VPC of the stack's own, a subnet without a table of its own is private.
+    let own = r#"
+let v = vpc("lab", #{ cidr: "10.0.0.0/16" });
+internet_gateway("lab", #{ vpc: v });
+let s = subnet("lab-a", #{ vpc: v, cidr: "10.0.0.0/24", az: "2a" });
+nat_gateway("nat", #{ subnet: s, eip: elastic_ip("nat") });
+"#;
+    assert_eq!(warnings(own), ["awsrun::warn::nat_private"]);
+}
+
+/// Without an internet gateway a VPC's NAT gateways fail and an
+/// internet-facing load balancer is refused, as AWS does: each reported at
+/// the script's line with AWS's code and what to do.
+#[test]
+fn a_vpc_without_internet_gateway_fails_its_nat_and_refuses_a_public_load_balancer() {
+    let run = |script: &str| -> serde_json::Value {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-igw.rhai");
+        std::fs::write(&path, script).unwrap();
+        let out = awsrun()
+            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let head = r#"let v = vpc("lab", #{ cidr: "10.0.0.0/16" });
+let a = subnet("lab-a", #{ vpc: v, cidr: "10.0.0.0/24", az: "2a" });
+let c = subnet("lab-c", #{ vpc: v, cidr: "10.0.1.0/24", az: "2c" });
+"#;
+    let nat = run(&format!(
+        "{head}let nat = nat_gateway(\"nat\", #{{ subnet: a, eip: elastic_ip(\"nat\") }});\nwait(nat);\n"
+    ));
+    let error = &nat["error"];
+    assert_eq!(error["code"], "awsrun::wait::failed");
+    assert_eq!(error["line"], 5);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("failed (Gateway.NotAttached: Network vpc-"),
+        "{message}"
+    );
+    assert!(
+        error["help"]
+            .as_str()
+            .unwrap()
+            .contains("internet_gateway("),
+        "{error}"
+    );
+
+    let lb = run(&format!(
+        "{head}let sg = security_group(\"web\", #{{ vpc: v }});\nload_balancer(\"web\", #{{ subnets: [a, c], security_groups: [sg] }});\n"
+    ));
+    let error = &lb["error"];
+    assert_eq!(error["code"], "awsrun::aws::InvalidSubnet");
+    assert_eq!(error["line"], 5);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("has no internet gateway"),
+        "{error}"
+    );
+}

@@ -57,6 +57,24 @@ impl View {
                 }
             }
         }
+        // A subnet no table of the stack is associated with routes through
+        // its VPC's main table, which in the default VPC sends 0.0.0.0/0 to
+        // the internet gateway (in a VPC of a stack's own it has only the
+        // local route). Such subnets are found through what uses them.
+        let default_vpc = cloud.default_vpc().ok().map(|v| v.id);
+        for id in subnets_used(&resources) {
+            if public.contains(&id) || private.contains(&id) {
+                continue;
+            }
+            let Ok(subnet) = cloud.refresh(&Resource::new(Kind::Subnet, "", &id)) else {
+                continue;
+            };
+            if default_vpc.as_deref() == Some(subnet.str("vpc")) {
+                public.insert(id);
+            } else {
+                private.insert(id);
+            }
+        }
         Ok(View {
             resources,
             public,
@@ -67,6 +85,22 @@ impl View {
     fn of(&self, kind: Kind) -> impl Iterator<Item = &Resource> {
         self.resources.iter().filter(move |r| r.kind == kind)
     }
+}
+
+/// The subnets the stack's resources are placed in.
+fn subnets_used(resources: &[Resource]) -> HashSet<String> {
+    let mut used = HashSet::new();
+    for r in resources {
+        match r.kind {
+            Kind::NatGateway | Kind::Instance => {
+                used.insert(r.str("subnet").to_string());
+            }
+            Kind::LoadBalancer => used.extend(r.strs("subnets")),
+            _ => {}
+        }
+    }
+    used.remove("");
+    used
 }
 
 fn route_targets(rt: &Resource) -> Vec<String> {

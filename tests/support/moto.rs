@@ -223,6 +223,59 @@ impl Moto {
                 .await
                 .expect("warm-up DescribeLoadBalancers");
         });
+        self.give_the_default_vpc_its_gateway();
+    }
+
+    /// AWS makes every default VPC with an internet gateway attached and a
+    /// main route table sending `0.0.0.0/0` to it (Amazon VPC User Guide,
+    /// "Default VPCs"); moto makes neither. Without them the account would
+    /// not be one AWS hands out, and an internet-facing load balancer or a
+    /// NAT gateway in a default subnet would be refused or fail.
+    fn give_the_default_vpc_its_gateway(&self) {
+        let ec2 = self.ec2();
+        self.block_on(async {
+            let default = aws_sdk_ec2::types::Filter::builder()
+                .name("is-default")
+                .values("true")
+                .build();
+            let vpcs = ec2.describe_vpcs().filters(default).send().await.unwrap();
+            let vpc = vpcs.vpcs()[0].vpc_id().unwrap().to_string();
+            let igw = ec2.create_internet_gateway().send().await.unwrap();
+            let igw = igw
+                .internet_gateway()
+                .unwrap()
+                .internet_gateway_id()
+                .unwrap();
+            ec2.attach_internet_gateway()
+                .internet_gateway_id(igw)
+                .vpc_id(&vpc)
+                .send()
+                .await
+                .unwrap();
+            let main = aws_sdk_ec2::types::Filter::builder()
+                .name("association.main")
+                .values("true")
+                .build();
+            let in_vpc = aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(&vpc)
+                .build();
+            let tables = ec2
+                .describe_route_tables()
+                .filters(main)
+                .filters(in_vpc)
+                .send()
+                .await
+                .unwrap();
+            let table = tables.route_tables()[0].route_table_id().unwrap();
+            ec2.create_route()
+                .route_table_id(table)
+                .destination_cidr_block("0.0.0.0/0")
+                .gateway_id(igw)
+                .send()
+                .await
+                .unwrap();
+        });
     }
 
     /// The environment for the `awsrun` binary: fake keys, the region, the

@@ -113,6 +113,10 @@ pub(super) fn nat_gateway(n: &NatGateway) -> Tagged {
         .with("public_ip", field(|a| a.public_ip()))
         .with("private_ip", field(|a| a.private_ip()))
         .with("state", n.state().map(|s| s.as_str()).unwrap_or(""));
+    if let Some(code) = some(n.failure_code()) {
+        t.resource.set("failure_code", code);
+        t.resource.set("failure_message", text(n.failure_message()));
+    }
     t
 }
 

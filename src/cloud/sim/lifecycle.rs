@@ -41,6 +41,11 @@ impl State {
             None => return,
         };
         match (kind, state.as_str()) {
+            (Kind::NatGateway, "pending") if failing(self, id) => {
+                self.set_state(id, "failed");
+                self.store.set_life(id, Life::Gone);
+                self.nat_gone(id);
+            }
             (Kind::NatGateway, "pending") => self.set_state(id, "available"),
             (Kind::NatGateway, "deleting") => {
                 self.set_state(id, "deleted");
@@ -56,4 +61,12 @@ impl State {
             _ => {}
         }
     }
+}
+
+/// Whether a pending resource is bound to fail (it carries AWS's failure code).
+fn failing(state: &State, id: &str) -> bool {
+    state
+        .store
+        .get(id)
+        .is_some_and(|e| !e.resource.str("failure_code").is_empty())
 }

@@ -34,6 +34,21 @@ impl State {
         const OP: &str = "CreateLoadBalancer";
         check_name_and_scheme(spec)?;
         let vpc = self.check_lb_subnets(OP, &spec.subnets)?;
+        if spec.scheme == "internet-facing"
+            && self
+                .vpcs
+                .get(&vpc)
+                .is_some_and(|slot| slot.internet_gateway.is_none())
+        {
+            return Err(CloudError::new(
+                OP,
+                "InvalidSubnet",
+                format!("VPC {vpc} has no internet gateway"),
+            )
+            .with_hint(
+                "an internet-facing load balancer needs its VPC's internet gateway: attach one first (internet_gateway(name, #{vpc})), or make it `scheme: \"internal\"`",
+            ));
+        }
         let groups = self.check_lb_groups(OP, &vpc, &spec.security_groups)?;
         if let Some(existing) = self.existing_load_balancer(spec, &groups)? {
             return Ok(existing);

@@ -62,16 +62,30 @@ impl State {
             )
             .with_hint("a NAT gateway needs one free private address in its subnet")
         })?;
+        let vpc = slot.vpc.clone();
         let id = self.new_id(Kind::NatGateway);
         if let Some(address) = self.store.resource_mut(eip) {
             address.set("association", id.as_str());
         }
-        let resource = Resource::new(Kind::NatGateway, &tags.name, &id)
+        let mut resource = Resource::new(Kind::NatGateway, &tags.name, &id)
             .with("subnet", subnet)
             .with("eip", eip)
             .with("public_ip", public_ip)
             .with("private_ip", private_ip.to_string())
             .with("state", "pending");
+        // AWS accepts the request, then the gateway fails: it needs the
+        // VPC's internet gateway to reach the internet.
+        if self
+            .vpcs
+            .get(&vpc)
+            .is_some_and(|v| v.internet_gateway.is_none())
+        {
+            resource.set("failure_code", "Gateway.NotAttached");
+            resource.set(
+                "failure_message",
+                format!("Network {vpc} has no Internet gateway attached"),
+            );
+        }
         Ok(self.create(resource, tags))
     }
 

@@ -45,6 +45,15 @@ fn ready_state(kind: Kind) -> Option<(&'static str, &'static [&'static str])> {
     info.ready_state.map(|ready| (ready, info.failed_states))
 }
 
+/// AWS's reason for a failure, when it gives one (` (Gateway.NotAttached: ...)`).
+fn failure(r: &Resource) -> String {
+    match (r.str("failure_code"), r.str("failure_message")) {
+        ("", _) => String::new(),
+        (code, "") => format!(" ({code})"),
+        (code, message) => format!(" ({code}: {message})"),
+    }
+}
+
 /// What to do about a resource that reached one of its failure states.
 fn failed_help(r: &Resource, stack: &str) -> String {
     match (r.kind, r.state()) {
@@ -54,6 +63,9 @@ fn failed_help(r: &Resource, stack: &str) -> String {
         ),
         (Kind::Instance, _) => {
             "re-run the script: it launches a new instance in place of this one".into()
+        }
+        (Kind::NatGateway, "failed") if r.str("failure_code") == "Gateway.NotAttached" => {
+            "its VPC has no internet gateway: attach one first (`internet_gateway(name, #{vpc})`, or `network(...)` builds the whole network), then re-run: a new NAT gateway replaces the failed one, which AWS deletes by itself".into()
         }
         (Kind::NatGateway, state) => format!(
             "look at why it is {state} in the AWS console (VPC > NAT gateways); a re-run creates a new one, or `awsrun destroy --stack {stack}` removes the stack"
@@ -177,11 +189,12 @@ fn wait_all(
                 return Err(HostError::new(
                     "awsrun::wait::failed",
                     format!(
-                        "{} \"{}\" ({}) is {}; it will never become {ready}",
+                        "{} \"{}\" ({}) is {}{}; it will never become {ready}",
                         current.kind,
                         current.name,
                         current.id,
-                        current.state()
+                        current.state(),
+                        failure(current)
                     ),
                 )
                 .help(failed_help(current, &s.stack))

@@ -179,3 +179,30 @@ fn an_internal_load_balancer_has_an_internal_dns_name() {
         lb.str("dns_name")
     );
 }
+
+/// CreateLoadBalancer, internet-facing, in a VPC without an internet
+/// gateway: `InvalidSubnet` ("VPC ... has no internet gateway"); internal is
+/// fine there.
+#[test]
+fn an_internet_facing_load_balancer_needs_its_vpcs_internet_gateway() {
+    let a = account();
+    let vpc = super::seed::second_vpc(&a);
+    let subnets = [
+        subnet_in(&a, &vpc, "10.0.0.0/24", "a").unwrap().id,
+        subnet_in(&a, &vpc, "10.0.1.0/24", "c").unwrap().id,
+    ];
+    let spec = lb_spec("web", &subnets, &[]);
+    let err = a
+        .create(&Spec::LoadBalancer(spec.clone()), &tags("web"))
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidSubnet");
+    assert_eq!(err.message, format!("VPC {vpc} has no internet gateway"));
+    let internal = LoadBalancerSpec {
+        scheme: "internal".into(),
+        ..spec
+    };
+    assert!(
+        a.create(&Spec::LoadBalancer(internal), &tags("web"))
+            .is_ok()
+    );
+}

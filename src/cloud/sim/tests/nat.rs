@@ -1,6 +1,6 @@
 use super::{account, code, public, settle, tags};
-use crate::cloud::Cloud;
 use crate::cloud::Spec;
+use crate::cloud::{Cloud, Kind};
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
 
 #[test]
@@ -115,4 +115,32 @@ fn an_elastic_ip_already_used_by_a_nat_is_resource_already_associated() {
         .unwrap_err();
     assert_eq!(err.code, "Resource.AlreadyAssociated");
     assert!(err.hint.unwrap().contains(&nat.id));
+}
+
+/// A NAT gateway in a VPC without an internet gateway: AWS accepts the
+/// request, then the gateway goes to `failed` with failure code
+/// `Gateway.NotAttached`, and its Elastic IP is free again.
+#[test]
+fn a_nat_gateway_in_a_vpc_without_internet_gateway_fails_with_gateway_not_attached() {
+    let a = account();
+    let vpc = super::seed::second_vpc(&a);
+    let subnet = super::subnet_in(&a, &vpc, "10.0.0.0/24", "a").unwrap();
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
+    let spec = NatGatewaySpec {
+        subnet: subnet.id.clone(),
+        eip: eip.id.clone(),
+    };
+    let nat = a.create(&Spec::NatGateway(spec), &tags("nat")).unwrap();
+    assert_eq!(nat.state(), "pending");
+    let now = a.refresh(&nat).unwrap();
+    assert_eq!(now.state(), "failed");
+    assert_eq!(now.str("failure_code"), "Gateway.NotAttached");
+    assert_eq!(
+        now.str("failure_message"),
+        format!("Network {vpc} has no Internet gateway attached")
+    );
+    assert_eq!(a.find(Kind::NatGateway, &tags("nat")).unwrap(), None);
+    assert_eq!(a.refresh(&eip).unwrap().str("association"), "");
 }
