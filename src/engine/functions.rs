@@ -406,3 +406,32 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod registered {
+    use super::HOST;
+    use crate::cloud::sim::SimAccount;
+    use crate::engine::session::{Quiet, Session};
+    use std::rc::Rc;
+
+    /// Every descriptor names a function the engine has (a host function
+    /// without one cannot be registered: `bindings::volatile` panics).
+    #[test]
+    fn every_descriptor_is_a_registered_function() {
+        let session = Rc::new(Session::new(
+            Rc::new(SimAccount::new("ap-northeast-2")),
+            "test",
+            Rc::new(Quiet),
+        ));
+        let engine = crate::engine::build(&session, None).expect("the engine builds");
+        let signatures = engine.gen_fn_signatures(false);
+        for f in HOST {
+            let prefix = format!("{}(", f.name);
+            assert!(
+                signatures.iter().any(|s| s.starts_with(&prefix)),
+                "{} is described but not registered",
+                f.name
+            );
+        }
+    }
+}
