@@ -53,6 +53,12 @@ use call::Calls;
 #[cfg(doc)]
 use super::sim::SimAccount;
 
+/// Every instance type EC2 offers, as the SDK's `InstanceType` lists them
+/// (the API's own enumeration): what `RunInstances` accepts somewhere.
+pub fn instance_types() -> &'static [&'static str] {
+    aws_sdk_ec2::types::InstanceType::values()
+}
+
 /// How to reach AWS: each field overrides the standard chain (env vars,
 /// `~/.aws/config` and `credentials`, SSO, `AWS_ENDPOINT_URL`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -44,37 +44,41 @@ pub(super) fn elb_name_hint(name: &str) -> String {
     }
 }
 
-const BURSTABLE: [&str; 3] = ["t2", "t3", "t3a"];
-const BURSTABLE_SIZES: [&str; 7] = [
-    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge",
-];
-const GENERAL: [&str; 5] = ["m5", "c5", "r5", "m6i", "c6i"];
-const GENERAL_SIZES: [&str; 4] = ["large", "xlarge", "2xlarge", "4xlarge"];
-
-/// True for the instance types the simulated account offers.
+/// True for the instance types EC2 offers (the API's own list).
 pub(super) fn known_instance_type(name: &str) -> bool {
-    let Some((family, size)) = name.split_once('.') else {
-        return false;
-    };
-    (BURSTABLE.contains(&family) && BURSTABLE_SIZES.contains(&size))
-        || (GENERAL.contains(&family) && GENERAL_SIZES.contains(&size))
+    crate::cloud::aws::instance_types().contains(&name)
 }
 
-/// The valid sizes of the family named in `name`, or a few common types.
+/// The sizes of the family named in `name`, smallest first, or a few
+/// common types when the family is unknown too.
 pub(super) fn instance_type_hint(name: &str) -> String {
     let family = name.split_once('.').map_or(name, |(family, _)| family);
-    let sizes: &[&str] = if BURSTABLE.contains(&family) {
-        &BURSTABLE_SIZES
-    } else if GENERAL.contains(&family) {
-        &GENERAL_SIZES
-    } else {
-        return "use an instance type such as t3.micro, t3.small, m5.large or c6i.xlarge".into();
-    };
-    let types: Vec<String> = sizes
+    let mut types: Vec<&str> = crate::cloud::aws::instance_types()
         .iter()
-        .map(|size| format!("{family}.{size}"))
+        .copied()
+        .filter(|t| t.split_once('.').is_some_and(|(f, _)| f == family))
         .collect();
+    if types.is_empty() {
+        return "use an instance type such as t3.micro, t3.small, m5.large or c6i.xlarge".into();
+    }
+    types.sort_by_key(|t| size_rank(t.split_once('.').map_or("", |(_, size)| size)));
     format!("{family} comes in {}", types.join(", "))
+}
+
+/// Orders sizes as AWS's tables do: nano, micro, small, medium, large,
+/// xlarge, 2xlarge, ... and the metal sizes last.
+fn size_rank(size: &str) -> (u32, u32, String) {
+    const NAMED: [&str; 6] = ["nano", "micro", "small", "medium", "large", "xlarge"];
+    if let Some(i) = NAMED.iter().position(|n| *n == size) {
+        return (0, i as u32, String::new());
+    }
+    if let Some(n) = size
+        .strip_suffix("xlarge")
+        .and_then(|n| n.parse::<u32>().ok())
+    {
+        return (1, n, String::new());
+    }
+    (2, 0, size.to_string())
 }
 
 /// The ELBv2 target-group protocols awsrun supports.

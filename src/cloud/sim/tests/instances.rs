@@ -88,7 +88,7 @@ fn a_malformed_image_id_is_invalid_ami_id_malformed() {
 #[test]
 fn an_unknown_instance_type_is_invalid_parameter_value() {
     let a = account();
-    for kind in ["t3.mega", "t2", "m5.micro", "x1e.32xlarge"] {
+    for kind in ["t3.mega", "t2", "m5.micro", "x1e.64xlarge"] {
         let spec = InstanceSpec {
             instance_type: kind.into(),
             ..instance_spec(&public(&a, "a"), &[])
@@ -99,7 +99,16 @@ fn an_unknown_instance_type_is_invalid_parameter_value() {
             "{kind}"
         );
     }
-    for kind in ["t2.nano", "t3a.2xlarge", "c6i.4xlarge", "r5.large"] {
+    // Every type EC2 offers, not only the common ones.
+    for kind in [
+        "t2.nano",
+        "t3a.2xlarge",
+        "c6i.4xlarge",
+        "r5.large",
+        "x1e.32xlarge",
+        "m7g.medium",
+        "u-6tb1.metal",
+    ] {
         let spec = InstanceSpec {
             instance_type: kind.into(),
             ..instance_spec(&public(&a, "a"), &[])
