@@ -144,6 +144,7 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
         path: "/".into(),
         interval: 10,
         healthy_threshold: 3,
+        ..HealthCheck::default()
     };
     let spec = TargetGroupSpec {
         name: "web-tg".into(),

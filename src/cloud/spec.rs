@@ -132,19 +132,43 @@ pub struct InstanceSpec {
     pub user_data: String,
 }
 
+/// A target group's health check, with AWS's defaults
+/// (ELBv2 API Reference, `CreateTargetGroup`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HealthCheck {
     pub path: String,
+    /// Seconds between two checks of a target (5 to 300).
     pub interval: u16,
+    /// Seconds without an answer that make a check fail (2 to 120, less
+    /// than the interval).
+    pub timeout: u16,
+    /// Checks in a row a target passes to become healthy (2 to 10).
     pub healthy_threshold: u16,
+    /// Checks in a row a target fails to become unhealthy (2 to 10).
+    pub unhealthy_threshold: u16,
+}
+
+impl HealthCheck {
+    /// AWS's defaults for a target group of `protocol`: interval 30 s,
+    /// healthy threshold 5, unhealthy threshold 2, and a timeout of 6 s
+    /// for HTTP, 10 s for HTTPS and TCP.
+    pub fn defaults(protocol: &str) -> Self {
+        HealthCheck {
+            timeout: if protocol == "HTTP" { 6 } else { 10 },
+            ..HealthCheck::default()
+        }
+    }
 }
 
 impl Default for HealthCheck {
+    /// AWS's defaults for an HTTP target group.
     fn default() -> Self {
         HealthCheck {
             path: "/".into(),
             interval: 30,
+            timeout: 6,
             healthy_threshold: 5,
+            unhealthy_threshold: 2,
         }
     }
 }

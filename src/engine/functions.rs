@@ -80,7 +80,13 @@ pub fn option_keys(path: &str) -> Option<Vec<&'static str>> {
 }
 
 const TIMEOUT: &[OptKey] = &[key("timeout")];
-const HEALTH_CHECK: &[&str] = &["path", "interval", "healthy_threshold"];
+const HEALTH_CHECK: &[&str] = &[
+    "path",
+    "interval",
+    "timeout",
+    "healthy_threshold",
+    "unhealthy_threshold",
+];
 
 /// Every host function, in the order `awsrun docs` lists them.
 pub const HOST: &[Func] = &[
@@ -265,7 +271,7 @@ pub const HOST: &[Func] = &[
     Func {
         name: "target_group",
         signature: "target_group(name, OPTS) -> TargetGroup",
-        doc: "Ensures a target group (`.arn`); name at most 32 letters, digits and hyphens.",
+        doc: "Ensures a target group (`.arn`); name at most 32 letters, digits and hyphens. `health_check` takes `path`, `interval` (5-300 s), `timeout` (2-120 s, shorter than the interval), `healthy_threshold` and `unhealthy_threshold` (2-10); what is left out is AWS's default (30 s, 6 s for HTTP or 10 s, 5, 2; a timeout left out under a short interval is one second less than it).",
         example: "let tg = target_group(\"api-tg\", #{ port: 3000, protocol: \"HTTP\" });",
         options: &[
             key("vpc"),

@@ -92,7 +92,15 @@ mod tests {
         );
         assert_eq!(
             OptionKeys::lookup("alb", &["health_check".into()]),
-            Some(&["path", "interval", "healthy_threshold"][..])
+            Some(
+                &[
+                    "path",
+                    "interval",
+                    "timeout",
+                    "healthy_threshold",
+                    "unhealthy_threshold"
+                ][..]
+            )
         );
         for func in ["wait", "wait_healthy"] {
             assert_eq!(OptionKeys::lookup(func, &[]), Some(&["timeout"][..]));

@@ -50,7 +50,9 @@ impl AwsCloud {
             .vpc_id(&spec.vpc)
             .target_type(TargetTypeEnum::Instance)
             .health_check_interval_seconds(i32::from(check.interval))
+            .health_check_timeout_seconds(i32::from(check.timeout))
             .healthy_threshold_count(i32::from(check.healthy_threshold))
+            .unhealthy_threshold_count(i32::from(check.unhealthy_threshold))
             .set_tags(Some(tags_of(tags)));
         if matches!(spec.protocol.as_str(), "HTTP" | "HTTPS") {
             request = request.health_check_path(&check.path);

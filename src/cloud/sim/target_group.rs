@@ -344,15 +344,37 @@ fn check_target_group(spec: &TargetGroupSpec) -> CloudResult<()> {
             "use an interval from 5 to 300 seconds (default 30)",
         ));
     }
-    if !(2..=10).contains(&check.healthy_threshold) {
+    if !(2..=120).contains(&check.timeout) {
         return Err(validation(
             OP,
             format!(
-                "Healthy threshold count '{}' must be between 2 and 10",
-                check.healthy_threshold
+                "Health check timeout '{}' must be between 2 and 120 seconds",
+                check.timeout
             ),
-            "use a threshold from 2 to 10 (default 5)",
+            "use a timeout from 2 to 120 seconds (default 6 for HTTP, 10 for HTTPS and TCP)",
         ));
+    }
+    if check.timeout >= check.interval {
+        return Err(validation(
+            OP,
+            "Health check interval must be greater than the timeout.",
+            format!(
+                "make the timeout ({} s) shorter than the interval ({} s)",
+                check.timeout, check.interval
+            ),
+        ));
+    }
+    for (what, count, default) in [
+        ("Healthy", check.healthy_threshold, 5),
+        ("Unhealthy", check.unhealthy_threshold, 2),
+    ] {
+        if !(2..=10).contains(&count) {
+            return Err(validation(
+                OP,
+                format!("{what} threshold count '{count}' must be between 2 and 10"),
+                format!("use a threshold from 2 to 10 (default {default})"),
+            ));
+        }
     }
     Ok(())
 }

@@ -161,8 +161,8 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
     let protocol = protocol(&o, "protocol", "HTTP")?;
     let health_check = match o.map("health_check")? {
-        None => HealthCheck::default(),
-        Some(map) => health(map)?,
+        None => HealthCheck::defaults(&protocol),
+        Some(map) => health(map, &protocol)?,
     };
     let spec = TargetGroupSpec {
         name: name.to_string(),
@@ -184,17 +184,27 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     Ok(tg)
 }
 
-fn health(map: Map) -> HostResult<HealthCheck> {
+/// A health check from its options; what is left out takes AWS's default,
+/// except a timeout left out under a short interval, which becomes one
+/// second less than the interval (AWS wants it shorter than the interval).
+fn health(map: Map, protocol: &str) -> HostResult<HealthCheck> {
     let o = Opts::of("target_group(health_check)", map)?;
-    let default = HealthCheck::default();
+    let default = HealthCheck::defaults(protocol);
+    let interval = o
+        .int_in("interval", 5, 300)?
+        .map_or(default.interval, |n| n as u16);
     Ok(HealthCheck {
         path: o.str("path")?.unwrap_or(default.path),
-        interval: o
-            .int_in("interval", 5, 300)?
-            .map_or(default.interval, |n| n as u16),
+        interval,
+        timeout: o
+            .int_in("timeout", 2, 120)?
+            .map_or(default.timeout.min(interval - 1), |n| n as u16),
         healthy_threshold: o
             .int_in("healthy_threshold", 2, 10)?
             .map_or(default.healthy_threshold, |n| n as u16),
+        unhealthy_threshold: o
+            .int_in("unhealthy_threshold", 2, 10)?
+            .map_or(default.unhealthy_threshold, |n| n as u16),
     })
 }
 

@@ -211,3 +211,60 @@ fn deregistered_and_terminated_targets_drain_once_then_are_gone() {
     assert!(states(&a, &tg.id).is_empty());
     assert!(a.refresh(&tg).unwrap().strs("targets").is_empty());
 }
+
+/// CreateTargetGroup's health-check settings: interval 5-300, timeout
+/// 2-120 and shorter than the interval, thresholds 2-10 (ValidationError
+/// otherwise); AWS's defaults: interval 30, timeout 6 for HTTP and 10 for
+/// HTTPS and TCP, healthy 5, unhealthy 2.
+#[test]
+fn health_check_settings_follow_aws_ranges_and_the_timeout_is_shorter_than_the_interval() {
+    let a = account();
+    let check = |change: fn(&mut crate::cloud::HealthCheck)| {
+        let mut spec = super::tg_spec("web-tg", &vpc(&a));
+        change(&mut spec.health_check);
+        a.create(&Spec::TargetGroup(spec), &tags("web-tg"))
+    };
+    for bad in [
+        (|h: &mut crate::cloud::HealthCheck| h.interval = 4) as fn(&mut _),
+        |h| h.interval = 301,
+        |h| h.timeout = 1,
+        |h| {
+            h.interval = 300;
+            h.timeout = 121;
+        },
+        |h| h.timeout = 30,
+        |h| h.healthy_threshold = 11,
+        |h| h.unhealthy_threshold = 1,
+    ] {
+        assert_eq!(code(check(bad)), "ValidationError");
+    }
+    let err = check(|h| {
+        h.interval = 10;
+        h.timeout = 10;
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.message,
+        "Health check interval must be greater than the timeout."
+    );
+    assert!(
+        check(|h| {
+            h.interval = 10;
+            h.timeout = 5;
+            h.healthy_threshold = 2;
+        })
+        .is_ok()
+    );
+    let http = crate::cloud::HealthCheck::defaults("HTTP");
+    assert_eq!(
+        (
+            http.interval,
+            http.timeout,
+            http.healthy_threshold,
+            http.unhealthy_threshold
+        ),
+        (30, 6, 5, 2)
+    );
+    assert_eq!(crate::cloud::HealthCheck::defaults("TCP").timeout, 10);
+    assert_eq!(crate::cloud::HealthCheck::defaults("HTTPS").timeout, 10);
+}
