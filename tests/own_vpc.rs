@@ -273,3 +273,69 @@ fn own_vpc_builds_a_network_from_scratch_converges_and_is_destroyed_whole() {
         "the gateway is deleted, not only detached"
     );
 }
+
+/// `destroy --dry-run` deletes the stack in the mirrored account under
+/// AWS's rules: a VPC still holding a subnet made outside the stack cannot
+/// be deleted (DependencyViolation), so the dry-run fails, and nothing of
+/// the stack is touched.
+#[test]
+fn a_destroy_aws_would_refuse_fails_in_its_dry_run_and_changes_nothing() {
+    let m = moto();
+    let script = tempfile::tempdir().unwrap();
+    let path = script.path().join("lab.rhai");
+    std::fs::write(
+        &path,
+        r#"let v = vpc("lab", #{ cidr: "10.7.0.0/16" });
+subnet("lab-a", #{ vpc: v, cidr: "10.7.0.0/24", az: "2a" });
+v.id
+"#,
+    )
+    .unwrap();
+    let doc = run(&m, &[path.to_str().unwrap()]);
+    let vpc = doc["result"].as_str().unwrap().to_string();
+    let ec2 = m.ec2();
+    m.block_on(
+        ec2.create_subnet()
+            .vpc_id(&vpc)
+            .cidr_block("10.7.1.0/24")
+            .availability_zone("ap-northeast-2c")
+            .send(),
+    )
+    .unwrap();
+    let before = m.cloud().stack_resources("lab").unwrap().len();
+    let out = m
+        .awsrun()
+        .args(["destroy", "--stack", "lab", "--dry-run"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("would stop after 1 of 2 deletions"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("DependencyViolation"), "{stderr}");
+    assert!(stderr.contains(&vpc), "the report names the VPC: {stderr}");
+    assert_eq!(
+        m.cloud().stack_resources("lab").unwrap().len(),
+        before,
+        "nothing deleted"
+    );
+    // Without the foreign subnet the same dry-run holds.
+    let subnets = m
+        .block_on(
+            ec2.describe_subnets()
+                .filters(filter("cidr-block", "10.7.1.0/24"))
+                .send(),
+        )
+        .unwrap();
+    let foreign = subnets.subnets()[0].subnet_id().unwrap().to_string();
+    m.block_on(ec2.delete_subnet().subnet_id(foreign).send())
+        .unwrap();
+    m.awsrun()
+        .args(["destroy", "--stack", "lab", "--dry-run"])
+        .assert()
+        .success();
+}

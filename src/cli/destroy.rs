@@ -4,6 +4,12 @@
 //! each deletion as it happens and a summary, or one JSON document. A
 //! failure prints what is gone so far and how to continue; a second destroy
 //! finds nothing and does nothing.
+//!
+//! `--dry-run` deletes the stack in the simulated account (the real one
+//! mirrored read-only, or a brand-new one without AWS configuration), under
+//! AWS's delete rules: a destroy AWS would refuse (a VPC still holding a
+//! subnet made outside the stack, say) fails in the dry-run, and nothing
+//! is changed either way.
 
 use super::config::{STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
@@ -18,7 +24,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
-    let cloud = match connect(config, dry_run) {
+    let cloud = match connect(config, stack, dry_run) {
         Ok(cloud) => cloud,
         Err(exit) => return exit,
     };
@@ -40,9 +46,7 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     }
     show_plan(config, &*cloud, stack, &planned);
     if dry_run {
-        let line = Summary::of(&planned).line(true);
-        finish(config, &*cloud, stack, &planned, true, &line);
-        return Exit::Ok;
+        return rehearse(config, &*cloud, stack, &resources, &planned);
     }
     let question = format!("Delete these {} resources of {stack}?", planned.len());
     let answer = confirm(&question, yes);
@@ -53,17 +57,45 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     apply(config, &*cloud, stack, &resources)
 }
 
-/// A dry-run with no AWS configuration looks at a brand-new simulated
-/// account; everything else at AWS itself.
-fn connect(config: &Config, dry_run: bool) -> Result<Rc<dyn Cloud>, Exit> {
-    if dry_run && !backend::aws_configured(config) {
-        return Ok(Rc::new(backend::new_sim(config)));
-    }
-    match backend::live(config) {
-        Ok(aws) => Ok(aws),
-        Err(rep) => {
-            report_alone(config, &rep);
-            Err(Exit::Failure)
+/// A dry-run looks at the simulated account a plan runs on (the real one
+/// mirrored, or a brand-new one); a destroy at AWS itself.
+fn connect(config: &Config, stack: &str, dry_run: bool) -> Result<Rc<dyn Cloud>, Exit> {
+    let connected = if dry_run {
+        backend::planning(config, stack).map(|(sim, _)| sim)
+    } else {
+        backend::live(config).map(|aws| aws as Rc<dyn Cloud>)
+    };
+    connected.map_err(|rep| {
+        report_alone(config, &rep);
+        Exit::Failure
+    })
+}
+
+/// Deletes the stack in the simulated account: the plan holds if AWS's
+/// delete rules let every deletion through; otherwise the error says what
+/// AWS would refuse, and which deletions would have happened before.
+fn rehearse(
+    config: &Config,
+    sim: &dyn Cloud,
+    stack: &str,
+    resources: &[Resource],
+    planned: &[Action],
+) -> Exit {
+    match destroy::delete_stack(sim, stack, resources, |_| {}) {
+        Ok(_) => {
+            let line = Summary::of(planned).line(true);
+            finish(config, sim, stack, planned, true, &line);
+            Exit::Ok
+        }
+        Err(stopped) => {
+            let Stopped { done, error } = *stopped;
+            let line = format!(
+                "This destroy would stop after {} of {} deletions: AWS would refuse the next one.",
+                done.len(),
+                planned.len()
+            );
+            finish(config, sim, stack, planned, true, &line);
+            failed(config, error)
         }
     }
 }

@@ -34,12 +34,69 @@ pub(crate) struct Stopped {
 }
 
 /// The resources of `list` that a stack owns, in the order they are deleted
-/// (by kind, then by name).
+/// (by kind, then by name), security groups whose rules name another group
+/// of the list before that group: AWS refuses to delete a group another
+/// group's rule names (`DependencyViolation`, "resource sg-... has a
+/// dependent object"), and that reference never goes away by itself.
 pub(crate) fn ordered(mut list: Vec<Resource>) -> Vec<Resource> {
     let rank = |k: Kind| k.info().destroy_rank;
     list.retain(|r| r.kind.stack_owned());
     list.sort_by(|a, b| (rank(a.kind), &a.name).cmp(&(rank(b.kind), &b.name)));
+    let groups: Vec<usize> = (0..list.len())
+        .filter(|&i| list[i].kind == Kind::SecurityGroup)
+        .collect();
+    let order = referencing_first(&groups.iter().map(|&i| &list[i]).collect::<Vec<_>>());
+    let sorted: Vec<Resource> = order.iter().map(|&j| list[groups[j]].clone()).collect();
+    for (&i, group) in groups.iter().zip(sorted) {
+        list[i] = group;
+    }
     list
+}
+
+/// Indexes of `groups` so that a group comes before every group its rules
+/// name (a stable topological order; a cycle keeps the given order).
+fn referencing_first(groups: &[&Resource]) -> Vec<usize> {
+    let names = |g: &Resource| -> Vec<String> {
+        g.attr("ingress")
+            .and_then(|v| v.as_array())
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter_map(|r| r.get("from")?.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // How many groups of the list still name group j.
+    let mut named_by = vec![0usize; groups.len()];
+    let edges: Vec<Vec<usize>> = groups
+        .iter()
+        .map(|g| {
+            let targets = names(g);
+            (0..groups.len())
+                .filter(|&j| groups[j].id != g.id && targets.contains(&groups[j].id))
+                .collect()
+        })
+        .collect();
+    for targets in &edges {
+        for &j in targets {
+            named_by[j] += 1;
+        }
+    }
+    let mut order = Vec::with_capacity(groups.len());
+    let mut placed = vec![false; groups.len()];
+    while order.len() < groups.len() {
+        let next = (0..groups.len())
+            .find(|&i| !placed[i] && named_by[i] == 0)
+            .or_else(|| (0..groups.len()).find(|&i| !placed[i]))
+            .expect("an unplaced group is left");
+        placed[next] = true;
+        order.push(next);
+        for &j in &edges[next] {
+            named_by[j] = named_by[j].saturating_sub(1);
+        }
+    }
+    order
 }
 
 /// Deletes `resources` (a stack's, as [`Cloud::stack_resources`] lists
@@ -137,5 +194,39 @@ mod tests {
                 "re-run `awsrun destroy --stack web` in a few minutes; it continues where it stopped"
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod order {
+    use super::*;
+    use serde_json::json;
+
+    fn group(name: &str, id: &str, from: &[&str]) -> Resource {
+        let rules: Vec<_> = from
+            .iter()
+            .map(|f| json!({"protocol": "tcp", "port": 3000, "from": f}))
+            .collect();
+        Resource::new(Kind::SecurityGroup, name, id).with("ingress", rules)
+    }
+
+    #[test]
+    fn a_group_goes_before_the_groups_its_rules_name() {
+        // `alb` sorts first by name, but `app` and `worker` name it.
+        let list = vec![
+            group("alb", "sg-1", &["0.0.0.0/0"]),
+            group("app", "sg-2", &["sg-1"]),
+            group("worker", "sg-3", &["sg-2", "sg-1"]),
+            Resource::new(Kind::Vpc, "net", "vpc-1"),
+        ];
+        let names: Vec<String> = ordered(list).into_iter().map(|r| r.name).collect();
+        assert_eq!(names, ["worker", "app", "alb", "net"]);
+    }
+
+    #[test]
+    fn groups_naming_each_other_keep_their_order() {
+        let list = vec![group("a", "sg-1", &["sg-2"]), group("b", "sg-2", &["sg-1"])];
+        let names: Vec<String> = ordered(list).into_iter().map(|r| r.name).collect();
+        assert_eq!(names, ["a", "b"]);
     }
 }
