@@ -51,6 +51,11 @@ pub struct Global {
     /// waiting at all, the estimate is the same)
     #[arg(long, global = true, value_name = "F", default_value_t = 0.01, value_parser = parse_scale)]
     pub sim_latency_scale: f64,
+    /// A quota of the simulated account raised (or lowered) from AWS's default, as the account's
+    /// Service Quotas say: vpcs, elastic-ips, internet-gateways, subnets-per-vpc,
+    /// route-tables-per-vpc, rules-per-group, groups-per-interface
+    #[arg(long, global = true, value_name = "KEY=N", value_parser = parse_quota)]
+    pub sim_quota: Vec<(String, usize)>,
     /// Operations a script may run before it is stopped (catches endless loops)
     #[arg(long, global = true, value_name = "N", help_heading = LIMITS,
           env = "AWSRUN_MAX_OPERATIONS", default_value_t = Limits::DEFAULT.operations,
@@ -134,6 +139,20 @@ pub enum SimLatency {
 }
 
 /// A scale factor from 0 to 100.
+fn parse_quota(text: &str) -> Result<(String, usize), String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?} is not KEY=N (e.g. subnets-per-vpc=500)"))?;
+    let value: usize = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{value:?} is not a whole number"))?;
+    let key = key.trim().to_string();
+    // Checks the name.
+    crate::cloud::sim::quotas::Quotas::default().set(&key, value)?;
+    Ok((key, value))
+}
+
 fn parse_scale(text: &str) -> Result<f64, String> {
     let scale: f64 = text
         .trim()

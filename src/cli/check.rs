@@ -25,6 +25,7 @@ pub fn exec(config: &Config, path: &Path, vars: &[String]) -> Exit {
     let cloud = Rc::new(SimAccount::new(&config.sim_region()));
     // `--sim-latency realistic` applies, but a check never waits for it.
     cloud.set_latency(config.sim_latency.instant());
+    cloud.set_quotas(config.sim_quotas);
     let mut session = Session::new(cloud, &script.stem(), Rc::new(Quiet));
     session.vars = vars;
     session.limits = config.limits;

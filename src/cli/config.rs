@@ -4,6 +4,7 @@
 
 use super::args::{Global, OutputFormat, SimLatency};
 use crate::cloud::sim::Latency;
+use crate::cloud::sim::quotas::Quotas;
 use crate::ui::{Config, color};
 use std::collections::BTreeMap;
 
@@ -23,6 +24,13 @@ impl From<&Global> for Config {
                 },
             },
             limits: global.limits(),
+            sim_quotas: global
+                .sim_quota
+                .iter()
+                .fold(Quotas::AWS, |mut quotas, (key, value)| {
+                    quotas.set(key, *value).expect("checked when parsed");
+                    quotas
+                }),
         }
     }
 }

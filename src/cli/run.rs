@@ -67,6 +67,7 @@ fn live(
     };
     // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
     sim.set_latency(config.sim_latency.instant());
+    sim.set_quotas(config.sim_quotas);
     let (exit, plan) = execute(
         config,
         Rc::new(sim),

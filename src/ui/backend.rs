@@ -73,6 +73,7 @@ pub(crate) fn aws_configured(config: &Config) -> bool {
 pub(crate) fn new_sim(config: &Config) -> SimAccount {
     let sim = SimAccount::new(&config.sim_region());
     sim.set_latency(config.sim_latency);
+    sim.set_quotas(config.sim_quotas);
     sim
 }
 
@@ -97,5 +98,6 @@ pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Rep
         ))
     })?;
     sim.set_latency(config.sim_latency);
+    sim.set_quotas(config.sim_quotas);
     Ok((Rc::new(sim), Some(aws)))
 }

@@ -22,6 +22,8 @@ pub struct Config {
     pub sim_latency: Latency,
     /// The script limits (`--max-operations` and the rest).
     pub limits: crate::engine::Limits,
+    /// The simulated account's quotas (`--sim-quota`, AWS's defaults otherwise).
+    pub sim_quotas: crate::cloud::sim::quotas::Quotas,
 }
 
 impl Config {

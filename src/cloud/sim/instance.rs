@@ -2,6 +2,7 @@
 
 use super::errors::{invalid_value, not_found};
 use super::ids;
+use super::quotas;
 use super::rules::{instance_type_hint, known_instance_type};
 use super::state::{INSTANCE_BLOCK, State};
 use super::store::Life;
@@ -103,6 +104,17 @@ impl State {
         vpc: &str,
     ) -> CloudResult<Vec<String>> {
         let mut groups = spec.security_groups.clone();
+        if groups.len() > self.quotas.groups_per_interface {
+            return Err(quotas::exceeded(
+                op,
+                "SecurityGroupsPerInterfaceLimitExceeded",
+                "You've reached the limit on the number of security groups that you can associate with the specified network interface.",
+                &format!(
+                    "{} security groups per network interface",
+                    self.quotas.groups_per_interface
+                ),
+            ));
+        }
         if groups.is_empty() {
             let default = self
                 .vpcs

@@ -42,6 +42,7 @@ mod lifecycle;
 mod listener;
 mod load_balancer;
 mod nat;
+pub mod quotas;
 mod route_table;
 mod rules;
 mod security_group;
@@ -117,6 +118,12 @@ impl SimAccount {
     /// [`Latency::Realistic`] slow resources take AWS's typical times,
     /// scaled, from the moment they enter a state (resources already here
     /// count as settled). [`Latency::None`] goes back to one step per refresh.
+    /// Raises (or lowers) the quotas the account enforces: a plan for an
+    /// account whose quotas were raised (`--sim-quota`).
+    pub fn set_quotas(&self, quotas: quotas::Quotas) {
+        self.state.borrow_mut().quotas = quotas;
+    }
+
     pub fn set_latency(&self, latency: Latency) {
         self.state.borrow_mut().clock = match latency {
             Latency::None => None,

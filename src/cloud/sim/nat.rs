@@ -4,19 +4,17 @@ use super::errors::not_found;
 use super::state::{EIP_BLOCK, State};
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
 
-/// AWS's default quota of Elastic IPs per account and region.
-pub(super) const ADDRESS_LIMIT: usize = 5;
-
 impl State {
     pub(super) fn allocate_address(&mut self, tags: &Tags) -> CloudResult<Resource> {
-        if self.addresses_held >= ADDRESS_LIMIT {
+        if self.addresses_held >= self.quotas.elastic_ips {
             return Err(CloudError::new(
                 "AllocateAddress",
                 "AddressLimitExceeded",
                 "The maximum number of addresses has been reached.",
             )
             .with_hint(format!(
-                "an account holds at most {ADDRESS_LIMIT} Elastic IPs per region; release unused ones, share one NAT gateway (`#{{nat: \"shared\"}}`), or request a quota increase"
+                "an account holds at most {} Elastic IPs per region; release unused ones, share one NAT gateway (`#{{nat: \"shared\"}}`), or request a quota increase",
+                self.quotas.elastic_ips
             )));
         }
         let id = self.new_id(Kind::ElasticIp);

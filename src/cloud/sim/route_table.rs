@@ -3,16 +3,26 @@
 use serde_json::Value;
 
 use super::errors::{invalid_value, not_found};
+use super::quotas;
 use super::state::{State, array_attr};
 use super::vpc::route_json;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Route, RouteTarget, Tags};
 
 impl State {
     pub(super) fn create_route_table(&mut self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
-        let cidr = match self.vpcs.get(vpc) {
-            Some(slot) if self.live(Kind::Vpc, vpc).is_some() => slot.cidr,
+        let (cidr, tables) = match self.vpcs.get(vpc) {
+            Some(slot) if self.live(Kind::Vpc, vpc).is_some() => (slot.cidr, slot.route_tables),
             _ => return Err(not_found("CreateRouteTable", Kind::Vpc, vpc)),
         };
+        // The main route table counts too.
+        if tables as usize + 1 >= self.quotas.route_tables_per_vpc {
+            return Err(quotas::exceeded(
+                "CreateRouteTable",
+                "RouteTableLimitExceeded",
+                "You've reached the limit on the number of route tables that you can create for the specified VPC.",
+                &format!("{} route tables per VPC", self.quotas.route_tables_per_vpc),
+            ));
+        }
         let id = self.new_id(Kind::RouteTable);
         if let Some(slot) = self.vpcs.get_mut(vpc) {
             slot.route_tables += 1;

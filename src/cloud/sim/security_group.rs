@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use serde_json::{Value, json};
 
 use super::errors::{invalid_value, not_found};
+use super::quotas;
 use super::rules::{IP_PROTOCOLS, description_problem};
 use super::state::{State, array_attr};
 use crate::cloud::{
@@ -116,6 +117,17 @@ impl State {
                 .with_hint(format!("{group} already allows this; add only the rules that are missing")));
             }
             adding.push(rule);
+        }
+        if slot.rules.len() + adding.len() > self.quotas.rules_per_group {
+            return Err(quotas::exceeded(
+                OP,
+                "RulesPerSecurityGroupLimitExceeded",
+                "You've reached the limit on the number of rules that you can add to a security group.",
+                &format!(
+                    "{} inbound rules per security group",
+                    self.quotas.rules_per_group
+                ),
+            ));
         }
         for rule in adding {
             self.add_rule(group, rule);

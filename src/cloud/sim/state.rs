@@ -6,6 +6,7 @@
 //! addresses, a security group's users). Each operation lives in the file of
 //! the resource it creates, as an `impl State` block.
 
+use super::quotas::Quotas;
 use std::collections::{BTreeMap, HashMap};
 
 use super::ids;
@@ -49,6 +50,8 @@ pub(super) struct State {
     pub(super) images: BTreeMap<String, String>,
     /// The clocks of `--sim-latency realistic`; `None`: one step per refresh.
     pub(super) clock: Option<Clock>,
+    /// The quotas the account enforces (AWS's defaults unless raised).
+    pub(super) quotas: Quotas,
     serial: u64,
     public_ips: u64,
 }
@@ -86,6 +89,7 @@ impl State {
             load_balancer_names: HashMap::new(),
             images,
             clock: None,
+            quotas: Quotas::AWS,
             serial: 0,
             public_ips: 0,
         }

@@ -2,6 +2,7 @@
 
 use super::addresses::Addresses;
 use super::errors::{invalid_value, not_found};
+use super::quotas;
 use super::state::State;
 use crate::cidr::Cidr;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, SubnetSpec, Tags};
@@ -76,6 +77,14 @@ impl State {
         })?;
         if !(16..=28).contains(&cidr.prefix()) || !vpc.cidr.contains(&cidr) {
             return Err(range_error(spec, cidr, vpc.cidr));
+        }
+        if vpc.subnets.len() >= self.quotas.subnets_per_vpc {
+            return Err(quotas::exceeded(
+                OP,
+                "SubnetLimitExceeded",
+                "You've reached the limit on the number of subnets that you can create for the specified VPC.",
+                &format!("{} subnets per VPC", self.quotas.subnets_per_vpc),
+            ));
         }
         if !self.azs.contains(&spec.az) {
             return Err(invalid_value(

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Value, json};
 
 use super::errors::{invalid_value, not_found};
+use super::quotas;
 use super::state::State;
 use super::store::Life;
 use crate::cidr::Cidr;
@@ -59,9 +60,6 @@ pub(super) fn route_json(dest: &str, target: &str) -> Value {
     json!({ "dest": dest, "target": target })
 }
 
-/// AWS's default quota of VPCs per region.
-const VPC_LIMIT: usize = 5;
-
 impl State {
     /// `CreateVpc`: a VPC with its main route table (the local route only)
     /// and its default security group, as AWS makes them.
@@ -85,9 +83,16 @@ impl State {
                 block.prefix()
             )));
         }
-        if self.vpcs.len() >= VPC_LIMIT {
-            return Err(CloudError::new(OP, "VpcLimitExceeded", "The maximum number of VPCs has been reached.")
-                .with_hint(format!("a region holds at most {VPC_LIMIT} VPCs; delete unused ones or request a quota increase")));
+        if self.vpcs.len() >= self.quotas.vpcs {
+            return Err(CloudError::new(
+                OP,
+                "VpcLimitExceeded",
+                "The maximum number of VPCs has been reached.",
+            )
+            .with_hint(format!(
+                "a region holds at most {} VPCs; delete unused ones or request a quota increase",
+                self.quotas.vpcs
+            )));
         }
         let vpc = self.new_id(Kind::Vpc);
         self.vpcs.insert(vpc.clone(), VpcSlot::new(block));
@@ -121,6 +126,22 @@ impl State {
             Some(slot) if self.live(Kind::Vpc, vpc).is_some() => slot,
             _ => return Err(not_found(OP, Kind::Vpc, vpc)),
         };
+        let gateways = self
+            .vpcs
+            .values()
+            .filter(|v| v.internet_gateway.is_some())
+            .count();
+        if gateways >= self.quotas.internet_gateways {
+            return Err(quotas::exceeded(
+                "CreateInternetGateway",
+                "InternetGatewayLimitExceeded",
+                "You've reached the limit on the number of internet gateways that you can create.",
+                &format!(
+                    "{} internet gateways per region",
+                    self.quotas.internet_gateways
+                ),
+            ));
+        }
         if let Some(held) = &slot.internet_gateway {
             return Err(invalid_value(
                 OP,

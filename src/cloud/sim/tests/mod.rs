@@ -10,6 +10,7 @@ mod listeners;
 mod load_balancers;
 mod nat;
 mod perf;
+mod quotas;
 mod routes;
 mod seed;
 mod subnets;
