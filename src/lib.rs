@@ -9,7 +9,7 @@
 //! | [`engine`] | the Rhai engine: limits, host functions, stdlib, modules |
 //! | [`cloud`] | the `Cloud` trait, the simulated account and the AWS backend |
 //! | [`cidr`] | pure CIDR arithmetic |
-//! | [`diagnostic`] | errors as reports pointing into the script |
+//! | [`diagnostic`] | errors as reports pointing into the script, and the table of every code |
 //! | [`repl`] | the interactive prompt |
 //! | [`ui`] | what `cli` and `repl` share: configuration, exit codes, reports, output, backends |
 

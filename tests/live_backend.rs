@@ -577,7 +577,7 @@ fn connect_in_a_bare_environment(vars: &[(&str, &str)]) -> CloudError {
         );
     };
     let (code, hint) = line.split_once(" | ").unwrap();
-    CloudError::new("connect", code, "").with_hint(hint)
+    CloudError::returned("connect", code, "").with_hint(hint)
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use super::args::{Global, OutputFormat, SimLatency};
 use crate::cloud::sim::Latency;
 use crate::cloud::sim::quotas::Quotas;
+use crate::diagnostic::code::{self, Code};
 use crate::ui::{Config, color};
 use std::collections::BTreeMap;
 
@@ -36,11 +37,11 @@ impl From<&Global> for Config {
 }
 
 /// The code and help of a malformed `--var`.
-pub const VAR_CODE: &str = "awsrun::usage::var";
+pub const VAR_CODE: Code = code::Usage::Var.code();
 pub const VAR_HELP: &str = "write `--var KEY=VALUE` (e.g. `--var instance_type=t3.small`): the key is a name of letters, digits and `_`, the value any text; the script reads it as the string variable KEY";
 
 /// The code and help of a stack name that cannot be a tag value.
-pub const STACK_CODE: &str = "awsrun::usage::stack";
+pub const STACK_CODE: Code = code::Usage::Stack.code();
 pub const STACK_HELP: &str = "e.g. `--stack multi-server` or `--stack team-a.staging`; the name becomes the `awsrun:stack` tag of every resource";
 
 /// `--var KEY=VALUE` pairs; keys must be identifiers.

@@ -1,6 +1,7 @@
 //! Asking before changing AWS: a terminal question, `--yes`, or a refusal.
 
 use crate::diagnostic::Report;
+use crate::diagnostic::code;
 use crate::engine::plan::Action;
 use crate::ui::{Config, Exit, error_json, out, report};
 use std::io::{BufRead, IsTerminal, Write};
@@ -45,7 +46,7 @@ pub fn refused(config: &Config, answer: Answer, rerun: &str, plan: &[Action]) ->
             format!("nothing was changed; run `{rerun}` again when the plan is what you want"),
         ),
     };
-    let report = Report::plain("awsrun::refused", message, Some(help));
+    let report = Report::plain(code::Stop::Refused, message, Some(help));
     self::report(config, &report);
     if config.json {
         let doc = serde_json::json!({ "plan": plan, "error": error_json(&report) });

@@ -3,6 +3,7 @@
 //! `awsrun docs --definitions DIR`: definition files for editors.
 
 use crate::diagnostic::Report;
+use crate::diagnostic::code;
 use crate::ui::{Config, Exit, out, report};
 
 pub fn exec(config: &Config, name: Option<&str>) -> Exit {
@@ -40,7 +41,7 @@ pub fn definitions(config: &Config, dir: &std::path::Path) -> Exit {
         report(
             config,
             &Report::plain(
-                "awsrun::docs::write",
+                code::Docs::Write,
                 format!("cannot write definitions to {}: {err}", dir.display()),
                 Some(
                     "give `--definitions` a directory you can create and write to, e.g. `awsrun docs --definitions defs`"

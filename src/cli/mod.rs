@@ -11,6 +11,7 @@ pub mod destroy;
 pub mod docs;
 pub mod run;
 
+use crate::diagnostic::code;
 use crate::diagnostic::{self, Report};
 use crate::ui::{Config, Exit, error_json, out};
 use args::{Cli, Command};
@@ -54,7 +55,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
             run::usage(
                 &config,
-                "awsrun::usage::no_script",
+                code::Usage::NoScript,
                 "no script given, and no terminal for the interactive prompt",
                 "run `awsrun SCRIPT --dry-run` to plan a script, or `awsrun repl` on a terminal",
             )
@@ -107,7 +108,7 @@ fn bad_arguments(err: &clap::Error, json: bool, no_color: bool) -> Exit {
     let style = diagnostic::Style {
         color: crate::ui::color(no_color),
     };
-    let rep = Report::plain("awsrun::usage::arguments", message, Some(help.join("; ")));
+    let rep = Report::plain(code::Usage::Arguments, message, Some(help.join("; ")));
     eprint!("{}", diagnostic::render(&rep, style));
     if json {
         let doc = serde_json::json!({ "error": error_json(&rep) });

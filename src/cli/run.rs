@@ -5,6 +5,7 @@ use super::config::{STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, par
 use super::confirm::{Answer, confirm, refused};
 use crate::cloud::aws::AwsCloud;
 use crate::cloud::{Cloud, Mode};
+use crate::diagnostic::code::{self, Code};
 use crate::diagnostic::{self, Report};
 use crate::engine::bindings::resource::to_json;
 use crate::engine::lint::{self, Warning};
@@ -200,7 +201,7 @@ pub fn execute(
     }
     let interrupted = failure
         .as_ref()
-        .is_some_and(|r| r.code == "awsrun::interrupted");
+        .is_some_and(|r| r.code == code::Stop::Interrupted.as_str());
     if let Some(rep) = failure {
         report(config, &rep);
     }
@@ -310,7 +311,7 @@ fn json_document(
 }
 
 /// A usage error (exit 2) with its code and what to do.
-pub fn usage(config: &Config, code: &str, message: &str, help: &str) -> Exit {
+pub fn usage(config: &Config, code: impl Into<Code>, message: &str, help: &str) -> Exit {
     report_alone(config, &Report::plain(code, message, Some(help.into())));
     Exit::Usage
 }

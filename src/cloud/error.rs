@@ -1,5 +1,6 @@
 //! An error reported by a cloud backend, kept as AWS reports it.
 
+use crate::diagnostic::code::AwsCode;
 use std::fmt;
 
 /// An AWS (or simulated-account) error: operation + code + message.
@@ -19,7 +20,15 @@ pub struct CloudError {
 }
 
 impl CloudError {
-    pub fn new(operation: &str, code: &str, message: impl Into<String>) -> Self {
+    /// An error awsrun raises itself (the simulated account, or the AWS
+    /// backend for a failure AWS gave no code to): `code::Aws::...` or
+    /// `code::Backend::...`.
+    pub fn new(operation: &str, code: impl Into<AwsCode>, message: impl Into<String>) -> Self {
+        CloudError::returned(operation, code.into().as_str(), message)
+    }
+
+    /// An error as AWS returned it, with whatever code AWS gave.
+    pub fn returned(operation: &str, code: &str, message: impl Into<String>) -> Self {
         CloudError {
             operation: operation.to_string(),
             code: code.to_string(),
@@ -27,6 +36,11 @@ impl CloudError {
             request_id: None,
             hint: None,
         }
+    }
+
+    /// The code as reports show it: `awsrun::aws::` and AWS's code.
+    pub fn report_code(&self) -> String {
+        format!("{}{}", AwsCode::PREFIX, self.code)
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {

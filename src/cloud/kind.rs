@@ -9,6 +9,7 @@
 //! without its descriptor. The tests below walk [`Kind::ALL`] and check that
 //! each stack-owned kind is destroyed, listed and documented.
 
+use crate::diagnostic::code::{Aws, AwsCode};
 use serde::Serialize;
 use std::fmt;
 
@@ -51,7 +52,7 @@ pub struct KindInfo {
     /// The operation that deletes (or, for instances, terminates) one.
     pub delete_op: &'static str,
     /// AWS's error code for an id it does not know.
-    pub not_found_code: &'static str,
+    pub not_found_code: AwsCode,
     /// AWS's message for that error; `{id}` stands for the id.
     pub not_found_message: &'static str,
     /// The attributes a plan line shows, in order.
@@ -176,14 +177,16 @@ impl fmt::Display for Kind {
     }
 }
 
-const fn ec2(name: &'static str, id_prefix: &'static str) -> KindInfo {
+/// The defaults every kind's descriptor starts from; the code AWS answers
+/// for an unknown id has none, so each kind names its own.
+const fn ec2(name: &'static str, id_prefix: &'static str, not_found: Aws) -> KindInfo {
     KindInfo {
         name,
         id_prefix,
         service: Service::Ec2,
         describe_op: "",
         delete_op: "",
-        not_found_code: "",
+        not_found_code: not_found.code(),
         not_found_message: "",
         plan_keys: &[],
         ready_state: None,
@@ -199,19 +202,17 @@ const fn ec2(name: &'static str, id_prefix: &'static str) -> KindInfo {
 const VPC: KindInfo = KindInfo {
     describe_op: "DescribeVpcs",
     delete_op: "DeleteVpc",
-    not_found_code: "InvalidVpcID.NotFound",
     not_found_message: "The vpc ID '{id}' does not exist",
     plan_keys: &["cidr"],
     made_by: "vpc(...) or default_vpc()",
     ensure: Some("vpc"),
     destroy_rank: Some(110),
-    ..ec2("vpc", "vpc")
+    ..ec2("vpc", "vpc", Aws::InvalidVpcIdNotFound)
 };
 
 const INTERNET_GATEWAY: KindInfo = KindInfo {
     describe_op: "DescribeInternetGateways",
     delete_op: "DeleteInternetGateway",
-    not_found_code: "InvalidInternetGatewayID.NotFound",
     not_found_message: "The internetGateway ID '{id}' does not exist",
     plan_keys: &["vpc"],
     made_by: "internet_gateway(...)",
@@ -219,38 +220,39 @@ const INTERNET_GATEWAY: KindInfo = KindInfo {
     // AWS refuses to detach a gateway while its VPC maps public addresses
     // (NAT gateways, Elastic IPs, instances, load balancers): after those.
     destroy_rank: Some(85),
-    ..ec2("internet_gateway", "igw")
+    ..ec2(
+        "internet_gateway",
+        "igw",
+        Aws::InvalidInternetGatewayIdNotFound,
+    )
 };
 
 const SUBNET: KindInfo = KindInfo {
     describe_op: "DescribeSubnets",
     delete_op: "DeleteSubnet",
-    not_found_code: "InvalidSubnetID.NotFound",
     not_found_message: "The subnet ID '{id}' does not exist",
     plan_keys: &["cidr", "az", "public_ip"],
     made_by: "subnet(...), public_subnet(AZ) or private_subnet(...).subnet",
     ensure: Some("subnet"),
     destroy_rank: Some(90),
-    ..ec2("subnet", "subnet")
+    ..ec2("subnet", "subnet", Aws::InvalidSubnetIdNotFound)
 };
 
 const ELASTIC_IP: KindInfo = KindInfo {
     describe_op: "DescribeAddresses",
     delete_op: "ReleaseAddress",
-    not_found_code: "InvalidAllocationID.NotFound",
     not_found_message: "The allocation ID '{id}' does not exist",
     plan_keys: &["public_ip"],
     made_by: "elastic_ip(name)",
     ensure: Some("elastic_ip"),
     listed_with: Some(Kind::NatGateway),
     destroy_rank: Some(80),
-    ..ec2("elastic_ip", "eipalloc")
+    ..ec2("elastic_ip", "eipalloc", Aws::InvalidAllocationIdNotFound)
 };
 
 const NAT_GATEWAY: KindInfo = KindInfo {
     describe_op: "DescribeNatGateways",
     delete_op: "DeleteNatGateway",
-    not_found_code: "NatGatewayNotFound",
     not_found_message: "The Nat Gateway {id} was not found",
     plan_keys: &["subnet", "eip"],
     ready_state: Some("available"),
@@ -259,37 +261,34 @@ const NAT_GATEWAY: KindInfo = KindInfo {
     made_by: "nat_gateway(...) or private_subnet(...).nat",
     ensure: Some("nat_gateway"),
     destroy_rank: Some(70),
-    ..ec2("nat_gateway", "nat")
+    ..ec2("nat_gateway", "nat", Aws::NatGatewayNotFound)
 };
 
 const ROUTE_TABLE: KindInfo = KindInfo {
     describe_op: "DescribeRouteTables",
     delete_op: "DeleteRouteTable",
-    not_found_code: "InvalidRouteTableID.NotFound",
     not_found_message: "The routeTable ID '{id}' does not exist",
     plan_keys: &["vpc"],
     made_by: "route_table(...)",
     ensure: Some("route_table"),
     destroy_rank: Some(60),
-    ..ec2("route_table", "rtb")
+    ..ec2("route_table", "rtb", Aws::InvalidRouteTableIdNotFound)
 };
 
 const SECURITY_GROUP: KindInfo = KindInfo {
     describe_op: "DescribeSecurityGroups",
     delete_op: "DeleteSecurityGroup",
-    not_found_code: "InvalidGroup.NotFound",
     not_found_message: "The security group '{id}' does not exist",
     plan_keys: &["vpc"],
     made_by: "security_group(...)",
     ensure: Some("security_group"),
     destroy_rank: Some(50),
-    ..ec2("security_group", "sg")
+    ..ec2("security_group", "sg", Aws::InvalidGroupNotFound)
 };
 
 const INSTANCE: KindInfo = KindInfo {
     describe_op: "DescribeInstances",
     delete_op: "TerminateInstances",
-    not_found_code: "InvalidInstanceID.NotFound",
     not_found_message: "The instance ID '{id}' does not exist",
     plan_keys: &["instance_type", "subnet", "private_ip"],
     ready_state: Some("running"),
@@ -298,28 +297,26 @@ const INSTANCE: KindInfo = KindInfo {
     made_by: "instances(...)",
     ensure: Some("instances"),
     destroy_rank: Some(40),
-    ..ec2("instance", "i")
+    ..ec2("instance", "i", Aws::InvalidInstanceIdNotFound)
 };
 
 const TARGET_GROUP: KindInfo = KindInfo {
     service: Service::Elb,
     describe_op: "DescribeTargetGroups",
     delete_op: "DeleteTargetGroup",
-    not_found_code: "TargetGroupNotFound",
     not_found_message: "One or more target groups not found",
     plan_keys: &["protocol", "port", "vpc"],
     made_by: "target_group(...)",
     ensure: Some("target_group"),
     listed_with: Some(Kind::LoadBalancer),
     destroy_rank: Some(30),
-    ..ec2("target_group", "targetgroup")
+    ..ec2("target_group", "targetgroup", Aws::TargetGroupNotFound)
 };
 
 const LOAD_BALANCER: KindInfo = KindInfo {
     service: Service::Elb,
     describe_op: "DescribeLoadBalancers",
     delete_op: "DeleteLoadBalancer",
-    not_found_code: "LoadBalancerNotFound",
     not_found_message: "One or more load balancers not found",
     plan_keys: &["scheme", "dns_name"],
     ready_state: Some("active"),
@@ -327,21 +324,20 @@ const LOAD_BALANCER: KindInfo = KindInfo {
     made_by: "load_balancer(...)",
     ensure: Some("load_balancer"),
     destroy_rank: Some(20),
-    ..ec2("load_balancer", "loadbalancer")
+    ..ec2("load_balancer", "loadbalancer", Aws::LoadBalancerNotFound)
 };
 
 const LISTENER: KindInfo = KindInfo {
     service: Service::Elb,
     describe_op: "DescribeListeners",
     delete_op: "DeleteListener",
-    not_found_code: "ListenerNotFound",
     not_found_message: "One or more listeners not found",
     plan_keys: &["protocol", "port"],
     made_by: "listener(...)",
     ensure: Some("listener"),
     listed_with: Some(Kind::LoadBalancer),
     destroy_rank: Some(10),
-    ..ec2("listener", "listener")
+    ..ec2("listener", "listener", Aws::ListenerNotFound)
 };
 
 #[cfg(test)]
@@ -357,14 +353,14 @@ mod tests {
                 ("id_prefix", info.id_prefix),
                 ("describe_op", info.describe_op),
                 ("delete_op", info.delete_op),
-                ("not_found_code", info.not_found_code),
+                ("not_found_code", info.not_found_code.as_str()),
                 ("not_found_message", info.not_found_message),
                 ("made_by", info.made_by),
             ] {
                 assert!(!value.is_empty(), "{kind}: {field} is empty");
             }
             assert!(!info.plan_keys.is_empty(), "{kind}: no plan keys");
-            assert!(info.not_found_code.contains("NotFound"), "{kind}");
+            assert!(info.not_found_code.as_str().contains("NotFound"), "{kind}");
             assert_eq!(info.ensure.is_some(), kind.stack_owned(), "{kind}");
             if let Some(ready) = info.ready_state {
                 assert!(!info.failed_states.contains(&ready), "{kind}");

@@ -1,7 +1,8 @@
 //! Errors as reports a person can act on: a stable code, the script line
 //! and column, and what to do next. Rendering (colour or not, width) is
-//! chosen here, once.
+//! chosen here, once; every code, with its catalogue entry, is in [`code`].
 
+pub mod code;
 pub mod report;
 pub mod span;
 
@@ -41,7 +42,7 @@ mod tests {
     fn report() -> Report {
         let source = "let a = 1;\nlet b = cidr(\"10.0.0.5/8\");\n";
         Report::plain(
-            "awsrun::cidr::host_bits",
+            code::Cidr::HostBits,
             "10.0.0.5/8 has host bits set",
             Some("use 10.0.0.0/8".into()),
         )

@@ -3,6 +3,7 @@
 //! Built from a Rhai error after the run; sources are attached only here,
 //! when the report is made, from the texts the session kept.
 
+use super::code::{self, Code};
 use super::span::span_at;
 use crate::engine::host_error::HostError;
 use crate::engine::suggest::nearest;
@@ -28,13 +29,20 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn warning(code: &str, message: impl Into<String>, help: String) -> Self {
+    pub fn warning(code: impl Into<Code>, message: impl Into<String>, help: String) -> Self {
         let mut report = Report::plain(code, message, Some(help));
         report.warning = true;
         report
     }
 
-    pub fn plain(code: &str, message: impl Into<String>, help: Option<String>) -> Self {
+    /// A report with one of awsrun's codes (`code::Usage::Var`).
+    pub fn plain(code: impl Into<Code>, message: impl Into<String>, help: Option<String>) -> Self {
+        Report::carrying(code.into().as_str(), message, help)
+    }
+
+    /// A report of an error that carries its code: a host error's (awsrun's,
+    /// a team module's or AWS's) or an AWS error's (`awsrun::aws::...`).
+    pub fn carrying(code: &str, message: impl Into<String>, help: Option<String>) -> Self {
         Report {
             code: code.to_string(),
             message: message.into(),
@@ -159,7 +167,7 @@ pub fn from_eval(
         }
     }
     let (code, message, help) = describe(leaf, functions, limits);
-    let base = Report::plain(&code, message.clone(), help);
+    let base = Report::carrying(&code, message.clone(), help);
     let leaf_pos = leaf.position();
     // Frames inside the user's own script (its functions) are still the user's
     // lines; the primary label goes on the outermost call.
@@ -168,16 +176,12 @@ pub fn from_eval(
         Some(first) => {
             let chain: Vec<&str> = frames.iter().map(|f| f.func.as_str()).collect();
             let label = format!("failed inside {}", chain.join(" -> "));
-            let inner = Report::plain(&code, format!("raised in {current}: {message}"), None).at(
-                &current,
-                sources(&current),
-                leaf_pos,
-                "raised here".into(),
-            );
+            let inner = Report::carrying(&code, format!("raised in {current}: {message}"), None)
+                .at(&current, sources(&current), leaf_pos, "raised here".into());
             let mut report = base.at(&first.source, sources(&first.source), first.pos, label);
             for frame in frames.iter().skip(1) {
                 let step = Report::plain(
-                    "awsrun::trace",
+                    code::Script::Trace,
                     format!("called from {}", frame.source),
                     None,
                 )
@@ -206,32 +210,32 @@ fn describe(
         E::ErrorRuntime(value, _) => match value.clone().try_cast::<HostError>() {
             Some(host) => (host.code, host.message, host.help),
             None => (
-                "awsrun::script::thrown".into(),
+                code::Script::Thrown.into(),
                 value.to_string(),
                 Some("the script stopped itself here with `throw`".into()),
             ),
         },
         E::ErrorTerminated(value, _) => match value.clone().try_cast::<HostError>() {
             Some(host) => (host.code, host.message, host.help),
-            None => ("awsrun::interrupted".into(), "stopped".into(), None),
+            None => (code::Stop::Interrupted.into(), "stopped".into(), None),
         },
         E::ErrorParsing(rhai::ParseErrorType::ExprTooDeep, _) => (
-            "awsrun::limit::expression_depth".into(),
+            code::Limit::ExpressionDepth.into(),
             "an expression is nested too deeply (more than 128 levels, 64 inside a function)".into(),
             Some("split it into smaller parts with `let`, e.g. `let part = ...;` for an inner bracket or map".into()),
         ),
         E::ErrorParsing(kind, _) => {
-            ("awsrun::script::syntax".into(), format!("syntax error: {kind}"), Some(syntax_help(kind)))
+            (code::Script::Syntax.into(), format!("syntax error: {kind}"), Some(syntax_help(kind)))
         }
         E::ErrorPropertyNotFound(name, _) => unknown_property(name),
         E::ErrorFunctionNotFound(sig, _) => not_found(sig, functions),
         E::ErrorVariableNotFound(name, _) => (
-            "awsrun::script::unknown_variable".into(),
+            code::Script::UnknownVariable.into(),
             format!("unknown variable `{name}`"),
             Some(format!("define it with `let {name} = ...;`, or pass it with `--var {name}=VALUE`")),
         ),
         E::ErrorTooManyOperations(_) => (
-            "awsrun::limit::operations".into(),
+            code::Limit::Operations.into(),
             format!("the script ran more than {} operations", limits.operations),
             Some(format!(
                 "look for a loop that never ends; {}",
@@ -239,7 +243,7 @@ fn describe(
             )),
         ),
         E::ErrorStackOverflow(_) => (
-            "awsrun::limit::call_depth".into(),
+            code::Limit::CallDepth.into(),
             format!("functions are nested more than {} calls deep", limits.call_depth),
             Some(format!(
                 "look for a function that calls itself without end; {}",
@@ -248,7 +252,7 @@ fn describe(
         ),
         E::ErrorDataTooLarge(what, _) => too_large(what, limits),
         E::ErrorTooManyModules(_) => (
-            "awsrun::limit::modules".into(),
+            code::Limit::Modules.into(),
             format!("more than {} modules imported", limits.modules),
             Some(format!(
                 "look for modules that import each other in a circle; {}",
@@ -256,37 +260,37 @@ fn describe(
             )),
         ),
         E::ErrorModuleNotFound(path, _) => (
-            "awsrun::module::not_found".into(),
+            code::Module::NotFound.into(),
             format!("module \"{path}\" not found"),
             Some("module paths are relative to the script's folder, AWSRUN_PATH or the stdlib".into()),
         ),
         E::ErrorArrayBounds(0, index, _) => (
-            "awsrun::script::index".into(),
+            code::Script::Index.into(),
             format!("index {index} is out of bounds: the array is empty"),
             Some("check `x.len() > 0` first, or walk the items with `for item in x { ... }`".into()),
         ),
         E::ErrorArrayBounds(len, index, _) => (
-            "awsrun::script::index".into(),
+            code::Script::Index.into(),
             format!("index {index} is out of bounds: the array has {len} item(s), 0 to {}", len - 1),
             Some("walk the items with `for item in x { ... }`, or check the index against `x.len()`".into()),
         ),
         E::ErrorMismatchDataType(expected, actual, _) => (
-            "awsrun::script::type".into(),
+            code::Script::Type.into(),
             format!("expected {expected}, got {actual}"),
             Some("convert the value (to_string(), parse_int(...)) or pick one of its attributes, such as `.id`".into()),
         ),
         E::ErrorFor(_) => (
-            "awsrun::script::not_iterable".into(),
+            code::Script::NotIterable.into(),
             "`for` needs an array, a range such as 1..=3, or a string".into(),
             Some("loop over an array of resources (e.g. `for s in [a, c]`) or a range (`for n in 1..=count`)".into()),
         ),
         E::ErrorArithmetic(message, _) => (
-            "awsrun::script::arithmetic".into(),
+            code::Script::Arithmetic.into(),
             without_position(message),
             Some("check the numbers on the marked line (a division by zero, or a number too large)".into()),
         ),
         other => (
-            "awsrun::script::runtime".into(),
+            code::Script::Runtime.into(),
             without_position(&other.to_string()),
             Some("the marked expression failed; `awsrun docs` lists every function and its arguments".into()),
         ),
@@ -348,7 +352,7 @@ fn unknown_property(name: &str) -> (String, String, Option<String>) {
         None => "`print(x.keys())` lists the properties a map `x` has".into(),
     };
     (
-        "awsrun::script::unknown_property".into(),
+        code::Script::UnknownProperty.into(),
         format!("this object map has no property `{name}`"),
         Some(help),
     )
@@ -358,7 +362,7 @@ fn unknown_property(name: &str) -> (String, String, Option<String>) {
 fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
     let (code, message, limit) = if what.contains("string") {
         (
-            "awsrun::limit::string_size",
+            code::Limit::StringSize,
             format!(
                 "a string grew past awsrun's limit of {} bytes",
                 limits.string_size
@@ -367,7 +371,7 @@ fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
         )
     } else if what.contains("array") {
         (
-            "awsrun::limit::array_size",
+            code::Limit::ArraySize,
             format!(
                 "an array grew past awsrun's limit of {} items",
                 limits.array_size
@@ -376,7 +380,7 @@ fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
         )
     } else if what.contains("map") {
         (
-            "awsrun::limit::map_size",
+            code::Limit::MapSize,
             format!(
                 "an object map grew past awsrun's limit of {} keys",
                 limits.map_size
@@ -386,7 +390,7 @@ fn too_large(what: &str, limits: &Limits) -> (String, String, Option<String>) {
     } else {
         // BLOBs: Rhai bounds them by the array limit.
         (
-            "awsrun::limit::size",
+            code::Limit::Size,
             format!(
                 "{what} exceeds awsrun's limit of {} bytes",
                 limits.array_size
@@ -439,7 +443,7 @@ fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>
             .collect();
         let operands = operands.join(" and ");
         return (
-            "awsrun::script::operator".into(),
+            code::Script::Operator.into(),
             format!("`{name}` cannot combine {operands}"),
             Some(
                 "use a value of the resource rather than the resource itself (`.id`, `.cidr`, `.port`), \
@@ -453,7 +457,7 @@ fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>
         .find(|d| d.name == name)
     {
         return (
-            "awsrun::script::arguments".into(),
+            code::Script::Arguments.into(),
             format!("{name}() cannot take {args}"),
             Some(format!("{name} is {}", doc.signature)),
         );
@@ -462,7 +466,7 @@ fn not_found(sig: &str, functions: &[String]) -> (String, String, Option<String>
         .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))
         .unwrap_or_else(|| "`awsrun docs` lists every function and its arguments".into());
     (
-        "awsrun::script::unknown_function".into(),
+        code::Script::UnknownFunction.into(),
         format!("unknown function {name}{args}"),
         Some(help),
     )

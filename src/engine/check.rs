@@ -3,13 +3,14 @@
 //! number of arguments no overload takes.
 
 use super::suggest::nearest;
+use crate::diagnostic::code::{self, Code};
 use rhai::{AST, ASTNode, Engine, Expr, Position, Stmt};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One problem found statically.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: Option<String>,
     pub pos: Position,
@@ -96,7 +97,7 @@ fn judge(
         Some(arities) => {
             let takes: Vec<String> = arities.iter().map(ToString::to_string).collect();
             Some(Finding {
-                code: "awsrun::script::arguments",
+                code: code::Script::Arguments.into(),
                 message: format!(
                     "{name}() takes {} argument(s), got {arity}",
                     takes.join(" or ")
@@ -106,7 +107,7 @@ fn judge(
             })
         }
         None => Some(Finding {
-            code: "awsrun::script::unknown_function",
+            code: code::Script::UnknownFunction.into(),
             message: format!("unknown function `{name}`"),
             help: nearest(name, known.keys().map(String::as_str))
                 .map(|n| format!("did you mean `{n}`? (`awsrun docs` lists every function)"))

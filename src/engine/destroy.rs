@@ -12,6 +12,7 @@
 //! left alone.
 
 use crate::cloud::{Cloud, CloudError, CloudResult, Kind, Poll, Resource};
+use crate::diagnostic::code;
 use crate::engine::plan::{Action, Op};
 use std::time::Duration;
 
@@ -20,10 +21,10 @@ const PATIENCE: Duration = Duration::from_secs(900);
 
 /// Codes AWS returns while something that depends on a resource is still going away.
 const DEPENDENCY_CODES: [&str; 4] = [
-    "DependencyViolation",
-    "ResourceInUse",
-    "InvalidIPAddress.InUse",
-    "InvalidNetworkInterface.InUse",
+    code::Aws::DependencyViolation.as_str(),
+    code::Aws::ResourceInUse.as_str(),
+    code::Aws::InvalidIpAddressInUse.as_str(),
+    code::Backend::InvalidNetworkInterfaceInUse.as_str(),
 ];
 
 /// A destroy that failed: what it deleted before the error, and the error.
@@ -161,7 +162,7 @@ fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult
             if poll.over() {
                 return Err(CloudError::new(
                     "destroy",
-                    "Timeout",
+                    code::Backend::Timeout,
                     format!("{} {} ({}) is still {state}", r.kind, r.name, r.id),
                 )
                 .with_hint(format!(

@@ -5,6 +5,7 @@
 //! by `crate::diagnostic`.
 
 use crate::cloud::CloudError;
+use crate::diagnostic::code::Code;
 use rhai::{Dynamic, EvalAltResult, Position};
 use std::fmt;
 
@@ -20,7 +21,14 @@ pub struct HostError {
 }
 
 impl HostError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    /// A failure with one of awsrun's codes (`code::Opts::Missing`).
+    pub fn new(code: impl Into<Code>, message: impl Into<String>) -> Self {
+        HostError::custom(code.into().as_str(), message)
+    }
+
+    /// A failure with a code awsrun does not own: a team module's, which
+    /// `fail(code, message, help)` raises.
+    pub fn custom(code: &str, message: impl Into<String>) -> Self {
         HostError {
             code: code.to_string(),
             message: message.into(),
@@ -61,7 +69,7 @@ impl From<CloudError> for HostError {
             message.push_str(&format!(" (request id {id})"));
         }
         HostError {
-            code: format!("awsrun::aws::{}", err.code),
+            code: err.report_code(),
             message,
             help: err.hint.clone(),
             cloud: Some(err),

@@ -3,19 +3,20 @@
 //! Computed from the account after the run, so both backends agree.
 
 use crate::cloud::{Cloud, CloudResult, Kind, Resource};
+use crate::diagnostic::code::{self, Code};
 use std::collections::{HashMap, HashSet};
 
 /// One risky shape.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: String,
 }
 
-fn warning(code: &'static str, message: String, help: String) -> Warning {
+fn warning(code: code::Warn, message: String, help: String) -> Warning {
     Warning {
-        code,
+        code: code.into(),
         message,
         help,
     }
@@ -140,7 +141,7 @@ fn open_ports(view: &View, out: &mut Vec<Warning>) {
                 && port != 443
             {
                 out.push(warning(
-                    "awsrun::warn::open_port",
+                    code::Warn::OpenPort,
                     format!("security_group \"{}\" opens port {port} to the whole internet (0.0.0.0/0)", sg.name),
                     "open it only to who needs it: the load balancer's security group (`from: web.sg`) or your own network's CIDR".into(),
                 ));
@@ -153,7 +154,7 @@ fn nat_placement(view: &View, out: &mut Vec<Warning>) {
     for nat in view.of(Kind::NatGateway) {
         if !view.public.contains(nat.str("subnet")) {
             out.push(warning(
-                "awsrun::warn::nat_private",
+                code::Warn::NatPrivate,
                 format!("nat_gateway \"{}\" is in subnet {}, which has no route to an internet gateway", nat.name, nat.str("subnet")),
                 "put NAT gateways in a public subnet, e.g. `subnet: public_subnet(\"2a\")`; a NAT gateway in a private subnet cannot reach the internet".into(),
             ));
@@ -174,7 +175,7 @@ fn load_balancers(view: &View, out: &mut Vec<Warning>) {
             .collect();
         if lb.str("scheme") == "internet-facing" && !private.is_empty() {
             out.push(warning(
-                "awsrun::warn::lb_private_subnets",
+                code::Warn::LbPrivateSubnets,
                 format!("internet-facing load_balancer \"{}\" is in private subnets: {}", lb.name, private.join(", ")),
                 "place an internet-facing load balancer in public subnets, e.g. `[public_subnet(\"2a\"), public_subnet(\"2c\")]`, or make it `scheme: \"internal\"`".into(),
             ));
@@ -184,7 +185,7 @@ fn load_balancers(view: &View, out: &mut Vec<Warning>) {
         let tg = listener.str("forward");
         if targets.get(tg) == Some(&0) {
             out.push(warning(
-                "awsrun::warn::no_targets",
+                code::Warn::NoTargets,
                 format!("listener \"{}\" forwards to a target group with no targets", listener.name),
                 "register the servers: `register(web.tg, app.instances)`; until then the load balancer answers 503".into(),
             ));
@@ -196,7 +197,7 @@ fn public_instances(view: &View, out: &mut Vec<Warning>) {
     for i in view.of(Kind::Instance) {
         if !i.str("public_ip").is_empty() && view.private.contains(i.str("subnet")) {
             out.push(warning(
-                "awsrun::warn::public_ip_private_subnet",
+                code::Warn::PublicIpPrivateSubnet,
                 format!("instance \"{}\" has a public IP but is in private subnet {}", i.name, i.str("subnet")),
                 "drop `public_ip: true`: a private subnet routes through a NAT, so the public IP is unreachable and only costs money".into(),
             ));

@@ -16,6 +16,7 @@ pub mod session;
 pub mod stdlib;
 pub mod suggest;
 
+use crate::diagnostic::code::{self, Code};
 use modules::Resolver;
 use rhai::{Dynamic, Engine, EvalAltResult, Scope};
 use session::Session;
@@ -40,18 +41,18 @@ impl Script {
     /// what is wrong and what to do.
     pub fn read_at_most(path: &Path, max_size: u64) -> Result<Script, ReadError> {
         let shown = path.display();
-        let fail = |code, what: String, help: String| ReadError {
-            code,
+        let fail = |code: code::Usage, what: String, help: String| ReadError {
+            code: code.into(),
             message: format!("cannot read {shown}: {what}"),
             help,
         };
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => fail(
-                "awsrun::script::not_found",
+                code::Usage::ScriptNotFound,
                 "no such file".into(),
                 "check the path: it is relative to the folder awsrun runs in (e.g. `awsrun scripts/multi-server.rhai --dry-run`)".into(),
             ),
-            _ => fail("awsrun::script::unreadable", e.to_string(), "check the file's permissions".into()),
+            _ => fail(code::Usage::ScriptUnreadable, e.to_string(), "check the file's permissions".into()),
         })?;
         if meta.is_dir() {
             let mut scripts: Vec<String> = std::fs::read_dir(path)
@@ -67,14 +68,14 @@ impl Script {
                 _ => format!("give one of its scripts: {}", scripts.join(", ")),
             };
             return Err(fail(
-                "awsrun::script::directory",
+                code::Usage::ScriptDirectory,
                 "it is a directory".into(),
                 help,
             ));
         }
         if meta.len() > max_size {
             return Err(ReadError {
-                code: "awsrun::limit::script_size",
+                code: code::Limit::ScriptSize.into(),
                 message: format!(
                     "cannot read {shown}: it is {} bytes, over awsrun's limit of {max_size} bytes for a script",
                     meta.len()
@@ -87,7 +88,7 @@ impl Script {
         }
         let bytes = std::fs::read(path).map_err(|e| {
             fail(
-                "awsrun::script::unreadable",
+                code::Usage::ScriptUnreadable,
                 e.to_string(),
                 "check the file's permissions".into(),
             )
@@ -100,7 +101,7 @@ impl Script {
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             fail(
-                "awsrun::script::encoding",
+                code::Usage::ScriptEncoding,
                 format!(
                     "it is not UTF-8 text (byte 0x{:02X} at line {line}, column {column})",
                     bytes[at]
@@ -110,7 +111,7 @@ impl Script {
         })?;
         if source.trim().is_empty() {
             return Err(fail(
-                "awsrun::script::empty",
+                code::Usage::ScriptEmpty,
                 "it is empty".into(),
                 "`awsrun docs` lists the functions a script can call; scripts/multi-server.rhai is a whole example".into(),
             ));
@@ -138,7 +139,7 @@ impl Script {
 /// what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub help: String,
 }

@@ -3,6 +3,7 @@
 //! Nothing else on disk is reachable: absolute paths and `..` are refused.
 
 use super::session::Session;
+use crate::diagnostic::code;
 use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Shared};
 
 type SharedModule = Shared<Module>;
@@ -39,7 +40,7 @@ impl Resolver {
 
     fn outside(path: &str, pos: Position) -> Box<EvalAltResult> {
         let err = super::host_error::HostError::new(
-            "awsrun::module::outside_root",
+            code::Module::OutsideRoot,
             format!("cannot import \"{path}\": absolute paths and `..` are not allowed"),
         )
         .help("a script reaches no file but its modules: put the module in the script's folder (or below it), or add its folder to AWSRUN_PATH, and import it by its relative path, like \"net/base\"");
@@ -47,7 +48,7 @@ impl Resolver {
     }
 
     fn error(path: &str, why: String, pos: Position) -> Box<EvalAltResult> {
-        let err = super::host_error::HostError::new("awsrun::module::not_found", format!("cannot import \"{path}\": {why}"))
+        let err = super::host_error::HostError::new(code::Module::NotFound, format!("cannot import \"{path}\": {why}"))
             .help("a module path is relative, like \"net/base\"; it is looked up in the script's folder, then each folder of AWSRUN_PATH, then the stdlib");
         EvalAltResult::ErrorRuntime(rhai::Dynamic::from(err), pos).into()
     }

@@ -8,6 +8,7 @@ use super::host_error::{HostError, HostResult};
 use super::suggest::nearest;
 use crate::cidr::Cidr;
 use crate::cloud::{Kind, Resource};
+use crate::diagnostic::code;
 use rhai::{Array, Dynamic, Map};
 
 /// The options of one call, checked against the keys its function allows.
@@ -36,7 +37,7 @@ impl Opts {
                     None => docs,
                 };
                 let err = HostError::new(
-                    "awsrun::opts::unknown_key",
+                    code::Opts::UnknownKey,
                     format!(
                         "{}: unknown option `{key}`; allowed: {}",
                         call(func),
@@ -66,7 +67,7 @@ impl Opts {
         help: String,
     ) -> Box<rhai::EvalAltResult> {
         HostError::new(
-            "awsrun::opts::value",
+            code::Opts::Value,
             format!("{}: option `{key}` {message}", self.func()),
         )
         .help(help)
@@ -91,7 +92,7 @@ impl Opts {
             )
         };
         HostError::new(
-            "awsrun::opts::type",
+            code::Opts::Type,
             format!(
                 "{}: option `{key}` must be {expected}, got {}",
                 self.func(),
@@ -104,7 +105,7 @@ impl Opts {
 
     pub fn missing(&self, key: &str) -> Box<rhai::EvalAltResult> {
         HostError::new(
-            "awsrun::opts::missing",
+            code::Opts::Missing,
             format!("{}: option `{key}` is required", self.func()),
         )
         .help(format!(
@@ -140,7 +141,7 @@ impl Opts {
     pub fn int_in(&self, key: &str, lo: i64, hi: i64) -> HostResult<Option<i64>> {
         match self.int(key)? {
             Some(n) if n < lo || n > hi => Err(HostError::new(
-                "awsrun::opts::range",
+                code::Opts::Range,
                 format!(
                     "{}: option `{key}` must be {lo} to {hi}, got {n}",
                     self.func()
@@ -236,7 +237,7 @@ pub fn expect_kind(func: &str, what: &str, value: &Dynamic, kind: Kind) -> HostR
         return Ok(r);
     }
     Err(HostError::new(
-        "awsrun::kind::mismatch",
+        code::Resource::KindMismatch,
         format!(
             "{func}(): `{what}` must be a {kind}, got {}",
             describe(value)

@@ -4,6 +4,7 @@
 use super::host_error::{HostError, HostResult};
 use super::plan::{Action, Op};
 use crate::cloud::{Cloud, Kind, Mode, Resource, Tags};
+use crate::diagnostic::code;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -200,7 +201,7 @@ impl Session {
 
 /// The error a run stops with after Ctrl-C.
 pub fn interrupted_error() -> HostError {
-    HostError::new("awsrun::interrupted", "interrupted by Ctrl-C")
+    HostError::new(code::Stop::Interrupted, "interrupted by Ctrl-C")
         .help("re-run the script to continue where it stopped (nothing is created twice), or remove what it made with `awsrun destroy --stack NAME`")
 }
 
@@ -208,7 +209,7 @@ pub fn interrupted_error() -> HostError {
 fn check_name(kind: Kind, name: &str) -> HostResult<()> {
     if name.trim().is_empty() || name.chars().count() > 255 {
         return Err(HostError::new(
-            "awsrun::name::invalid",
+            code::Resource::InvalidName,
             format!("{kind} name must be 1 to 255 characters, got {:?}", name),
         )
         .help("the name becomes the resource's Name tag; give each resource a short, unique name")
@@ -219,7 +220,7 @@ fn check_name(kind: Kind, name: &str) -> HostResult<()> {
 
 fn drift(existing: &Resource, key: &str, actual: &str, wanted: &str, stack: &str) -> HostError {
     HostError::new(
-        "awsrun::ensure::drift",
+        code::Resource::Drift,
         format!(
             "{} \"{}\" ({}) already exists with {key} = {actual}, but the script asks for {key} = {wanted}",
             existing.kind, existing.name, existing.id

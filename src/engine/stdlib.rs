@@ -2,6 +2,7 @@
 //! callable from every script without `import`.
 
 use super::session::Session;
+use crate::diagnostic::code::{self, Code};
 use rhai::{Engine, EvalAltResult, Module, Position, Scope};
 use std::rc::Rc;
 
@@ -17,6 +18,19 @@ pub const FILES: [(&str, &str); 4] = [
         "stdlib/rolling.rhai",
         include_str!("../../stdlib/rolling.rhai"),
     ),
+];
+
+/// Every awsrun code the stdlib's files name, raising it with `fail(...)`
+/// or catching it. The files are Rhai, out of the compiler's sight: this
+/// list is where their codes meet the catalogue, and `tests/catalogue.rs`
+/// checks that the files name exactly these.
+pub const CODES: [Code; 6] = [
+    code::Opts::Missing.code(),
+    code::Opts::Value.code(),
+    code::Rolling::Capacity.code(),
+    code::Rolling::Unhealthy.code(),
+    code::Rolling::RolledBack.code(),
+    code::Stop::Interrupted.code(),
 ];
 
 /// The text of a stdlib file by module path (`"network"` or `"stdlib/network"`).

@@ -9,6 +9,7 @@ use super::mode::Mode;
 use super::pretty::{one_line, show, wrap};
 use super::workspace::{STACK, Workspace};
 use crate::cloud::Cloud;
+use crate::diagnostic::code;
 use crate::diagnostic::{self, Report};
 use crate::engine::plan::Summary;
 use crate::ui::{Config, Exit, interrupt_flag};
@@ -96,7 +97,7 @@ impl Shell {
                     Ok(command) => self.command(command),
                     Err(err) => {
                         self.report(&Report::plain(
-                            "awsrun::repl::command",
+                            code::Repl::Command,
                             err.message,
                             Some(err.help),
                         ));
@@ -231,7 +232,7 @@ impl Shell {
         let name = path.display().to_string();
         let Some(script) = self.workspace.script(&name) else {
             self.report(&Report::plain(
-                "awsrun::repl::save",
+                code::Repl::Save,
                 "nothing to save yet: no input has run without error",
                 Some(
                     "run an input first, e.g. `let a = private_subnet(\"2a\", \"172.31.112.0/20\");`; `:save` writes only the inputs that ran without error"
@@ -245,7 +246,7 @@ impl Shell {
                 "Saved to {name}. Plan it with `awsrun {name} --dry-run` (its stack is the file name; add `--stack {STACK}` to adopt what this session made)."
             ),
             Err(e) => self.report(&Report::plain(
-                "awsrun::repl::save",
+                code::Repl::Save,
                 format!("cannot write {name}: {e}"),
                 Some(format!(
                     "save to a file in a folder that exists and that you can write to, e.g. `:save {}`",
@@ -368,7 +369,7 @@ fn first_cloud(
 fn confirm_live(editor: &mut Editor<ReplHelper, FileHistory>, config: &Config) -> bool {
     if !std::io::stdin().is_terminal() {
         let refused = Report::plain(
-            "awsrun::refused",
+            code::Stop::Refused,
             "not going live: there is no terminal to confirm on",
             Some("run `awsrun repl` in an interactive terminal to go live, or `awsrun SCRIPT --yes` to apply a script without the prompt".into()),
         );
@@ -392,7 +393,7 @@ fn history_file() -> Option<PathBuf> {
 
 fn editor_error(err: &ReadlineError) -> Box<Report> {
     Box::new(Report::plain(
-        "awsrun::repl::terminal",
+        code::Repl::Terminal,
         format!("the line editor failed: {err}"),
         Some(
             "run `awsrun repl` in an interactive terminal with UTF-8 input; `awsrun SCRIPT --dry-run` runs a script without the prompt"

@@ -12,6 +12,7 @@ use crate::cloud::aws::{AwsCloud, AwsOptions};
 use crate::cloud::sim::SimAccount;
 use crate::cloud::{Cloud, CloudError};
 use crate::diagnostic::Report;
+use crate::diagnostic::code;
 use std::rc::Rc;
 
 pub(crate) fn options(config: &Config) -> AwsOptions {
@@ -36,8 +37,7 @@ pub(crate) fn live(config: &Config) -> Result<Rc<AwsCloud>, Box<Report>> {
 pub(crate) type Planning = (Rc<dyn Cloud>, Option<Rc<AwsCloud>>);
 
 pub(crate) fn connect_report(err: &CloudError) -> Report {
-    let code = format!("awsrun::aws::{}", err.code);
-    Report::plain(&code, err.message.clone(), err.hint.clone())
+    Report::carrying(&err.report_code(), err.message.clone(), err.hint.clone())
 }
 
 /// Whether anything could supply AWS credentials, judged without any
@@ -87,12 +87,14 @@ pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Rep
     let aws = match AwsCloud::connect(&options(config)) {
         Ok(aws) => Rc::new(aws),
         // Configured, but no credentials resolve: plan against a new account.
-        Err(e) if e.code == "NoCredentials" => return Ok((Rc::new(new_sim(config)), None)),
+        Err(e) if e.code == code::Backend::NoCredentials.as_str() => {
+            return Ok((Rc::new(new_sim(config)), None));
+        }
         Err(e) => return Err(Box::new(connect_report(&e))),
     };
     let sim = aws.mirror(stack).map_err(|e| {
-        Box::new(Report::plain(
-            &format!("awsrun::aws::{}", e.code),
+        Box::new(Report::carrying(
+            &e.report_code(),
             format!("reading the account: {e}"),
             e.hint.clone(),
         ))

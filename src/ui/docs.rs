@@ -6,6 +6,7 @@
 
 use super::{Config, Exit, out, report_alone};
 use crate::diagnostic::Report;
+use crate::diagnostic::code;
 use crate::engine::docs::{self, Doc};
 use crate::engine::suggest::nearest;
 
@@ -43,7 +44,7 @@ fn one(config: &Config, all: &[Doc], name: &str) -> Exit {
         report_alone(
             config,
             &Report::plain(
-                "awsrun::docs::unknown",
+                code::Docs::Unknown,
                 format!("no function named `{name}`"),
                 Some(help),
             ),

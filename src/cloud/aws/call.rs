@@ -13,6 +13,7 @@ use aws_sdk_ec2::operation::RequestId;
 use super::AwsCloud;
 use super::connect::MAX_ATTEMPTS;
 use crate::cloud::{CloudError, CloudResult};
+use crate::diagnostic::code::{self, Hinted};
 
 /// The AWS service a request goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,12 +84,15 @@ impl Calls {
         match &err {
             SdkError::ServiceError(context) => {
                 let raw = context.raw();
-                let code = context.err().code().unwrap_or("Unknown");
+                let code = context
+                    .err()
+                    .code()
+                    .unwrap_or(code::Backend::Unknown.as_str());
                 let message = match context.err().message() {
                     Some(message) => message.to_string(),
                     None => format!("HTTP status {}", raw.status().as_u16()),
                 };
-                let mut error = CloudError::new(operation, code, message);
+                let mut error = CloudError::returned(operation, code, message);
                 // The header is what AWS (and compatible servers) fill
                 // reliably; EC2 also repeats it in the body.
                 let request_id = raw
@@ -108,7 +112,7 @@ impl Calls {
                 let endpoint = self.endpoint(service);
                 CloudError::new(
                     operation,
-                    "ConnectionError",
+                    code::Backend::ConnectionError,
                     format!("could not reach {endpoint}: {}", causes(&err)),
                 )
                 .with_hint(format!(
@@ -118,7 +122,7 @@ impl Calls {
             }
             // The chain of messages only: an error's `Debug` (which
             // `DisplayErrorContext` appends) holds the raw response.
-            _ => CloudError::new(operation, "SdkError", causes(&err)),
+            _ => CloudError::new(operation, code::Backend::SdkError, causes(&err)),
         }
     }
 }
@@ -137,41 +141,27 @@ pub(super) fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// What the user can do about an AWS error code, where awsrun knows.
+/// What the user can do about an AWS error code, where awsrun knows (the
+/// groups of codes are `code::Hinted`'s).
 /// `InvalidSubnet.Conflict` is left to the engine, which knows the free blocks.
 fn hint(service: Service, operation: &str, code: &str) -> Option<String> {
-    let hint = match code {
-        "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" => format!(
+    let hint = match Hinted::of(code)? {
+        Hinted::Permission => format!(
             "the credentials lack the IAM permission `{}:{operation}`; ask an administrator \
              to allow it",
             service.iam_prefix()
         ),
-        "Throttling"
-        | "ThrottlingException"
-        | "RequestLimitExceeded"
-        | "RequestThrottled"
-        | "RequestThrottledException"
-        | "TooManyRequestsException"
-        | "SlowDown"
-        | "PriorRequestNotComplete"
-        | "EC2ThrottledException"
-        | "BandwidthLimitExceeded" => {
-            format!(
-                "AWS throttled the request; it was retried {} times",
-                MAX_ATTEMPTS - 1
-            )
-        }
-        "AuthFailure"
-        | "InvalidClientTokenId"
-        | "SignatureDoesNotMatch"
-        | "UnrecognizedClientException" => "AWS rejected the credentials; check them with \
+        Hinted::Throttling => format!(
+            "AWS throttled the request; it was retried {} times",
+            MAX_ATTEMPTS - 1
+        ),
+        Hinted::Credentials => "AWS rejected the credentials; check them with \
              `aws sts get-caller-identity` or set them up again with `aws configure`"
             .to_string(),
-        "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
+        Hinted::Expired => {
             "the credentials have expired; refresh them (for an SSO profile: `aws sso login`)"
                 .to_string()
         }
-        _ => return None,
     };
     Some(hint)
 }

@@ -11,6 +11,7 @@ use aws_sdk_ec2::config::{Credentials, ProvideCredentials};
 use super::call::{Calls, causes};
 use super::{AwsCloud, AwsOptions, Cache};
 use crate::cloud::{CloudError, CloudResult};
+use crate::diagnostic::code;
 
 /// Attempts per request in the SDK's standard retry mode (1 + 4 retries).
 pub(super) const MAX_ATTEMPTS: u32 = 5;
@@ -26,7 +27,7 @@ pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudRes
         .map_err(|err| {
             CloudError::new(
                 OPERATION,
-                "RuntimeError",
+                code::Backend::RuntimeError,
                 format!("could not start the async runtime: {err}"),
             )
         })?;
@@ -90,7 +91,7 @@ async fn check_credentials(config: &SdkConfig) -> CloudResult<()> {
 fn no_credentials(reason: String) -> CloudError {
     CloudError::new(
         OPERATION,
-        "NoCredentials",
+        code::Backend::NoCredentials,
         format!("no AWS credentials could be loaded ({reason})"),
     )
     .with_hint(
@@ -101,7 +102,12 @@ fn no_credentials(reason: String) -> CloudError {
 }
 
 fn no_region() -> CloudError {
-    CloudError::new(OPERATION, "NoRegion", "no AWS region is configured").with_hint(
+    CloudError::new(
+        OPERATION,
+        code::Backend::NoRegion,
+        "no AWS region is configured",
+    )
+    .with_hint(
         "pass --region (e.g. --region ap-northeast-2), set AWS_REGION, or set `region` in \
          your profile with `aws configure`",
     )

@@ -14,6 +14,7 @@ use super::cache::Tagged;
 use super::call::Service;
 use super::ec2_convert as convert;
 use crate::cloud::{CloudError, CloudResult, Identity, Kind, Resource, STACK_TAG};
+use crate::diagnostic::code;
 
 /// The image families `latest_ami` knows, with their AMI name patterns.
 const IMAGE_FAMILIES: [(&str, &str); 2] = [
@@ -134,7 +135,7 @@ impl AwsCloud {
         default.ok_or_else(|| {
             CloudError::new(
                 "DescribeVpcs",
-                "InvalidVpcID.NotFound",
+                code::Aws::InvalidVpcIdNotFound,
                 format!("There is no default VPC in region {}", self.region),
             )
             .with_hint("create one with `aws ec2 create-default-vpc`, or pass a VPC explicitly")
@@ -187,7 +188,7 @@ impl AwsCloud {
             // predicts it exactly.
             return Err(CloudError::new(
                 "latest_ami",
-                "ParameterNotFound",
+                code::Aws::ParameterNotFound,
                 format!("No latest image is published for family '{family}'"),
             )
             .with_hint(format!("known families: {}", known.join(", "))));
@@ -218,7 +219,7 @@ impl AwsCloud {
         let Some((_, _, image)) = newest else {
             return Err(CloudError::new(
                 "DescribeImages",
-                "InvalidAMIName.NotFound",
+                code::Backend::InvalidAmiNameNotFound,
                 format!("no Amazon image matches '{pattern}' in {}", self.region),
             ));
         };

@@ -15,6 +15,7 @@ use crate::cloud::{
     CloudError, CloudResult, IngressRule, InstanceSpec, Kind, Resource, Route, RouteTarget,
     STACK_TAG, SecurityGroupSpec, Source, SubnetSpec, Tags,
 };
+use crate::diagnostic::code;
 
 /// `Name` and `awsrun:stack`, applied by the create call itself.
 fn tag_spec(resource_type: ResourceType, tags: &Tags) -> TagSpecification {
@@ -27,7 +28,11 @@ fn tag_spec(resource_type: ResourceType, tags: &Tags) -> TagSpecification {
 
 /// A create's response lacked the resource (a broken server, not AWS).
 fn empty_response(operation: &str) -> CloudError {
-    CloudError::new(operation, "EmptyResponse", "the response holds no resource")
+    CloudError::new(
+        operation,
+        code::Backend::EmptyResponse,
+        "the response holds no resource",
+    )
 }
 
 impl AwsCloud {

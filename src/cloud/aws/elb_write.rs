@@ -14,6 +14,7 @@ use crate::cloud::{
     CloudError, CloudResult, Kind, ListenerSpec, LoadBalancerSpec, Resource, STACK_TAG, Tags,
     TargetGroupSpec,
 };
+use crate::diagnostic::code;
 
 fn tags_of(tags: &Tags) -> Vec<Tag> {
     vec![
@@ -23,7 +24,11 @@ fn tags_of(tags: &Tags) -> Vec<Tag> {
 }
 
 fn empty_response(operation: &str) -> CloudError {
-    CloudError::new(operation, "EmptyResponse", "the response holds no resource")
+    CloudError::new(
+        operation,
+        code::Backend::EmptyResponse,
+        "the response holds no resource",
+    )
 }
 
 fn targets(ids: &[String]) -> Option<Vec<TargetDescription>> {

@@ -40,6 +40,7 @@ mod lookup;
 mod mirror;
 
 use crate::cloud::Spec;
+use crate::diagnostic::code;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -229,7 +230,7 @@ impl Cloud for AwsCloud {
 fn unsupported(operation: &str, kind: Kind) -> CloudError {
     CloudError::new(
         operation,
-        "UnsupportedKind",
+        code::Backend::UnsupportedKind,
         format!("awsrun does not manage {kind} resources"),
     )
 }

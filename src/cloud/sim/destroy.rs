@@ -7,6 +7,7 @@ use super::errors::{dependency, not_found};
 use super::state::State;
 use super::store::Life;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Source};
+use crate::diagnostic::code;
 
 impl State {
     pub(super) fn delete(&mut self, resource: &Resource) -> CloudResult<()> {
@@ -96,7 +97,7 @@ impl State {
             if !mapped.is_empty() {
                 return Err(CloudError::new(
                     "DetachInternetGateway",
-                    "DependencyViolation",
+                    code::Aws::DependencyViolation,
                     format!("Network {vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."),
                 )
                 .with_hint(format!(
@@ -159,7 +160,7 @@ impl State {
         if in_use {
             return Err(CloudError::new(
                 "ReleaseAddress",
-                "InvalidIPAddress.InUse",
+                code::Aws::InvalidIpAddressInUse,
                 format!("The address with allocation id [{id}] is in use."),
             )
             .with_hint(format!(
@@ -222,7 +223,7 @@ impl State {
         if slot.name == "default" {
             return Err(CloudError::new(
                 OP,
-                "CannotDelete",
+                code::Aws::CannotDelete,
                 format!(
                     "the specified group: \"{id}\" name: \"default\" cannot be deleted by a user"
                 ),
@@ -271,7 +272,7 @@ impl State {
         {
             return Err(CloudError::new(
                 "DeleteTargetGroup",
-                "ResourceInUse",
+                code::Aws::ResourceInUse,
                 format!("Target group '{id}' is currently in use by a listener or a rule"),
             )
             .with_hint("delete the listeners forwarding to it first"));

@@ -1,6 +1,7 @@
 //! The errors every simulated operation shares, worded as AWS words them.
 
 use crate::cloud::{CloudError, Kind};
+use crate::diagnostic::code;
 
 /// The code and message AWS returns for an id it does not know.
 pub(super) fn not_found(op: &str, kind: Kind, id: &str) -> CloudError {
@@ -21,7 +22,7 @@ pub(super) fn dependency(op: &str, kind: Kind, id: &str, hint: String) -> CloudE
         }
         _ => format!("The {kind} '{id}' has dependencies and cannot be deleted."),
     };
-    CloudError::new(op, "DependencyViolation", message).with_hint(hint)
+    CloudError::new(op, code::Aws::DependencyViolation, message).with_hint(hint)
 }
 
 /// ELBv2's `ValidationError`.
@@ -30,7 +31,7 @@ pub(super) fn validation(
     message: impl Into<String>,
     hint: impl Into<String>,
 ) -> CloudError {
-    CloudError::new(op, "ValidationError", message).with_hint(hint)
+    CloudError::new(op, code::Aws::ValidationError, message).with_hint(hint)
 }
 
 /// EC2's `InvalidParameterValue`.
@@ -39,5 +40,5 @@ pub(super) fn invalid_value(
     message: impl Into<String>,
     hint: impl Into<String>,
 ) -> CloudError {
-    CloudError::new(op, "InvalidParameterValue", message).with_hint(hint)
+    CloudError::new(op, code::Aws::InvalidParameterValue, message).with_hint(hint)
 }

@@ -7,6 +7,7 @@ use super::rules::{instance_type_hint, known_instance_type};
 use super::state::{INSTANCE_BLOCK, State};
 use super::store::Life;
 use crate::cloud::{CloudError, CloudResult, InstanceSpec, Kind, Resource, Tags};
+use crate::diagnostic::code;
 
 /// AWS's limit on user data (before base64 encoding).
 const USER_DATA_LIMIT: usize = 16 * 1024;
@@ -24,7 +25,7 @@ impl State {
         let private_ip = slot.addresses.allocate().ok_or_else(|| {
             CloudError::new(
                 OP,
-                "InsufficientFreeAddressesInSubnet",
+                code::Aws::InsufficientFreeAddressesInSubnet,
                 format!(
                     "There are not enough free addresses in subnet '{}' to satisfy the requested number of instances.",
                     spec.subnet
@@ -70,7 +71,7 @@ impl State {
         if !ids::well_formed(&spec.image, "ami") {
             return Err(CloudError::new(
                 op,
-                "InvalidAMIID.Malformed",
+                code::Aws::InvalidAmiIdMalformed,
                 format!("Invalid id: \"{}\" (expecting \"ami-...\")", spec.image),
             )
             .with_hint("an image id is `ami-` and 8 or 17 hex digits; `latest_ami(\"al2023\")` gives a current one"));
@@ -128,7 +129,7 @@ impl State {
                 _ => {
                     return Err(CloudError::new(
                         op,
-                        "InvalidGroup.NotFound",
+                        code::Aws::InvalidGroupNotFound,
                         format!("The security group '{group}' does not exist in VPC '{vpc}'"),
                     )
                     .with_hint("create the security group first, or check the id"));
@@ -137,7 +138,7 @@ impl State {
             if slot.vpc != vpc {
                 return Err(CloudError::new(
                     op,
-                    "InvalidParameter",
+                    code::Aws::InvalidParameter,
                     format!(
                         "Security group {group} and subnet {} belong to different networks.",
                         spec.subnet
@@ -158,7 +159,7 @@ impl State {
             if !ids::well_formed(id, "i") {
                 return Err(CloudError::new(
                     OP,
-                    "InvalidInstanceID.Malformed",
+                    code::Aws::InvalidInstanceIdMalformed,
                     format!("Invalid id: \"{id}\""),
                 )
                 .with_hint("an instance id is `i-` and 8 or 17 hex digits"));

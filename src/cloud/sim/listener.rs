@@ -4,6 +4,7 @@ use super::errors::{not_found, validation};
 use super::ids;
 use super::state::State;
 use crate::cloud::{CloudError, CloudResult, Kind, ListenerSpec, Resource, Tags};
+use crate::diagnostic::code;
 
 const OP: &str = "CreateListener";
 
@@ -24,7 +25,7 @@ impl State {
             }
             return Err(CloudError::new(
                 OP,
-                "DuplicateListener",
+                code::Aws::DuplicateListener,
                 "A listener already exists on this port for this load balancer",
             )
             .with_hint(format!(
@@ -70,7 +71,7 @@ impl State {
         if group.vpc != lb.vpc {
             return Err(CloudError::new(
                 OP,
-                "InvalidConfigurationRequest",
+                code::Aws::InvalidConfigurationRequest,
                 format!(
                     "Target group '{}' is not in the same VPC as load balancer '{}'",
                     spec.forward, spec.load_balancer
@@ -84,7 +85,7 @@ impl State {
         if group.protocol == "TCP" {
             return Err(CloudError::new(
                 OP,
-                "IncompatibleProtocols",
+                code::Aws::IncompatibleProtocols,
                 format!(
                     "Listener protocol '{}' is not compatible with target group protocol 'TCP'",
                     spec.protocol
@@ -99,7 +100,7 @@ impl State {
         {
             return Err(CloudError::new(
                 OP,
-                "TargetGroupAssociationLimit",
+                code::Aws::TargetGroupAssociationLimit,
                 format!(
                     "The following target groups cannot be associated with more than one load balancer: '{}'",
                     spec.forward

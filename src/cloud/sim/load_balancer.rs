@@ -7,6 +7,7 @@ use super::ids;
 use super::rules::{elb_name_hint, elb_name_problem};
 use super::state::State;
 use crate::cloud::{CloudError, CloudResult, Kind, LoadBalancerSpec, Resource, Tags};
+use crate::diagnostic::code;
 
 /// Free addresses an ALB needs in each of its subnets.
 const LB_FREE_ADDRESSES: u32 = 8;
@@ -111,7 +112,7 @@ impl State {
         }
         Err(CloudError::new(
             "CreateLoadBalancer",
-            "DuplicateLoadBalancerName",
+            code::Aws::DuplicateLoadBalancerName,
             format!(
                 "A load balancer with the same name '{}' exists, but with different settings",
                 spec.name
@@ -144,7 +145,7 @@ impl State {
     /// the load balancer's nodes. Returns the VPC.
     fn check_lb_subnets(&self, op: &str, subnets: &[String]) -> CloudResult<String> {
         let config = |message: String, hint: String| {
-            CloudError::new(op, "InvalidConfigurationRequest", message).with_hint(hint)
+            CloudError::new(op, code::Aws::InvalidConfigurationRequest, message).with_hint(hint)
         };
         let mut by_az: BTreeMap<&str, &str> = BTreeMap::new();
         let mut vpc: Option<&str> = None;
@@ -152,7 +153,7 @@ impl State {
             let slot = self.subnets.get(id).ok_or_else(|| {
                 CloudError::new(
                     op,
-                    "SubnetNotFound",
+                    code::Aws::SubnetNotFound,
                     format!("The subnet ID '{id}' is not valid"),
                 )
                 .with_hint("create the subnet first, or check the id")
@@ -176,7 +177,7 @@ impl State {
             if slot.addresses.free() < LB_FREE_ADDRESSES {
                 return Err(CloudError::new(
                     op,
-                    "InvalidSubnet",
+                    code::Aws::InvalidSubnet,
                     format!("Not enough IP space available in {id}. ELB requires at least {LB_FREE_ADDRESSES} free IP addresses in each subnet."),
                 )
                 .with_hint(format!("{id} has {} free addresses; place the load balancer in larger public subnets", slot.addresses.free())));
@@ -209,7 +210,7 @@ impl State {
                 _ => {
                     return Err(CloudError::new(
                         op,
-                        "InvalidSecurityGroup",
+                        code::Aws::InvalidSecurityGroup,
                         format!("Security group '{group}' does not exist"),
                     )
                     .with_hint("create the security group first, or check the id"));
@@ -218,7 +219,7 @@ impl State {
             if slot.vpc != vpc {
                 return Err(CloudError::new(
                     op,
-                    "InvalidSecurityGroup",
+                    code::Aws::InvalidSecurityGroup,
                     format!("Security group '{group}' does not belong to VPC '{vpc}'"),
                 )
                 .with_hint(format!(

@@ -57,6 +57,7 @@ mod vpc;
 mod tests;
 
 use crate::cloud::Spec;
+use crate::diagnostic::code;
 use std::cell::RefCell;
 use std::time::Duration;
 
@@ -207,7 +208,7 @@ impl Cloud for SimAccount {
             let known: Vec<&str> = state.images.keys().map(String::as_str).collect();
             CloudError::new(
                 "latest_ami",
-                "ParameterNotFound",
+                code::Aws::ParameterNotFound,
                 format!("No latest image is published for family '{family}'"),
             )
             .with_hint(format!("known families: {}", known.join(", ")))

@@ -3,13 +3,14 @@
 use super::errors::not_found;
 use super::state::{EIP_BLOCK, State};
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
+use crate::diagnostic::code;
 
 impl State {
     pub(super) fn allocate_address(&mut self, tags: &Tags) -> CloudResult<Resource> {
         if self.addresses_held >= self.quotas.elastic_ips {
             return Err(CloudError::new(
                 "AllocateAddress",
-                "AddressLimitExceeded",
+                code::Aws::AddressLimitExceeded,
                 "The maximum number of addresses has been reached.",
             )
             .with_hint(format!(
@@ -43,7 +44,7 @@ impl State {
         if !holder.is_empty() {
             return Err(CloudError::new(
                 OP,
-                "Resource.AlreadyAssociated",
+                code::Aws::ResourceAlreadyAssociated,
                 format!("Elastic IP address [{eip}] is already associated"),
             )
             .with_hint(format!(
@@ -55,7 +56,7 @@ impl State {
         let private_ip = slot.addresses.allocate().ok_or_else(|| {
             CloudError::new(
                 OP,
-                "InsufficientFreeAddressesInSubnet",
+                code::Aws::InsufficientFreeAddressesInSubnet,
                 format!("There are not enough free addresses in subnet '{subnet}' to satisfy the requested number of NAT gateways."),
             )
             .with_hint("a NAT gateway needs one free private address in its subnet")

@@ -7,6 +7,7 @@ use super::quotas;
 use super::state::{State, array_attr};
 use super::vpc::route_json;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Route, RouteTarget, Tags};
+use crate::diagnostic::code;
 
 impl State {
     pub(super) fn create_route_table(&mut self, vpc: &str, tags: &Tags) -> CloudResult<Resource> {
@@ -68,7 +69,7 @@ impl State {
         if let Some(held) = routes.iter().find(|r| r["dest"] == dest.as_str()) {
             return Err(CloudError::new(
                 OP,
-                "RouteAlreadyExists",
+                code::Aws::RouteAlreadyExists,
                 format!("The route identified by {dest} already exists."),
             )
             .with_hint(format!(
@@ -87,7 +88,7 @@ impl State {
                 let nat = self.live(Kind::NatGateway, id).ok_or_else(|| {
                     CloudError::new(
                         op,
-                        "InvalidNatGatewayID.NotFound",
+                        code::Aws::InvalidNatGatewayIdNotFound,
                         format!("The natGateway ID '{id}' does not exist"),
                     )
                     .with_hint("create the NAT gateway first, or check that it was not deleted")
@@ -103,7 +104,7 @@ impl State {
                 let igw = self.live(Kind::InternetGateway, id).ok_or_else(|| {
                     CloudError::new(
                         op,
-                        "InvalidGatewayID.NotFound",
+                        code::Aws::InvalidGatewayIdNotFound,
                         format!("The gateway ID '{id}' does not exist"),
                     )
                     .with_hint("use the internet gateway attached to the route table's VPC")
@@ -140,7 +141,7 @@ impl State {
             };
             return Err(CloudError::new(
                 OP,
-                "Resource.AlreadyAssociated",
+                code::Aws::ResourceAlreadyAssociated,
                 format!("the specified association for route table {table} conflicts with an existing association"),
             )
             .with_hint(hint));

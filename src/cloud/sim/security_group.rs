@@ -11,6 +11,7 @@ use super::state::{State, array_attr};
 use crate::cloud::{
     CloudError, CloudResult, IngressRule, Kind, Resource, SecurityGroupSpec, Source, Tags,
 };
+use crate::diagnostic::code;
 
 /// What the rules need to know about a security group.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +67,7 @@ impl State {
         if let Some(held) = vpc.group_names.get(&spec.group_name) {
             return Err(CloudError::new(
                 OP,
-                "InvalidGroup.Duplicate",
+                code::Aws::InvalidGroupDuplicate,
                 format!(
                     "The security group '{}' already exists for VPC '{}'",
                     spec.group_name, spec.vpc
@@ -107,7 +108,7 @@ impl State {
                 };
                 return Err(CloudError::new(
                     OP,
-                    "InvalidPermission.Duplicate",
+                    code::Aws::InvalidPermissionDuplicate,
                     format!(
                         "the specified rule \"peer: {peer}, {}, from port: {port}, to port: {port}, ALLOW\" already exists",
                         rule.protocol.to_uppercase(),
@@ -167,7 +168,7 @@ impl State {
                 if source.vpc != vpc {
                     return Err(CloudError::new(
                         op,
-                        "InvalidGroup.NotFound",
+                        code::Aws::InvalidGroupNotFound,
                         "You have specified two resources that belong to different networks.",
                     )
                     .with_hint(format!(
@@ -209,7 +210,7 @@ fn check_group_request(spec: &SecurityGroupSpec) -> CloudResult<()> {
         if value.trim().is_empty() {
             return Err(CloudError::new(
                 OP,
-                "MissingParameter",
+                code::Aws::MissingParameter,
                 format!("The request must contain the parameter {parameter}"),
             )
             .with_hint(format!("give the security group a non-empty {parameter}")));

@@ -6,6 +6,7 @@ use super::quotas;
 use super::state::State;
 use crate::cidr::Cidr;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, SubnetSpec, Tags};
+use crate::diagnostic::code;
 
 const OP: &str = "CreateSubnet";
 
@@ -104,7 +105,7 @@ impl State {
         if let Some((held, other)) = vpc.conflict(&cidr) {
             return Err(CloudError::new(
                 OP,
-                "InvalidSubnet.Conflict",
+                code::Aws::InvalidSubnetConflict,
                 format!("The CIDR '{cidr}' conflicts with another subnet ({other}, {held})"),
             )
             .with_hint(conflict_hint(
@@ -134,7 +135,7 @@ fn range_error(spec: &SubnetSpec, cidr: Cidr, container: Cidr) -> CloudError {
     };
     CloudError::new(
         OP,
-        "InvalidSubnet.Range",
+        code::Aws::InvalidSubnetRange,
         format!("The CIDR '{}' is invalid.", spec.cidr),
     )
     .with_hint(hint)

@@ -11,6 +11,7 @@ use super::state::State;
 use crate::cloud::{
     CloudError, CloudResult, HealthCheck, Kind, Resource, Tags, TargetGroupSpec, TargetHealth,
 };
+use crate::diagnostic::code;
 
 /// What the rules need to know about a target group.
 #[derive(Debug, Clone)]
@@ -108,7 +109,7 @@ impl State {
         }
         Err(CloudError::new(
             "CreateTargetGroup",
-            "DuplicateTargetGroupName",
+            code::Aws::DuplicateTargetGroupName,
             format!(
                 "A target group with the same name '{}' exists, but with different settings",
                 spec.name
@@ -202,7 +203,7 @@ impl State {
         for id in ids {
             let state = self.instance_state(id);
             let invalid = |message: String, hint: String| {
-                CloudError::new(op, "InvalidTarget", message).with_hint(hint)
+                CloudError::new(op, code::Aws::InvalidTarget, message).with_hint(hint)
             };
             if state.is_empty() {
                 return Err(invalid(

@@ -11,6 +11,7 @@ use super::state::State;
 use super::store::Life;
 use crate::cidr::Cidr;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
+use crate::diagnostic::code;
 
 /// What the rules need to know about a VPC.
 #[derive(Debug, Clone)]
@@ -75,7 +76,7 @@ impl State {
         if !(16..=28).contains(&block.prefix()) {
             return Err(CloudError::new(
                 OP,
-                "InvalidVpc.Range",
+                code::Aws::InvalidVpcRange,
                 format!("The CIDR '{cidr}' is invalid."),
             )
             .with_hint(format!(
@@ -86,7 +87,7 @@ impl State {
         if self.vpcs.len() >= self.quotas.vpcs {
             return Err(CloudError::new(
                 OP,
-                "VpcLimitExceeded",
+                code::Aws::VpcLimitExceeded,
                 "The maximum number of VPCs has been reached.",
             )
             .with_hint(format!(
@@ -257,7 +258,7 @@ impl State {
         found.cloned().ok_or_else(|| {
             CloudError::new(
                 "DescribeVpcs",
-                "InvalidVpcID.NotFound",
+                code::Aws::InvalidVpcIdNotFound,
                 format!("There is no default VPC in region {}", self.region),
             )
             .with_hint("create one with `aws ec2 create-default-vpc`, or pass a VPC explicitly")

@@ -4,6 +4,7 @@
 use super::{method, volatile};
 use crate::cidr::{self, Cidr, CidrError};
 use crate::cloud::{Kind, Resource};
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::describe;
 use crate::engine::session::Session;
@@ -62,22 +63,20 @@ pub fn parse(text: &str) -> HostResult<Cidr> {
 pub fn from_cidr(err: CidrError) -> Box<rhai::EvalAltResult> {
     let (code, help) = match &err {
         CidrError::Syntax { .. } => (
-            "awsrun::cidr::syntax",
+            code::Cidr::Syntax,
             "write it as address/prefix, e.g. \"172.31.112.0/20\"".to_string(),
         ),
         CidrError::Prefix { .. } => (
-            "awsrun::cidr::prefix",
+            code::Cidr::Prefix,
             "an IPv4 prefix is 0 to 32; AWS subnets take /16 to /28".to_string(),
         ),
-        CidrError::HostBits { network, .. } => {
-            ("awsrun::cidr::host_bits", format!("use {network}"))
-        }
+        CidrError::HostBits { network, .. } => (code::Cidr::HostBits, format!("use {network}")),
         CidrError::SplitPrefix { .. } => (
-            "awsrun::cidr::split",
+            code::Cidr::Split,
             "split into blocks smaller than the CIDR (a larger prefix number)".to_string(),
         ),
         CidrError::TooMany { .. } => (
-            "awsrun::cidr::too_many",
+            code::Cidr::TooMany,
             "ask for larger blocks (a smaller prefix number)".to_string(),
         ),
     };
@@ -86,7 +85,7 @@ pub fn from_cidr(err: CidrError) -> Box<rhai::EvalAltResult> {
 
 fn prefix_arg(prefix: i64) -> HostResult<u8> {
     u8::try_from(prefix).ok().filter(|p| *p <= 32).ok_or_else(|| {
-        HostError::new("awsrun::cidr::prefix", format!("prefix must be 0 to 32, got {prefix}"))
+        HostError::new(code::Cidr::Prefix, format!("prefix must be 0 to 32, got {prefix}"))
             .help("a prefix is the number after the slash: /20 blocks have 4096 addresses, /24 blocks 256; AWS subnets take /16 to /28")
             .into()
     })
@@ -106,7 +105,7 @@ fn operand(func: &str, x: &Dynamic) -> HostResult<Cidr> {
         "pass a Cidr from `cidr(\"10.0.0.0/16\")` or a text like \"10.0.0.0/16\""
     };
     Err(HostError::new(
-        "awsrun::cidr::type",
+        code::Cidr::Type,
         format!(
             "{func}(): expected a CIDR (text or cidr(...)), got {}",
             describe(x)
@@ -124,7 +123,7 @@ fn free_blocks(s: &Session, within: &Dynamic, prefix: i64) -> HostResult<Vec<Cid
         Some(r) if r.kind == Kind::Vpc => (parse(r.str("cidr"))?, r),
         Some(r) => {
             return Err(HostError::new(
-                "awsrun::kind::mismatch",
+                code::Resource::KindMismatch,
                 format!(
                     "free_blocks(): expected a vpc or a CIDR, got {} \"{}\"",
                     r.kind, r.name

@@ -3,6 +3,7 @@
 
 use super::volatile;
 use crate::cloud::{Kind, Resource};
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::session::Session;
@@ -56,7 +57,7 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     volatile("fail").register_into_engine(
         engine,
         |code: &str, message: &str, help: &str| -> HostResult<Dynamic> {
-            Err(HostError::new(code, message).help(help).into())
+            Err(HostError::custom(code, message).help(help).into())
         },
     );
     let s = session.clone();
@@ -75,7 +76,7 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     let s = session.clone();
     volatile("shared_nat").register_into_engine(engine, move || -> HostResult<Resource> {
         s.shared_nat().ok_or_else(|| {
-            HostError::new("awsrun::nat::none", "no NAT gateway to share: this script has made none yet")
+            HostError::new(code::Resource::NoNat, "no NAT gateway to share: this script has made none yet")
                 .help("call private_subnet(...) without #{nat: \"shared\"} first; later private subnets can share its NAT")
                 .into()
         })
@@ -101,7 +102,7 @@ fn kind_named(func: &str, text: &str) -> HostResult<Kind> {
         ),
     };
     Err(HostError::new(
-        "awsrun::kind::unknown",
+        code::Resource::UnknownKind,
         format!("{func}(): unknown kind \"{text}\""),
     )
     .help(help)
@@ -127,7 +128,7 @@ fn lookup(s: &Session, kind: &str, id: &str) -> HostResult<Resource> {
     }
     if found.kind != kind {
         return Err(HostError::new(
-            "awsrun::kind::mismatch",
+            code::Resource::KindMismatch,
             format!("lookup(): {id} is a {}, not a {kind}", found.kind),
         )
         .help(format!("write lookup(\"{}\", \"{id}\")", found.kind))
@@ -197,7 +198,7 @@ fn public_subnet(s: &Session, az: &str) -> HostResult<Resource> {
         None => {
             let azs = s.cloud.azs().map_err(HostError::from)?;
             Err(HostError::new(
-                "awsrun::az::invalid",
+                code::Resource::InvalidAz,
                 format!(
                     "no default public subnet in AZ \"{az}\" ({full}) of {}",
                     s.cloud.region()

@@ -9,6 +9,7 @@ use crate::cloud::{
     ElasticIpSpec, IngressRule, InstanceSpec, InternetGatewaySpec, Kind, NatGatewaySpec, Poll,
     Resource, Route, RouteTableSpec, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, VpcSpec,
 };
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, describe, expect_kind};
 use crate::engine::plan::Op;
@@ -155,7 +156,7 @@ fn conflict_hint(
     err: crate::cloud::CloudError,
 ) -> Box<rhai::EvalAltResult> {
     let mut host = HostError::from(err.clone());
-    if err.code == "InvalidSubnet.Conflict" && err.hint.is_none() {
+    if err.code == code::Aws::InvalidSubnetConflict.as_str() && err.hint.is_none() {
         let used: Vec<cidr::Cidr> = s
             .cloud
             .vpc_subnets(&vpc.id)
@@ -268,7 +269,7 @@ pub(crate) fn push_attr(r: &mut Resource, key: &str, value: serde_json::Value) {
 fn route(value: &Dynamic) -> HostResult<Route> {
     let map = value.clone().try_cast::<Map>().ok_or_else(|| {
         HostError::new(
-            "awsrun::opts::type",
+            code::Opts::Type,
             format!(
                 "route_table(): each route must be #{{dest, nat}} or #{{dest, igw}}, got {}",
                 describe(value)
@@ -287,7 +288,7 @@ fn route(value: &Dynamic) -> HostResult<Route> {
             expect_kind("route_table", "igw", igw, Kind::InternetGateway)?.id,
         ),
         _ => {
-            return Err(HostError::new("awsrun::opts::missing", "route_table(): each route needs exactly one of `nat` or `igw`")
+            return Err(HostError::new(code::Opts::Missing, "route_table(): each route needs exactly one of `nat` or `igw`")
                 .help("send it to a NAT gateway, e.g. #{ dest: \"0.0.0.0/0\", nat: nat }, or to an internet gateway with `igw`")
                 .into());
         }
@@ -364,7 +365,7 @@ fn has_rule(have: &serde_json::Value, rule: &IngressRule) -> bool {
 fn ingress(value: &Dynamic) -> HostResult<IngressRule> {
     let map = value.clone().try_cast::<Map>().ok_or_else(|| {
         HostError::new(
-            "awsrun::opts::type",
+            code::Opts::Type,
             format!(
                 "security_group(): each ingress rule must be #{{port, from}}, got {}",
                 describe(value)
@@ -507,7 +508,7 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
                 "shutting-down" => left.push(now),
                 state => {
                     return Err(HostError::new(
-                        "awsrun::wait::failed",
+                        code::Wait::Failed,
                         format!("instance \"{}\" ({}) is {state}; it will not become terminated by itself", now.name, now.id),
                     )
                     .help("terminate it first: terminate(instances), then wait_terminated(instances)")
@@ -525,7 +526,7 @@ fn wait_terminated(s: &Session, targets: &Dynamic, opts: Map) -> HostResult<()> 
                 .map(|i| format!("{} ({})", i.name, i.id))
                 .collect();
             return Err(HostError::new(
-                "awsrun::wait::timeout",
+                code::Wait::Timeout,
                 format!("instances still shutting down after {}s: {}", limit.as_secs(), names.join(", ")),
             )
             .help("wait longer with #{timeout: SECONDS}; termination cannot be undone, so they will finish on their own")

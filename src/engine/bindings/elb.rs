@@ -7,6 +7,7 @@ use crate::cloud::Spec;
 use crate::cloud::{
     HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Poll, Resource, TargetGroupSpec,
 };
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::plan::Op;
@@ -107,7 +108,7 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
         }
         if let Some(serving) = left.iter().find(|t| t.state != "draining") {
             return Err(HostError::new(
-                "awsrun::wait::failed",
+                code::Wait::Failed,
                 format!(
                     "{} is still registered with target_group \"{}\" ({}); it will not drain",
                     serving.id, tg.name, serving.state
@@ -121,7 +122,7 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
         if poll.over() {
             let names: Vec<&str> = left.iter().map(|t| t.id.as_str()).collect();
             return Err(HostError::new(
-                "awsrun::wait::timeout",
+                code::Wait::Timeout,
                 format!("target_group \"{}\" was still draining {} after {}s", tg.name, names.join(", "), limit.as_secs()),
             )
             .help("wait longer with #{timeout: SECONDS}; the target group's deregistration delay (300s by default) decides how long draining takes")
@@ -288,7 +289,7 @@ fn duplicate_port(s: &Session, lb: &Resource, name: &str, spec: &ListenerSpec) -
     }
     let group = |arn: &str| arn.split('/').rev().nth(1).unwrap_or(arn).to_string();
     Err(HostError::new(
-        "awsrun::listener::duplicate_port",
+        code::Resource::DuplicatePort,
         format!(
             "load balancer \"{}\" already has a listener on port {} (forwarding to {}), made earlier in this script",
             lb.name,

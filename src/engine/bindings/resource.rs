@@ -2,6 +2,7 @@
 //! attribute (`.cidr`, `.dns_name`, ...), printable.
 
 use crate::cloud::Resource;
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use rhai::{Dynamic, Engine};
 
@@ -40,7 +41,7 @@ fn attribute(r: &mut Resource, key: &str) -> HostResult<Dynamic> {
                 }
             };
             Err(HostError::new(
-                "awsrun::resource::unknown_attribute",
+                code::Resource::UnknownAttribute,
                 format!(
                     "a {} has no attribute `{key}`; it has: {}",
                     r.kind,

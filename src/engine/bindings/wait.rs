@@ -8,6 +8,7 @@
 
 use super::volatile;
 use crate::cloud::{Kind, Poll, Resource};
+use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::session::Session;
@@ -124,7 +125,7 @@ impl Shape {
         }
         let Some(resource) = target.clone().try_cast::<Resource>() else {
             return Err(HostError::new(
-                "awsrun::kind::mismatch",
+                code::Resource::KindMismatch,
                 format!("wait(): expected a resource or an array of them, got {}", crate::engine::opts::describe(&target)),
             )
             .help("pass what a resource function returned, e.g. `wait(nat)` or `wait([nat_a, nat_c])`")
@@ -187,7 +188,7 @@ fn wait_all(
                 s.sink.progress(current, ready, poll.elapsed(), true);
             } else if failed.contains(&current.state()) {
                 return Err(HostError::new(
-                    "awsrun::wait::failed",
+                    code::Wait::Failed,
                     format!(
                         "{} \"{}\" ({}) is {}{}; it will never become {ready}",
                         current.kind,
@@ -242,7 +243,7 @@ fn wait_all(
 
 fn timed_out(r: &Resource, state: &str, limit: Duration) -> Box<rhai::EvalAltResult> {
     HostError::new(
-        "awsrun::wait::timeout",
+        code::Wait::Timeout,
         format!("{} \"{}\" ({}) was still {state} after {}s", r.kind, r.name, r.id, limit.as_secs()),
     )
     .help("wait longer with #{timeout: SECONDS}, or look at the resource in the AWS console; re-running the script resumes where it stopped")
@@ -258,7 +259,7 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
         let health = s.cloud.target_health(&tg.id).map_err(HostError::from)?;
         if health.is_empty() {
             return Err(HostError::new(
-                "awsrun::wait::no_targets",
+                code::Wait::NoTargets,
                 format!("target_group \"{}\" has no registered targets", tg.name),
             )
             .help("register instances first: register(tg, servers)")

@@ -1,0 +1,214 @@
+//! The AWS codes the simulated account raises, for the same rules AWS
+//! applies (`CloudError::new(op, code::Aws::..., message)`). A new rule's
+//! code gets its row here; so does a kind's not-found code, which the
+//! kind's descriptor (`cloud::kind`) names.
+
+use super::{AwsCode, Entry, Section};
+
+section! {
+    Aws: AwsCode = "Raised by the simulated account (and by AWS)";
+
+    InvalidSubnetConflict = "InvalidSubnet.Conflict" {
+        when: "CreateSubnet: the CIDR overlaps another subnet of the VPC.",
+        what_to_do: "Use a free block; the help lists free blocks of the same size \
+                     (`free_blocks(vpc, prefix)` computes them).",
+    }
+    InvalidSubnetRange = "InvalidSubnet.Range" {
+        when: "CreateSubnet: the prefix is not /16 to /28, or the block is outside the VPC's \
+               CIDR.",
+        what_to_do: "Use a /16 to /28 block inside the VPC's CIDR.",
+    }
+    InvalidVpcRange = "InvalidVpc.Range" {
+        when: "CreateVpc: the prefix is not /16 to /28.",
+        what_to_do: "Use a /16 to /28 block.",
+    }
+    VpcLimitExceeded = "VpcLimitExceeded" {
+        when: "CreateVpc: the region already holds the quota of VPCs (5 by default).",
+        what_to_do: "Delete unused VPCs or request a quota increase.",
+    }
+    AddressLimitExceeded = "AddressLimitExceeded" {
+        when: "AllocateAddress: the region already holds the quota of Elastic IPs (5 by \
+               default).",
+        what_to_do: "Release unused ones, share one NAT gateway (`#{nat: \"shared\"}`), or \
+                     request a quota increase.",
+    }
+    ResourceAlreadyAssociated = "Resource.AlreadyAssociated" {
+        when: "CreateNatGateway with an Elastic IP another NAT gateway uses; AssociateRouteTable \
+               for a subnet that already has a route table.",
+        what_to_do: "Allocate another Elastic IP or reuse that NAT gateway; a subnet has one \
+                     route table, so remove the other association.",
+    }
+    InsufficientFreeAddressesInSubnet = "InsufficientFreeAddressesInSubnet" {
+        when: "RunInstances or CreateNatGateway: the subnet has no free private address.",
+        what_to_do: "Use a larger subnet, or spread the instances over more subnets.",
+    }
+    RouteAlreadyExists = "RouteAlreadyExists" {
+        when: "CreateRoute: the route table already has a route for that destination.",
+        what_to_do: "Keep one route per destination.",
+    }
+    InvalidNatGatewayIdNotFound = "InvalidNatGatewayID.NotFound" {
+        when: "CreateRoute to a NAT gateway that does not exist (or was deleted).",
+        what_to_do: "Create the NAT gateway first, or check the id.",
+    }
+    InvalidGatewayIdNotFound = "InvalidGatewayID.NotFound" {
+        when: "CreateRoute to an internet gateway that does not exist.",
+        what_to_do: "Use the internet gateway attached to the route table's VPC.",
+    }
+    InvalidGroupDuplicate = "InvalidGroup.Duplicate" {
+        when: "CreateSecurityGroup: the VPC already has a group named `<stack>-<name>` that is \
+               not this stack's.",
+        what_to_do: "Give the security group another name; group names are unique per VPC.",
+    }
+    InvalidPermissionDuplicate = "InvalidPermission.Duplicate" {
+        when: "AuthorizeSecurityGroupIngress: the same rule is given twice.",
+        what_to_do: "Add each rule once.",
+    }
+    MissingParameter = "MissingParameter" {
+        when: "CreateSecurityGroup: the group name or `description` is empty.",
+        what_to_do: "Give a non-empty `description`.",
+    }
+    InvalidParameterValue = "InvalidParameterValue" {
+        when: "EC2 rejects a value: CIDR text it cannot read, an AZ not in the region, an \
+               unknown instance type, user data over 16 KB, a route or route-table association \
+               across VPCs, a group named `default` or `sg-...`, a description that is not ASCII \
+               or over 255 characters, an unknown IP protocol.",
+        what_to_do: "Fix the value the message names; the help lists the valid AZs or instance \
+                     types.",
+    }
+    InvalidParameter = "InvalidParameter" {
+        when: "RunInstances: a security group and the subnet are in different VPCs.",
+        what_to_do: "Use security groups of the subnet's VPC.",
+    }
+    InvalidGroupNotFound = "InvalidGroup.NotFound" {
+        when: "A security group does not exist (RunInstances, AuthorizeSecurityGroupIngress, \
+               `lookup`), or an ingress rule's source group is in another VPC.",
+        what_to_do: "Create the security group first or check the id; name a source group of the \
+                     same VPC.",
+    }
+    InvalidAmiIdMalformed = "InvalidAMIID.Malformed" {
+        when: "RunInstances: the image id is not `ami-` and 8 or 17 hex digits.",
+        what_to_do: "Use `latest_ami(\"al2023\")` or a real image id.",
+    }
+    InvalidInstanceIdMalformed = "InvalidInstanceID.Malformed" {
+        when: "TerminateInstances: an instance id is malformed.",
+        what_to_do: "Pass instances made by `instances(...)`.",
+    }
+    ParameterNotFound = "ParameterNotFound" {
+        when: "`latest_ami(FAMILY)`: no image is published for that family (the same in a dry \
+               run and live).",
+        what_to_do: "Use one of the families the help lists, e.g. `\"al2023\"`.",
+    }
+    ValidationError = "ValidationError" {
+        when: "ELB rejects a request: a load balancer or target group name that is empty, over \
+               32 characters, not letters, digits and hyphens, or starts or ends with a hyphen; \
+               a load balancer name starting `internal-`; a bad scheme or protocol; port 0; a \
+               health check path not starting with `/`, an interval outside 5 to 300 or a \
+               threshold outside 2 to 10; a target group VPC that does not exist; an HTTPS \
+               listener (needs a certificate).",
+        what_to_do: "Fix the value; for names the help suggests a valid one.",
+    }
+    InvalidConfigurationRequest = "InvalidConfigurationRequest" {
+        when: "CreateLoadBalancer with subnets in different VPCs, two subnets in one AZ, or \
+               fewer than two AZs; CreateListener forwarding to a target group of another VPC.",
+        what_to_do: "Give one public subnet in each of two or more AZs of one VPC; keep the \
+                     target group in the load balancer's VPC.",
+    }
+    SubnetNotFound = "SubnetNotFound" {
+        when: "CreateLoadBalancer: a subnet does not exist.",
+        what_to_do: "Create the subnet first, or check the id.",
+    }
+    InvalidSubnet = "InvalidSubnet" {
+        when: "CreateLoadBalancer: a subnet has fewer than 8 free addresses.",
+        what_to_do: "Place the load balancer in larger public subnets.",
+    }
+    InvalidSecurityGroup = "InvalidSecurityGroup" {
+        when: "CreateLoadBalancer: a security group does not exist or is in another VPC.",
+        what_to_do: "Use an existing group of the load balancer's VPC.",
+    }
+    DuplicateLoadBalancerName = "DuplicateLoadBalancerName" {
+        when: "CreateLoadBalancer: a load balancer with that name exists with other settings.",
+        what_to_do: "Choose another name; names are unique per account and region.",
+    }
+    DuplicateTargetGroupName = "DuplicateTargetGroupName" {
+        when: "CreateTargetGroup: a target group with that name exists with other settings.",
+        what_to_do: "Choose another name; names are unique per account and region.",
+    }
+    DuplicateListener = "DuplicateListener" {
+        when: "CreateListener: the load balancer already listens on that port with other \
+               settings.",
+        what_to_do: "Use another port; one listener per port.",
+    }
+    IncompatibleProtocols = "IncompatibleProtocols" {
+        when: "CreateListener forwarding to a TCP target group.",
+        what_to_do: "Forward to an HTTP or HTTPS target group.",
+    }
+    TargetGroupAssociationLimit = "TargetGroupAssociationLimit" {
+        when: "CreateListener: the target group is already used by another load balancer.",
+        what_to_do: "Create a separate target group for each load balancer.",
+    }
+    InvalidTarget = "InvalidTarget" {
+        when: "RegisterTargets or DeregisterTargets: an id is not an instance, is not pending or \
+               running (to register), or is in another VPC than the target group.",
+        what_to_do: "Register running instances of the target group's VPC.",
+    }
+    DependencyViolation = "DependencyViolation" {
+        when: "Deleting a VPC, subnet, internet gateway, route table or security group that \
+               something still uses.",
+        what_to_do: "Delete what depends on it first (instances must be terminated, NAT gateways \
+                     deleted); re-run `awsrun destroy`.",
+    }
+    ResourceInUse = "ResourceInUse" {
+        when: "DeleteTargetGroup while a listener forwards to it.",
+        what_to_do: "Delete the listeners first.",
+    }
+    InvalidIpAddressInUse = "InvalidIPAddress.InUse" {
+        when: "ReleaseAddress while a NAT gateway still uses the Elastic IP.",
+        what_to_do: "Delete the NAT gateway and wait until it is deleted.",
+    }
+    CannotDelete = "CannotDelete" {
+        when: "DeleteSecurityGroup on a VPC's `default` group.",
+        what_to_do: "Leave it: it goes with the VPC.",
+    }
+    InvalidVpcIdNotFound = "InvalidVpcID.NotFound" {
+        when: "The VPC does not exist, or the region has no default VPC (`default_vpc()` and \
+               functions without `vpc`).",
+        what_to_do: "Check the id; create a default VPC with `aws ec2 create-default-vpc`, or \
+                     pass a VPC explicitly.",
+    }
+    InvalidSubnetIdNotFound = "InvalidSubnetID.NotFound" {
+        when: "The subnet id refers to no live subnet (e.g. `lookup(\"subnet\", id)`).",
+        what_to_do: "Check the id, or create the subnet first.",
+    }
+    InvalidInternetGatewayIdNotFound = "InvalidInternetGatewayID.NotFound" {
+        when: "The internet gateway id refers to no live internet gateway.",
+        what_to_do: "Check the id.",
+    }
+    InvalidAllocationIdNotFound = "InvalidAllocationID.NotFound" {
+        when: "The Elastic IP allocation id refers to no live address.",
+        what_to_do: "Check the id, or allocate the address first.",
+    }
+    NatGatewayNotFound = "NatGatewayNotFound" {
+        when: "The NAT gateway id refers to no live NAT gateway.",
+        what_to_do: "Check the id, or create the NAT gateway first.",
+    }
+    InvalidRouteTableIdNotFound = "InvalidRouteTableID.NotFound" {
+        when: "The route table id refers to no live route table.",
+        what_to_do: "Check the id, or create the route table first.",
+    }
+    InvalidInstanceIdNotFound = "InvalidInstanceID.NotFound" {
+        when: "The instance id refers to no instance.",
+        what_to_do: "Check the id, or launch the instance first.",
+    }
+    TargetGroupNotFound = "TargetGroupNotFound" {
+        when: "The target group ARN refers to no live target group.",
+        what_to_do: "Check the ARN, or create the target group first.",
+    }
+    LoadBalancerNotFound = "LoadBalancerNotFound" {
+        when: "The load balancer ARN refers to no live load balancer.",
+        what_to_do: "Check the ARN, or create the load balancer first.",
+    }
+    ListenerNotFound = "ListenerNotFound" {
+        when: "The listener ARN refers to no live listener.",
+        what_to_do: "Check the ARN, or create the listener first.",
+    }
+}
