@@ -43,7 +43,7 @@ impl State {
         {
             return Err(CloudError::new(
                 OP,
-                "InvalidSubnet",
+                code::Aws::InvalidSubnet,
                 format!("VPC {vpc} has no internet gateway"),
             )
             .with_hint(
