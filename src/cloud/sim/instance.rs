@@ -108,7 +108,7 @@ impl State {
         if groups.len() > self.quotas.groups_per_interface {
             return Err(quotas::exceeded(
                 op,
-                "SecurityGroupsPerInterfaceLimitExceeded",
+                code::Aws::SecurityGroupsPerInterfaceLimitExceeded,
                 "You've reached the limit on the number of security groups that you can associate with the specified network interface.",
                 &format!(
                     "{} security groups per network interface",

@@ -7,6 +7,7 @@
 //! whose quota was raised holds.
 
 use crate::cloud::CloudError;
+use crate::diagnostic::code;
 
 /// The quotas a simulated account enforces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +77,7 @@ impl Default for Quotas {
 }
 
 /// A quota reached: AWS's code and description, and what to do.
-pub(super) fn exceeded(op: &str, code: &str, message: &str, quota: &str) -> CloudError {
+pub(super) fn exceeded(op: &str, code: code::Aws, message: &str, quota: &str) -> CloudError {
     CloudError::new(op, code, message).with_hint(format!(
         "the quota is {quota}; free some up, or raise it in the Service Quotas console (and plan with `--sim-quota`)"
     ))

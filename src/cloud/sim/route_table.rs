@@ -19,7 +19,7 @@ impl State {
         if tables as usize + 1 >= self.quotas.route_tables_per_vpc {
             return Err(quotas::exceeded(
                 "CreateRouteTable",
-                "RouteTableLimitExceeded",
+                code::Aws::RouteTableLimitExceeded,
                 "You've reached the limit on the number of route tables that you can create for the specified VPC.",
                 &format!("{} route tables per VPC", self.quotas.route_tables_per_vpc),
             ));

@@ -122,7 +122,7 @@ impl State {
         if slot.rules.len() + adding.len() > self.quotas.rules_per_group {
             return Err(quotas::exceeded(
                 OP,
-                "RulesPerSecurityGroupLimitExceeded",
+                code::Aws::RulesPerSecurityGroupLimitExceeded,
                 "You've reached the limit on the number of rules that you can add to a security group.",
                 &format!(
                     "{} inbound rules per security group",

@@ -82,7 +82,7 @@ impl State {
         if vpc.subnets.len() >= self.quotas.subnets_per_vpc {
             return Err(quotas::exceeded(
                 OP,
-                "SubnetLimitExceeded",
+                code::Aws::SubnetLimitExceeded,
                 "You've reached the limit on the number of subnets that you can create for the specified VPC.",
                 &format!("{} subnets per VPC", self.quotas.subnets_per_vpc),
             ));

@@ -135,7 +135,7 @@ impl State {
         if gateways >= self.quotas.internet_gateways {
             return Err(quotas::exceeded(
                 "CreateInternetGateway",
-                "InternetGatewayLimitExceeded",
+                code::Aws::InternetGatewayLimitExceeded,
                 "You've reached the limit on the number of internet gateways that you can create.",
                 &format!(
                     "{} internet gateways per region",

@@ -32,6 +32,33 @@ section! {
         what_to_do: "Release unused ones, share one NAT gateway (`#{nat: \"shared\"}`), or \
                      request a quota increase.",
     }
+    InternetGatewayLimitExceeded = "InternetGatewayLimitExceeded" {
+        when: "CreateInternetGateway: the region already holds the quota of internet gateways \
+               (5 by default, as many as VPCs).",
+        what_to_do: "Delete unused gateways (and their VPCs), or request a quota increase for \
+                     VPCs per region.",
+    }
+    SubnetLimitExceeded = "SubnetLimitExceeded" {
+        when: "CreateSubnet: the VPC already holds the quota of subnets (200 by default).",
+        what_to_do: "Delete unused subnets, or request a quota increase.",
+    }
+    RouteTableLimitExceeded = "RouteTableLimitExceeded" {
+        when: "CreateRouteTable: the VPC already holds the quota of route tables (200 by \
+               default, the main one included).",
+        what_to_do: "Share a route table between subnets that route alike, or request a quota \
+                     increase.",
+    }
+    RulesPerSecurityGroupLimitExceeded = "RulesPerSecurityGroupLimitExceeded" {
+        when: "AuthorizeSecurityGroupIngress: the group would hold more than the quota of \
+               inbound rules (60 by default).",
+        what_to_do: "Open a range or a prefix list instead of single rules, split the rules \
+                     over two groups, or request a quota increase.",
+    }
+    SecurityGroupsPerInterfaceLimitExceeded = "SecurityGroupsPerInterfaceLimitExceeded" {
+        when: "RunInstances: more security groups than a network interface takes (5 by \
+               default).",
+        what_to_do: "Merge the groups' rules into fewer groups.",
+    }
     ResourceAlreadyAssociated = "Resource.AlreadyAssociated" {
         when: "CreateNatGateway with an Elastic IP another NAT gateway uses; AssociateRouteTable \
                for a subnet that already has a route table.",
@@ -102,8 +129,9 @@ section! {
         when: "ELB rejects a request: a load balancer or target group name that is empty, over \
                32 characters, not letters, digits and hyphens, or starts or ends with a hyphen; \
                a load balancer name starting `internal-`; a bad scheme or protocol; port 0; a \
-               health check path not starting with `/`, an interval outside 5 to 300 or a \
-               threshold outside 2 to 10; a target group VPC that does not exist; an HTTPS \
+               health check path not starting with `/`, an interval outside 5 to 300, a \
+               timeout outside 2 to 120 or not shorter than the interval, or a threshold \
+               outside 2 to 10; a target group VPC that does not exist; an HTTPS \
                listener (needs a certificate).",
         what_to_do: "Fix the value; for names the help suggests a valid one.",
     }
@@ -118,8 +146,11 @@ section! {
         what_to_do: "Create the subnet first, or check the id.",
     }
     InvalidSubnet = "InvalidSubnet" {
-        when: "CreateLoadBalancer: a subnet has fewer than 8 free addresses.",
-        what_to_do: "Place the load balancer in larger public subnets.",
+        when: "CreateLoadBalancer: a subnet has fewer than 8 free addresses, or an \
+               internet-facing load balancer's VPC has no internet gateway.",
+        what_to_do: "Place the load balancer in larger public subnets; attach an internet \
+                     gateway to the VPC first (`internet_gateway(name, #{vpc})`), or make it \
+                     `scheme: \"internal\"`.",
     }
     InvalidSecurityGroup = "InvalidSecurityGroup" {
         when: "CreateLoadBalancer: a security group does not exist or is in another VPC.",
