@@ -14,11 +14,15 @@ impl State {
         let id = resource.id.as_str();
         let (kind, life) = match self.store.get(id) {
             Some(entry) => (entry.resource.kind, entry.life),
+            // DeleteLoadBalancer: "If the load balancer does not exist or
+            // has already been deleted, the call succeeds."
+            None if resource.kind == Kind::LoadBalancer => return Ok(()),
             None => return Err(not_found(resource.kind.info().delete_op, resource.kind, id)),
         };
         match (kind, life) {
             // Deleting what is already on its way out is a no-op, as in AWS.
             (Kind::Instance | Kind::NatGateway, Life::Leaving | Life::Gone) => return Ok(()),
+            (Kind::LoadBalancer, Life::Gone) => return Ok(()),
             (_, Life::Gone) => return Err(not_found(kind.info().delete_op, kind, id)),
             _ => {}
         }
@@ -246,10 +250,10 @@ impl State {
         if let Some(vpc) = self.vpcs.get_mut(&slot.vpc)
             && vpc
                 .group_names
-                .get(&slot.name)
+                .get(&slot.name.to_ascii_lowercase())
                 .is_some_and(|held| held == id)
         {
-            vpc.group_names.remove(&slot.name);
+            vpc.group_names.remove(&slot.name.to_ascii_lowercase());
         }
         self.store.set_life(id, Life::Gone);
         Ok(())

@@ -157,6 +157,9 @@ pub fn default_azs(region: &str) -> Vec<String> {
     let letters = match region {
         "ap-northeast-2" => "abcd",
         "us-east-1" => "abcdef",
+        "us-west-2" => "abcd",
+        // New accounts have no ap-northeast-1b.
+        "ap-northeast-1" => "acd",
         _ => "abc",
     };
     letters

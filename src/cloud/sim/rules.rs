@@ -84,15 +84,26 @@ fn size_rank(size: &str) -> (u32, u32, String) {
 /// The ELBv2 target-group protocols awsrun supports.
 pub(super) const TARGET_PROTOCOLS: [&str; 3] = ["HTTP", "HTTPS", "TCP"];
 
-/// The IP protocols a security-group rule may name.
-pub(super) const IP_PROTOCOLS: [&str; 4] = ["tcp", "udp", "icmp", "-1"];
+/// Whether a security-group rule may name this IP protocol: a name (tcp,
+/// udp, icmp, icmpv6), a protocol number (0 to 255) or -1 for all.
+pub(super) fn ip_protocol(protocol: &str) -> bool {
+    matches!(protocol, "tcp" | "udp" | "icmp" | "icmpv6" | "-1") || protocol.parse::<u8>().is_ok()
+}
 
-/// Security-group descriptions: ASCII only, at most 255 characters.
+/// Characters AWS allows in security-group names and descriptions.
+fn group_text_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c)
+}
+
+/// Security-group names and descriptions: at most 255 characters of
+/// a-z, A-Z, 0-9, spaces and `._-:/()#,@[]+=&;{}!$*`.
 pub(super) fn description_problem(text: &str) -> Option<&'static str> {
     if !text.is_ascii() {
         Some("Character sets beyond ASCII are not supported.")
     } else if text.len() > 255 {
         Some("Length exceeds 255 characters.")
+    } else if !text.chars().all(group_text_char) {
+        Some("Valid characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*.")
     } else {
         None
     }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::errors::{invalid_value, not_found};
 use super::quotas;
-use super::rules::{IP_PROTOCOLS, description_problem};
+use super::rules::{description_problem, ip_protocol};
 use super::state::{State, array_attr};
 use crate::cloud::{
     CloudError, CloudResult, IngressRule, Kind, Resource, SecurityGroupSpec, Source, Tags,
@@ -29,8 +29,9 @@ impl State {
     /// Indexes a security group (created, default or seeded).
     pub(super) fn register_group(&mut self, id: &str, vpc: &str, name: &str) {
         if let Some(slot) = self.vpcs.get_mut(vpc) {
+            // Names are case-insensitive within a VPC.
             slot.group_names
-                .entry(name.to_string())
+                .entry(name.to_ascii_lowercase())
                 .or_insert_with(|| id.to_string());
         }
         let slot = GroupSlot {
@@ -64,7 +65,15 @@ impl State {
             _ => return Err(not_found(OP, Kind::Vpc, &spec.vpc)),
         };
         check_group_request(spec)?;
-        if let Some(held) = vpc.group_names.get(&spec.group_name) {
+        if spec.group_name.eq_ignore_ascii_case("default") {
+            return Err(CloudError::new(
+                OP,
+                code::Aws::InvalidGroupReserved,
+                "The security group name 'default' is reserved.",
+            )
+            .with_hint("every VPC has its own `default` group; choose another name"));
+        }
+        if let Some(held) = vpc.group_names.get(&spec.group_name.to_ascii_lowercase()) {
             return Err(CloudError::new(
                 OP,
                 code::Aws::InvalidGroupDuplicate,
@@ -77,13 +86,6 @@ impl State {
                 "{held} already has that name in {}; group names are unique per VPC",
                 spec.vpc
             )));
-        }
-        if spec.group_name == "default" {
-            return Err(invalid_value(
-                OP,
-                "Cannot use reserved security group name: default",
-                "choose another group name",
-            ));
         }
         Ok(())
     }
@@ -139,14 +141,14 @@ impl State {
     /// Checks a rule and returns it in canonical form (lowercase protocol, canonical CIDR).
     fn normalize_rule(&self, op: &str, vpc: &str, rule: &IngressRule) -> CloudResult<IngressRule> {
         let protocol = rule.protocol.to_ascii_lowercase();
-        if !IP_PROTOCOLS.contains(&protocol.as_str()) {
+        if !ip_protocol(&protocol) {
             return Err(invalid_value(
                 op,
                 format!(
                     "Invalid value '{}' for IP protocol. Unknown protocol.",
                     rule.protocol
                 ),
-                "use tcp, udp, icmp or -1 (all)",
+                "use tcp, udp, icmp, icmpv6, a protocol number (0-255) or -1 (all)",
             ));
         }
         let from = match &rule.from {
@@ -224,6 +226,16 @@ fn check_group_request(spec: &SecurityGroupSpec) -> CloudResult<()> {
                 spec.description
             ),
             "write the description in ASCII (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*), at most 255 characters",
+        ));
+    }
+    if let Some(problem) = description_problem(&spec.group_name) {
+        return Err(invalid_value(
+            OP,
+            format!(
+                "Value ({}) for parameter GroupName is invalid. {problem}",
+                spec.group_name
+            ),
+            "use at most 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*",
         ));
     }
     if spec.group_name.starts_with("sg-") || spec.group_name.len() > 255 {

@@ -314,7 +314,7 @@ fn check_target_group(spec: &TargetGroupSpec) -> CloudResult<()> {
         return Err(validation(
             OP,
             format!(
-                "Value '{}' at 'protocol' failed to satisfy constraint: Member must satisfy enum value set: [HTTP, HTTPS, TCP]",
+                "Value '{}' at 'protocol' failed to satisfy constraint: Member must satisfy enum value set: [HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, GENEVE, QUIC, TCP_QUIC]",
                 spec.protocol
             ),
             "use HTTP, HTTPS or TCP (upper case)",

@@ -86,6 +86,10 @@ section! {
                not this stack's.",
         what_to_do: "Give the security group another name; group names are unique per VPC.",
     }
+    InvalidGroupReserved = "InvalidGroup.Reserved" {
+        when: "CreateSecurityGroup named `default` (in any case): every VPC has its own.",
+        what_to_do: "Choose another name.",
+    }
     InvalidPermissionDuplicate = "InvalidPermission.Duplicate" {
         when: "AuthorizeSecurityGroupIngress: the same rule is given twice.",
         what_to_do: "Add each rule once.",

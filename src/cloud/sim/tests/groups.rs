@@ -52,10 +52,15 @@ fn a_group_name_taken_in_the_vpc_is_invalid_group_duplicate() {
         code(group_in(&a, &vpc(&a), "web")),
         "InvalidGroup.Duplicate"
     );
+    // Names are case-insensitive: AWS refuses `WEB` next to `web`.
     assert_eq!(
-        code(group_in(&a, &vpc(&a), "default")),
+        code(group_in(&a, &vpc(&a), "WEB")),
         "InvalidGroup.Duplicate"
     );
+    // `default` is reserved (every VPC has its own), in any case.
+    for name in ["default", "Default"] {
+        assert_eq!(code(group_in(&a, &vpc(&a), name)), "InvalidGroup.Reserved");
+    }
     // Another VPC may reuse the name.
     assert!(group_in(&a, &super::seed::second_vpc(&a), "web").is_ok());
 }
@@ -193,4 +198,39 @@ fn every_port_from_0_to_65535_is_accepted() {
         &[from_cidr(0, "0.0.0.0/0"), from_cidr(65535, "0.0.0.0/0")],
     )
     .unwrap();
+}
+
+/// Group names and descriptions: up to 255 of a-z, A-Z, 0-9, spaces and
+/// `._-:/()#,@[]+=&;{}!$*`; rules name tcp, udp, icmp, icmpv6, a protocol
+/// number or -1 (InvalidParameterValue otherwise).
+#[test]
+fn group_text_and_rule_protocols_follow_aws_character_sets() {
+    let a = account();
+    for name in ["web?", "caf\u{e9}", "it's"] {
+        assert_eq!(
+            code(group_in(&a, &vpc(&a), name)),
+            "InvalidParameterValue",
+            "{name}"
+        );
+    }
+    assert!(group_in(&a, &vpc(&a), "web (prod) #1: api/v2").is_ok());
+    let sg = group(&a, "rules");
+    let rule = |protocol: &str| crate::cloud::IngressRule {
+        protocol: protocol.into(),
+        port: 0,
+        from: crate::cloud::Source::Cidr("10.0.0.0/8".into()),
+    };
+    for protocol in ["icmpv6", "6", "-1"] {
+        assert!(
+            a.authorize_ingress(&sg.id, &[rule(protocol)]).is_ok(),
+            "{protocol}"
+        );
+    }
+    for protocol in ["tcpp", "256"] {
+        assert_eq!(
+            code(a.authorize_ingress(&sg.id, &[rule(protocol)])),
+            "InvalidParameterValue",
+            "{protocol}"
+        );
+    }
 }

@@ -206,3 +206,18 @@ fn an_internet_facing_load_balancer_needs_its_vpcs_internet_gateway() {
             .is_ok()
     );
 }
+
+/// DeleteLoadBalancer of one already deleted (or never known) succeeds.
+#[test]
+fn deleting_a_load_balancer_that_is_gone_succeeds() {
+    let a = account();
+    let lb = load_balancer(&a, "web").unwrap();
+    a.delete(&lb).unwrap();
+    a.delete(&lb).unwrap();
+    let unknown = crate::cloud::Resource::new(
+        crate::cloud::Kind::LoadBalancer,
+        "x",
+        "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/x/0123456789abcdef",
+    );
+    a.delete(&unknown).unwrap();
+}

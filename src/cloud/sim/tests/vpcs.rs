@@ -29,7 +29,7 @@ fn a_new_vpc_has_a_main_table_and_a_default_group_but_no_gateway() {
     assert_eq!(a.default_vpc().unwrap().str("cidr"), "172.31.0.0/16");
     assert_eq!(
         code(group_in(&a, &vpc.id, "default")),
-        "InvalidGroup.Duplicate"
+        "InvalidGroup.Reserved"
     );
     let s = subnet_in(&a, &vpc.id, "10.0.0.0/28", "a").unwrap();
     let web = instance(&a, &s.id, &[]).unwrap();
