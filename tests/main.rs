@@ -4,6 +4,7 @@
 
 mod support;
 
+mod aws_rules;
 mod catalogue;
 mod check;
 mod corpus;

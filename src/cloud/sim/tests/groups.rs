@@ -206,7 +206,8 @@ fn every_port_from_0_to_65535_is_accepted() {
 #[test]
 fn group_text_and_rule_protocols_follow_aws_character_sets() {
     let a = account();
-    for name in ["web?", "caf\u{e9}", "it's"] {
+    let long = "w".repeat(256);
+    for name in ["web?", "caf\u{e9}", "it's", "sg-web", long.as_str()] {
         assert_eq!(
             code(group_in(&a, &vpc(&a), name)),
             "InvalidParameterValue",
