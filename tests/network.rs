@@ -3,6 +3,22 @@
 
 use crate::support::{awsrun, snapshot};
 
+/// The JSON document of a dry-run of `script` (written to a file of its
+/// own), which must exit with `code`.
+fn dry_run(script: &str, code: i32) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("net.rhai");
+    std::fs::write(&path, script).unwrap();
+    let out = awsrun()
+        .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
+        .assert()
+        .code(code)
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).expect("one JSON document")
+}
+
 fn plan(vars: &[&str]) -> String {
     let mut args = vec!["scripts/own-vpc.rhai", "--dry-run", "--output", "json"];
     for var in vars {
@@ -114,17 +130,7 @@ let net = network("lab", #{ cidr: "10.9.0.0/16", azs: ["2a", "2c"], nat: "none",
     public_cidrs: ["10.9.0.0/24", "10.9.1.0/24"], private_cidrs: ["10.9.10.0/24", "10.9.11.0/24"] });
 net.private_subnets.map(|s| s.cidr) + net.public_subnets.map(|s| s.cidr)
 "#;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lab.rhai");
-    std::fs::write(&path, script).unwrap();
-    let out = awsrun()
-        .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let doc = dry_run(script, 0);
     assert_eq!(
         doc["result"],
         serde_json::json!(["10.9.10.0/24", "10.9.11.0/24", "10.9.0.0/24", "10.9.1.0/24"])
@@ -155,17 +161,7 @@ fn bad_network_options_are_reported_at_the_scripts_line_and_change_nothing() {
             "room for",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bad.rhai");
-        std::fs::write(&path, format!("let x = 1;\n{line}\n")).unwrap();
-        let out = awsrun()
-            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
-        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let doc = dry_run(&format!("let x = 1;\n{line}\n"), 1);
         assert_eq!(doc["error"]["code"], code, "{line}");
         assert_eq!(doc["error"]["line"], 2, "{line}: at the script's own line");
         let text = format!("{} {}", doc["error"]["message"], doc["error"]["help"]);
@@ -183,17 +179,7 @@ fn bad_network_options_are_reported_at_the_scripts_line_and_change_nothing() {
 #[test]
 fn a_nat_gateway_in_a_default_subnet_is_not_flagged_as_private() {
     let warnings = |script: &str| -> Vec<String> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nat.rhai");
-        std::fs::write(&path, script).unwrap();
-        let out = awsrun()
-            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let doc = dry_run(script, 0);
         doc["warnings"]
             .as_array()
             .unwrap()
@@ -218,19 +204,7 @@ nat_gateway("nat", #{ subnet: s, eip: elastic_ip("nat") });
 /// the script's line with AWS's code and what to do.
 #[test]
 fn a_vpc_without_internet_gateway_fails_its_nat_and_refuses_a_public_load_balancer() {
-    let run = |script: &str| -> serde_json::Value {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("no-igw.rhai");
-        std::fs::write(&path, script).unwrap();
-        let out = awsrun()
-            .args([path.to_str().unwrap(), "--dry-run", "--output", "json"])
-            .assert()
-            .code(1)
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
-    };
+    let run = |script: &str| dry_run(script, 1);
     let head = r#"let v = vpc("lab", #{ cidr: "10.0.0.0/16" });
 let a = subnet("lab-a", #{ vpc: v, cidr: "10.0.0.0/24", az: "2a" });
 let c = subnet("lab-c", #{ vpc: v, cidr: "10.0.1.0/24", az: "2c" });
