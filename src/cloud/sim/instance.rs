@@ -83,6 +83,31 @@ impl State {
                 instance_type_hint(&spec.instance_type),
             ));
         }
+        if let Some(letters) = super::offerings::offered_in(&self.region, &spec.instance_type) {
+            let letter = subnet.az.strip_prefix(self.region.as_str()).unwrap_or("");
+            if !letters.contains(letter) {
+                let zones: Vec<String> = letters
+                    .chars()
+                    .map(|l| format!("{}{l}", self.region))
+                    .collect();
+                return Err(CloudError::new(
+                    op,
+                    code::Aws::Unsupported,
+                    format!(
+                        "Your requested instance type ({}) is not supported in your requested Availability Zone ({}). Please retry your request by not specifying an Availability Zone or choosing {}.",
+                        spec.instance_type,
+                        subnet.az,
+                        zones.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "{} offers {} only in {}; use a subnet there, or a type every AZ offers, such as t3.micro",
+                    self.region,
+                    spec.instance_type,
+                    zones.join(" and ")
+                )));
+            }
+        }
         if spec.user_data.len() > USER_DATA_LIMIT {
             return Err(invalid_value(
                 op,

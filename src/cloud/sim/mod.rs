@@ -42,6 +42,7 @@ mod lifecycle;
 mod listener;
 mod load_balancer;
 mod nat;
+mod offerings;
 pub mod quotas;
 mod route_table;
 mod rules;

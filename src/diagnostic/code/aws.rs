@@ -86,6 +86,12 @@ section! {
                not this stack's.",
         what_to_do: "Give the security group another name; group names are unique per VPC.",
     }
+    Unsupported = "Unsupported" {
+        when: "RunInstances: the subnet's AZ does not offer the instance type (in \
+               ap-northeast-2, t2 and t3a are offered in 2a and 2c only).",
+        what_to_do: "Launch in a subnet of an AZ that offers the type, or pick a type every AZ \
+                     offers, such as t3.micro.",
+    }
     InvalidGroupReserved = "InvalidGroup.Reserved" {
         when: "CreateSecurityGroup named `default` (in any case): every VPC has its own.",
         what_to_do: "Choose another name.",

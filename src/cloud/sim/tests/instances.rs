@@ -213,3 +213,32 @@ fn a_terminated_instance_shuts_down_then_is_no_longer_found() {
     a.terminate_instances(std::slice::from_ref(&web.id))
         .unwrap();
 }
+
+/// RunInstances of a type the subnet's AZ does not offer: `Unsupported`,
+/// naming the AZs that do (t2 in ap-northeast-2b).
+#[test]
+fn a_type_the_az_does_not_offer_is_unsupported() {
+    let a = account();
+    let spec = InstanceSpec {
+        instance_type: "t2.micro".into(),
+        ..instance_spec(&public(&a, "b"), &[])
+    };
+    let err = a.create(&Spec::Instance(spec), &tags("web")).unwrap_err();
+    assert_eq!(err.code, "Unsupported");
+    assert!(
+        err.message
+            .ends_with("choosing ap-northeast-2a, ap-northeast-2c."),
+        "{}",
+        err.message
+    );
+    for (letter, kind) in [("a", "t2.micro"), ("c", "t2.micro"), ("b", "t3.micro")] {
+        let spec = InstanceSpec {
+            instance_type: kind.into(),
+            ..instance_spec(&public(&a, letter), &[])
+        };
+        assert!(
+            a.create(&Spec::Instance(spec), &tags("web")).is_ok(),
+            "{kind} in {letter}"
+        );
+    }
+}
