@@ -81,7 +81,7 @@ fn rehearse(
     resources: &[Resource],
     planned: &[Action],
 ) -> Exit {
-    match destroy::delete_stack(sim, stack, resources, |_| {}) {
+    match destroy::delete_stack(sim, stack, resources, |_| {}, &mut |_| {}) {
         Ok(_) => {
             let line = Summary::of(planned).line(true);
             finish(config, sim, stack, planned, true, &line);
@@ -121,7 +121,12 @@ fn apply(config: &Config, cloud: &dyn Cloud, stack: &str, resources: &[Resource]
             out(&format!("  {}", action.line(false)));
         }
     };
-    match destroy::delete_stack(cloud, stack, resources, shown) {
+    let mut waiting = |line: &str| {
+        if !config.json {
+            eprintln!("waiting: {line}");
+        }
+    };
+    match destroy::delete_stack(cloud, stack, resources, shown, &mut waiting) {
         Ok(done) => {
             let line = Summary::of(&done).line(false);
             finish(config, cloud, stack, &done, false, &line);
@@ -129,8 +134,16 @@ fn apply(config: &Config, cloud: &dyn Cloud, stack: &str, resources: &[Resource]
         }
         Err(stopped) => {
             let Stopped { done, error } = *stopped;
-            let line =
-                format!("Stopped: re-run `awsrun destroy --stack {stack}` to delete the rest.");
+            let left: Vec<String> = resources
+                .iter()
+                .filter(|r| !done.iter().any(|d| d.id == r.id))
+                .map(|r| format!("  left: {r}"))
+                .collect();
+            let line = format!(
+                "{}\nStopped with {} left: re-run `awsrun destroy --stack {stack}` to delete the rest.",
+                left.join("\n"),
+                left.len()
+            );
             finish(config, cloud, stack, &done, false, &line);
             failed(config, error)
         }

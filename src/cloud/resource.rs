@@ -126,10 +126,16 @@ pub struct Identity {
     pub user_id: String,
 }
 
-/// Health of one registered target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Health of one registered target, as ELBv2's `DescribeTargetHealth`
+/// reports it: `initial`, `healthy`, `unhealthy`, `unused`, `draining` or
+/// `unavailable`, and for every state but `healthy` AWS's reason code
+/// (`Elb.InitialHealthChecking`, `Target.NotInUse`,
+/// `Target.FailedHealthChecks`, ...) and description ("" when none).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TargetHealth {
     pub id: String,
     pub port: u16,
     pub state: String,
+    pub reason: String,
+    pub description: String,
 }

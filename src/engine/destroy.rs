@@ -1,8 +1,14 @@
 //! Destroying a stack: deleting the resources it owns in the order AWS
 //! allows ([`Kind::destroy_order`]: whatever uses a resource goes before
-//! it). AWS reports a dependency that is still going away (an instance
-//! still terminating holds its security group) as an error; those are
-//! retried with [`Poll`]'s backoff for up to 15 minutes. Kinds that AWS
+//! it). AWS reports a dependency that is still going away as an
+//! error; those are retried with [`Poll`]'s backoff for up to 15 minutes,
+//! with a progress line each time: a terminating instance holds its
+//! security group until it is `terminated`; a deleted load balancer's
+//! network interfaces linger for a few minutes, and meanwhile
+//! `DeleteSubnet` and `DeleteSecurityGroup` of what it used answer
+//! `DependencyViolation`; the Elastic IP of a just-deleted NAT gateway
+//! cannot be released at once (`ReleaseAddress` answers `AuthFailure` or
+//! `InvalidIPAddress.InUse` for a while). Kinds that AWS
 //! deletes asynchronously (instances, NAT gateways) are waited for until
 //! gone before the next kind, since their parents stay in use until then.
 //!
@@ -26,6 +32,17 @@ const DEPENDENCY_CODES: [&str; 4] = [
     code::Aws::InvalidIpAddressInUse.as_str(),
     code::Backend::InvalidNetworkInterfaceInUse.as_str(),
 ];
+
+/// Whether `code` from deleting `r` means something it depends on is still
+/// going away. `AuthFailure` means that only for `ReleaseAddress` (AWS's
+/// answer for the address of a NAT gateway still being deleted); anywhere
+/// else it is a credentials problem.
+fn still_in_use(r: &Resource, code: &str) -> bool {
+    DEPENDENCY_CODES.contains(&code) || (r.kind == Kind::ElasticIp && code == "AuthFailure")
+}
+
+/// Where a destroy that waits says so (`subnet web (subnet-1): ...`).
+pub(crate) type Progress<'a> = &'a mut dyn FnMut(&str);
 
 /// A destroy that failed: what it deleted before the error, and the error.
 #[derive(Debug)]
@@ -108,13 +125,14 @@ pub(crate) fn delete_stack(
     stack: &str,
     resources: &[Resource],
     mut deleted: impl FnMut(&Action),
+    progress: Progress,
 ) -> Result<Vec<Action>, Box<Stopped>> {
     let resources = ordered(resources.to_vec());
     let mut done = Vec::new();
     for group in Kind::destroy_order() {
         let batch: Vec<&Resource> = resources.iter().filter(|r| r.kind == group).collect();
         for r in &batch {
-            if let Err(error) = delete_patiently(cloud, r) {
+            if let Err(error) = delete_patiently(cloud, r, progress) {
                 return Err(Box::new(Stopped { done, error }));
             }
             let action = Action::new(Op::Delete, r, String::new());
@@ -123,7 +141,7 @@ pub(crate) fn delete_stack(
         }
         // Kinds that AWS deletes asynchronously block their parents until gone.
         if !group.info().gone_states.is_empty()
-            && let Err(error) = wait_gone(cloud, stack, &batch)
+            && let Err(error) = wait_gone(cloud, stack, &batch, progress)
         {
             return Err(Box::new(Stopped { done, error }));
         }
@@ -133,21 +151,46 @@ pub(crate) fn delete_stack(
 
 /// Deletes one resource, retrying while AWS reports a dependency that is
 /// still going away.
-fn delete_patiently(cloud: &dyn Cloud, r: &Resource) -> CloudResult<()> {
+fn delete_patiently(cloud: &dyn Cloud, r: &Resource, progress: Progress) -> CloudResult<()> {
     let mut poll = Poll::new(cloud, PATIENCE);
     loop {
         match cloud.delete(r) {
             Ok(()) => return Ok(()),
             Err(e) if e.code.ends_with("NotFound") => return Ok(()),
-            Err(e) if DEPENDENCY_CODES.contains(&e.code.as_str()) && !poll.over() => poll.sleep(),
+            Err(e) if still_in_use(r, &e.code) && !poll.over() => {
+                progress(&format!(
+                    "{r}: still in use ({}: {}), retrying ({}s so far)",
+                    e.code,
+                    e.message,
+                    poll.elapsed().as_secs()
+                ));
+                poll.sleep();
+            }
+            Err(e) if still_in_use(r, &e.code) => return Err(in_use_too_long(r, e)),
             Err(e) => return Err(e),
         }
     }
 }
 
+/// A dependency error that outlasted [`PATIENCE`].
+fn in_use_too_long(r: &Resource, e: CloudError) -> CloudError {
+    let hint = format!(
+        "{r} was still in use after {}s of retries; AWS may take a few more minutes to let \
+         go of what used it (network interfaces of a deleted load balancer, a NAT gateway's \
+         address); destroy again later",
+        PATIENCE.as_secs()
+    );
+    e.with_hint(hint)
+}
+
 /// Waits until instances are terminated and NAT gateways deleted, since
 /// security groups, Elastic IPs and subnets stay in use until then.
-fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult<()> {
+fn wait_gone(
+    cloud: &dyn Cloud,
+    stack: &str,
+    batch: &[&Resource],
+    progress: Progress,
+) -> CloudResult<()> {
     let mut poll = Poll::new(cloud, PATIENCE);
     for r in batch {
         loop {
@@ -169,6 +212,7 @@ fn wait_gone(cloud: &dyn Cloud, stack: &str, batch: &[&Resource]) -> CloudResult
                     "re-run `awsrun destroy --stack {stack}` in a few minutes; it continues where it stopped"
                 )));
             }
+            progress(&format!("{r}: {state} after {}s", poll.elapsed().as_secs()));
             poll.sleep();
         }
     }
@@ -181,13 +225,23 @@ mod tests {
     use crate::cloud::sim::SimAccount;
 
     #[test]
+    fn auth_failure_is_a_dependency_only_when_releasing_an_address() {
+        let eip = Resource::new(Kind::ElasticIp, "nat", "eipalloc-1");
+        let subnet = Resource::new(Kind::Subnet, "web", "subnet-1");
+        assert!(still_in_use(&eip, "AuthFailure"));
+        assert!(still_in_use(&eip, "InvalidIPAddress.InUse"));
+        assert!(!still_in_use(&subnet, "AuthFailure"));
+        assert!(still_in_use(&subnet, "DependencyViolation"));
+    }
+
+    #[test]
     fn a_resource_that_never_goes_says_to_destroy_again() {
         let sim = SimAccount::new("ap-northeast-2");
         // Nothing terminates it: it stays running.
         let web =
             Resource::new(Kind::Instance, "web-1", "i-0123456789abcdef0").with("state", "running");
         sim.seed(web.clone(), None);
-        let err = wait_gone(&sim, "web", &[&web]).unwrap_err();
+        let err = wait_gone(&sim, "web", &[&web], &mut |_| {}).unwrap_err();
         assert_eq!(err.code, "Timeout");
         assert_eq!(
             err.hint.as_deref(),

@@ -130,11 +130,14 @@ impl Session {
         action.changes.push(what);
     }
 
-    /// Records an action on a resource that was not ensured (e.g. terminate).
-    pub fn note(&self, op: Op, resource: &Resource, what: String) {
+    /// Records an action on a resource that was not ensured (e.g.
+    /// terminate); returns its index, for [`Session::change`].
+    pub fn note(&self, op: Op, resource: &Resource, what: String) -> usize {
         let mut action = Action::new(op, resource, String::new());
         action.detail = what;
-        self.actions.borrow_mut().push(action);
+        let mut actions = self.actions.borrow_mut();
+        actions.push(action);
+        actions.len() - 1
     }
 
     /// Updates the recorded detail of action `index` from the resource's

@@ -5,7 +5,7 @@
 //! Subnets are kept for the whole region (one `DescribeSubnets` serves both
 //! `vpc_subnets` and the stack lookups); every other kind per stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -37,6 +37,9 @@ pub(super) struct Cache {
     pub images: HashMap<String, String>,
     /// Target health read by a lookup, by target group, until first used.
     pub health: HashMap<String, Vec<TargetHealth>>,
+    /// The ids (ARNs for ELB) of everything this run created and has not
+    /// deleted: AWS may not know them yet (see `fresh.rs`).
+    made: HashSet<String>,
 }
 
 impl Cache {
@@ -69,6 +72,7 @@ impl Cache {
     /// Records a resource just created. A kind not described yet stays
     /// undescribed: its first lookup will see the new resource anyway.
     pub fn created(&mut self, stack: &str, resource: Resource) {
+        self.made(&resource.id);
         if resource.kind == Kind::Subnet {
             if let Some(all) = &mut self.subnets {
                 let stack = Some(stack.to_string());
@@ -77,6 +81,16 @@ impl Cache {
         } else if let Some(list) = self.kinds.get_mut(&(stack.to_string(), resource.kind)) {
             list.push(resource);
         }
+    }
+
+    /// Records an id this run created (`created` does it for its resource).
+    pub fn made(&mut self, id: &str) {
+        self.made.insert(id.to_string());
+    }
+
+    /// Whether this run created `id` (and has not deleted it).
+    pub fn is_made(&self, id: &str) -> bool {
+        self.made.contains(id)
     }
 
     /// Applies a change to the cached copy of a resource, wherever it is.
@@ -96,6 +110,7 @@ impl Cache {
     /// Forgets a resource that is deleted or on its way out.
     pub fn remove(&mut self, id: &str) {
         self.health.remove(id);
+        self.made.remove(id);
         if let Some(all) = &mut self.subnets {
             all.retain(|t| t.resource.id != id);
         }

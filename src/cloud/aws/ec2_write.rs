@@ -47,6 +47,7 @@ impl AwsCloud {
         let mut resource = convert::vpc(vpc);
         resource.name = tags.name.clone();
         let mut cache = self.cache();
+        cache.made(&resource.id);
         if let Some(vpcs) = cache.vpcs.as_mut() {
             vpcs.push(resource.clone());
         }
@@ -74,7 +75,10 @@ impl AwsCloud {
             .attach_internet_gateway()
             .internet_gateway_id(&id)
             .vpc_id(vpc);
-        if let Err(err) = self.send(Service::Ec2, "AttachInternetGateway", attach.send()) {
+        let attached = self.patiently(&[&id, vpc], || {
+            self.send(Service::Ec2, "AttachInternetGateway", attach.clone().send())
+        });
+        if let Err(err) = attached {
             let request = self.ec2.delete_internet_gateway().internet_gateway_id(&id);
             let _ = self.send(Service::Ec2, "DeleteInternetGateway", request.send());
             return Err(err);
@@ -92,7 +96,9 @@ impl AwsCloud {
             .cidr_block(&spec.cidr)
             .availability_zone(&spec.az)
             .tag_specifications(tag_spec(ResourceType::Subnet, tags));
-        let out = self.send(Service::Ec2, "CreateSubnet", request.send())?;
+        let out = self.patiently(&[&spec.vpc], || {
+            self.send(Service::Ec2, "CreateSubnet", request.clone().send())
+        })?;
         let subnet = out.subnet().ok_or_else(|| empty_response("CreateSubnet"))?;
         let mut resource = convert::subnet(subnet, &self.region).resource;
         resource.name = tags.name.clone();
@@ -105,7 +111,13 @@ impl AwsCloud {
                 .modify_subnet_attribute()
                 .subnet_id(&resource.id)
                 .map_public_ip_on_launch(on);
-            self.send(Service::Ec2, "ModifySubnetAttribute", request.send())?;
+            self.patiently(&[&resource.id], || {
+                self.send(
+                    Service::Ec2,
+                    "ModifySubnetAttribute",
+                    request.clone().send(),
+                )
+            })?;
             resource.set("public_ip", true);
         }
         self.cache().created(&tags.stack, resource.clone());
@@ -144,7 +156,9 @@ impl AwsCloud {
             // be used again by the next run, and AWS answers a token it has
             // seen (for at least a day) with the old result.
             .tag_specifications(tag_spec(ResourceType::Natgateway, tags));
-        let out = self.send(Service::Ec2, "CreateNatGateway", request.send())?;
+        let out = self.patiently(&[subnet, eip], || {
+            self.send(Service::Ec2, "CreateNatGateway", request.clone().send())
+        })?;
         let nat = out
             .nat_gateway()
             .ok_or_else(|| empty_response("CreateNatGateway"))?;
@@ -164,7 +178,9 @@ impl AwsCloud {
             .create_route_table()
             .vpc_id(vpc)
             .tag_specifications(tag_spec(ResourceType::RouteTable, tags));
-        let out = self.send(Service::Ec2, "CreateRouteTable", request.send())?;
+        let out = self.patiently(&[vpc], || {
+            self.send(Service::Ec2, "CreateRouteTable", request.clone().send())
+        })?;
         let table = out
             .route_table()
             .ok_or_else(|| empty_response("CreateRouteTable"))?;
@@ -184,7 +200,9 @@ impl AwsCloud {
             RouteTarget::NatGateway(id) => request.nat_gateway_id(id),
             RouteTarget::InternetGateway(id) => request.gateway_id(id),
         };
-        self.send(Service::Ec2, "CreateRoute", request.send())?;
+        self.patiently(&[route_table, route.target.id()], || {
+            self.send(Service::Ec2, "CreateRoute", request.clone().send())
+        })?;
         let added = json!({ "dest": route.dest, "target": route.target.id() });
         self.cache()
             .update(route_table, |table| push(table, "routes", added.clone()));
@@ -197,7 +215,9 @@ impl AwsCloud {
             .associate_route_table()
             .route_table_id(route_table)
             .subnet_id(subnet);
-        self.send(Service::Ec2, "AssociateRouteTable", request.send())?;
+        self.patiently(&[route_table, subnet], || {
+            self.send(Service::Ec2, "AssociateRouteTable", request.clone().send())
+        })?;
         self.cache()
             .update(route_table, |table| push(table, "subnets", subnet.into()));
         Ok(())
@@ -215,7 +235,9 @@ impl AwsCloud {
             .description(&spec.description)
             .vpc_id(&spec.vpc)
             .tag_specifications(tag_spec(ResourceType::SecurityGroup, tags));
-        let out = self.send(Service::Ec2, "CreateSecurityGroup", request.send())?;
+        let out = self.patiently(&[&spec.vpc], || {
+            self.send(Service::Ec2, "CreateSecurityGroup", request.clone().send())
+        })?;
         let id =
             convert::some(out.group_id()).ok_or_else(|| empty_response("CreateSecurityGroup"))?;
         let resource = Resource::new(Kind::SecurityGroup, &tags.name, id)
@@ -237,11 +259,18 @@ impl AwsCloud {
             .authorize_security_group_ingress()
             .group_id(group)
             .set_ip_permissions(Some(permissions));
-        self.send(
-            Service::Ec2,
-            "AuthorizeSecurityGroupIngress",
-            request.send(),
-        )?;
+        let mut names = vec![group];
+        names.extend(rules.iter().map(|rule| match &rule.from {
+            Source::Cidr(from) | Source::SecurityGroup(from) => from.as_str(),
+        }));
+        self.patiently(&names, || {
+            let request = request.clone();
+            self.send(
+                Service::Ec2,
+                "AuthorizeSecurityGroupIngress",
+                request.send(),
+            )
+        })?;
         let added: Vec<Value> = rules.iter().map(rule_json).collect();
         self.cache().update(group, |g| {
             for rule in &added {
@@ -273,7 +302,11 @@ impl AwsCloud {
             .network_interfaces(interface)
             .set_user_data(user_data)
             .tag_specifications(tag_spec(ResourceType::Instance, tags));
-        let out = self.send(Service::Ec2, "RunInstances", request.send())?;
+        let mut names = vec![spec.subnet.as_str()];
+        names.extend(spec.security_groups.iter().map(String::as_str));
+        let out = self.patiently(&names, || {
+            self.send(Service::Ec2, "RunInstances", request.clone().send())
+        })?;
         let instance = out
             .instances()
             .first()
@@ -295,93 +328,15 @@ impl AwsCloud {
             .ec2
             .terminate_instances()
             .set_instance_ids(Some(ids.to_vec()));
-        self.send(Service::Ec2, "TerminateInstances", request.send())?;
+        let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        self.patiently(&names, || {
+            self.send(Service::Ec2, "TerminateInstances", request.clone().send())
+        })?;
         let mut cache = self.cache();
         for id in ids {
             cache.remove(id);
         }
         Ok(())
-    }
-
-    /// Deletes one EC2 resource; a route table loses its associations first.
-    pub(super) fn delete_ec2(&self, resource: &Resource) -> CloudResult<()> {
-        let id = resource.id.as_str();
-        let ec2 = &self.ec2;
-        match resource.kind {
-            Kind::Instance => self.terminate(std::slice::from_ref(&resource.id)),
-            Kind::SecurityGroup => {
-                let request = ec2.delete_security_group().group_id(id);
-                self.send(Service::Ec2, "DeleteSecurityGroup", request.send())
-                    .map(drop)
-            }
-            Kind::RouteTable => self.delete_route_table(id),
-            Kind::NatGateway => {
-                let request = ec2.delete_nat_gateway().nat_gateway_id(id);
-                self.send(Service::Ec2, "DeleteNatGateway", request.send())
-                    .map(drop)
-            }
-            Kind::ElasticIp => {
-                let request = ec2.release_address().allocation_id(id);
-                self.send(Service::Ec2, "ReleaseAddress", request.send())
-                    .map(drop)
-            }
-            Kind::Subnet => {
-                let request = ec2.delete_subnet().subnet_id(id);
-                self.send(Service::Ec2, "DeleteSubnet", request.send())
-                    .map(drop)
-            }
-            Kind::Vpc => {
-                let request = ec2.delete_vpc().vpc_id(id);
-                let result = self
-                    .send(Service::Ec2, "DeleteVpc", request.send())
-                    .map(drop);
-                if result.is_ok() {
-                    let mut cache = self.cache();
-                    if let Some(vpcs) = cache.vpcs.as_mut() {
-                        vpcs.retain(|v| v.id != id);
-                    }
-                }
-                result
-            }
-            Kind::InternetGateway => self.delete_internet_gateway(id, resource.str("vpc")),
-            kind => Err(super::unsupported("Delete", kind)),
-        }
-    }
-
-    /// Detaches (when attached) and deletes a gateway. A gateway already
-    /// detached by an earlier attempt answers `Gateway.NotAttached`.
-    fn delete_internet_gateway(&self, id: &str, vpc: &str) -> CloudResult<()> {
-        if !vpc.is_empty() {
-            let request = self
-                .ec2
-                .detach_internet_gateway()
-                .internet_gateway_id(id)
-                .vpc_id(vpc);
-            match self.send(Service::Ec2, "DetachInternetGateway", request.send()) {
-                Err(err) if err.code != "Gateway.NotAttached" => return Err(err),
-                _ => {}
-            }
-        }
-        let request = self.ec2.delete_internet_gateway().internet_gateway_id(id);
-        self.send(Service::Ec2, "DeleteInternetGateway", request.send())
-            .map(drop)
-    }
-
-    fn delete_route_table(&self, id: &str) -> CloudResult<()> {
-        let request = self.ec2.describe_route_tables().route_table_ids(id);
-        let out = self.send(Service::Ec2, "DescribeRouteTables", request.send())?;
-        for table in out.route_tables() {
-            for association in convert::association_ids(table) {
-                let request = self
-                    .ec2
-                    .disassociate_route_table()
-                    .association_id(association);
-                self.send(Service::Ec2, "DisassociateRouteTable", request.send())?;
-            }
-        }
-        let request = self.ec2.delete_route_table().route_table_id(id);
-        self.send(Service::Ec2, "DeleteRouteTable", request.send())
-            .map(drop)
     }
 }
 

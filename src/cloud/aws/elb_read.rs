@@ -238,24 +238,24 @@ impl AwsCloud {
             .elb
             .describe_target_health()
             .target_group_arn(target_group);
-        let out = self.send(Service::Elb, "DescribeTargetHealth", request.send())?;
+        let out = self.patiently(&[target_group], || {
+            self.send(Service::Elb, "DescribeTargetHealth", request.clone().send())
+        })?;
         let health: Vec<TargetHealth> = out
             .target_health_descriptions()
             .iter()
             .filter_map(|d| {
                 let target = d.target()?;
+                let health = d.target_health();
                 Some(TargetHealth {
                     id: target.id()?.to_string(),
                     port: target
                         .port()
                         .and_then(|p| u16::try_from(p).ok())
                         .unwrap_or(0),
-                    state: d
-                        .target_health()
-                        .and_then(|h| h.state())
-                        .map(|s| s.as_str())
-                        .unwrap_or("")
-                        .to_string(),
+                    state: text(health.and_then(|h| h.state()).map(|s| s.as_str())).into(),
+                    reason: text(health.and_then(|h| h.reason()).map(|r| r.as_str())).into(),
+                    description: text(health.and_then(|h| h.description())).into(),
                 })
             })
             .collect();

@@ -62,7 +62,9 @@ impl AwsCloud {
         if matches!(spec.protocol.as_str(), "HTTP" | "HTTPS") {
             request = request.health_check_path(&check.path);
         }
-        let out = self.send(Service::Elb, "CreateTargetGroup", request.send())?;
+        let out = self.patiently(&[&spec.vpc], || {
+            self.send(Service::Elb, "CreateTargetGroup", request.clone().send())
+        })?;
         let tg = out
             .target_groups()
             .first()
@@ -81,7 +83,11 @@ impl AwsCloud {
             .register_targets()
             .target_group_arn(target_group)
             .set_targets(targets(ids));
-        self.send(Service::Elb, "RegisterTargets", request.send())?;
+        let mut names = vec![target_group];
+        names.extend(ids.iter().map(String::as_str));
+        self.patiently(&names, || {
+            self.send(Service::Elb, "RegisterTargets", request.clone().send())
+        })?;
         self.cache().health.remove(target_group);
         self.cache().update(target_group, |tg| {
             let mut have = tg.strs("targets");
@@ -105,7 +111,11 @@ impl AwsCloud {
             .deregister_targets()
             .target_group_arn(target_group)
             .set_targets(targets(ids));
-        self.send(Service::Elb, "DeregisterTargets", request.send())?;
+        let mut names = vec![target_group];
+        names.extend(ids.iter().map(String::as_str));
+        self.patiently(&names, || {
+            self.send(Service::Elb, "DeregisterTargets", request.clone().send())
+        })?;
         self.cache().health.remove(target_group);
         self.cache().update(target_group, |tg| {
             let left: Vec<String> = tg
@@ -132,7 +142,11 @@ impl AwsCloud {
             .set_subnets(Some(spec.subnets.clone()))
             .set_security_groups(Some(spec.security_groups.clone()))
             .set_tags(Some(tags_of(tags)));
-        let out = self.send(Service::Elb, "CreateLoadBalancer", request.send())?;
+        let mut names: Vec<&str> = spec.subnets.iter().map(String::as_str).collect();
+        names.extend(spec.security_groups.iter().map(String::as_str));
+        let out = self.patiently(&names, || {
+            self.send(Service::Elb, "CreateLoadBalancer", request.clone().send())
+        })?;
         let lb = out
             .load_balancers()
             .first()
@@ -155,7 +169,10 @@ impl AwsCloud {
             .protocol(ProtocolEnum::from(spec.protocol.as_str()))
             .default_actions(forward)
             .set_tags(Some(tags_of(tags)));
-        let out = self.send(Service::Elb, "CreateListener", request.send())?;
+        let names = [spec.load_balancer.as_str(), spec.forward.as_str()];
+        let out = self.patiently(&names, || {
+            self.send(Service::Elb, "CreateListener", request.clone().send())
+        })?;
         let listener = out
             .listeners()
             .first()

@@ -74,7 +74,13 @@ impl AwsCloud {
         Ok(all)
     }
 
+    /// The resource as AWS describes it now; an id this run created may
+    /// take AWS a while to know (`fresh.rs`).
     pub(super) fn refresh_one(&self, resource: &Resource) -> CloudResult<Resource> {
+        self.patiently(&[&resource.id], || self.describe_one(resource))
+    }
+
+    fn describe_one(&self, resource: &Resource) -> CloudResult<Resource> {
         let fresh = if resource.kind.is_elb() {
             self.describe_elb_by_id(resource)?
         } else {

@@ -23,7 +23,8 @@
 //! | `call.rs` | the request helper: counter, `-v` log, error mapping and hints |
 //! | `cache.rs` | the run's lookup cache |
 //! | `ec2_read.rs`, `ec2_convert.rs` | EC2 describes, and EC2 types -> [`Resource`] |
-//! | `ec2_write.rs` | EC2 creates, additive converges and deletes |
+//! | `ec2_write.rs`, `ec2_delete.rs` | EC2 creates and additive converges; EC2 deletes |
+//! | `fresh.rs` | retrying a NotFound for an id this run created (eventual consistency) |
 //! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
 //! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
@@ -32,10 +33,12 @@ mod cache;
 mod call;
 mod connect;
 mod ec2_convert;
+mod ec2_delete;
 mod ec2_read;
 mod ec2_write;
 mod elb_read;
 mod elb_write;
+mod fresh;
 mod lookup;
 mod mirror;
 

@@ -515,6 +515,7 @@ impl State {
                 id: id.clone(),
                 port: slot.port,
                 state: if healthy { "healthy" } else { "initial" }.into(),
+                ..Default::default()
             });
         }
         let port = slot.port;
@@ -533,6 +534,7 @@ impl State {
                         id: id.clone(),
                         port,
                         state: "draining".into(),
+                        ..Default::default()
                     });
                     true
                 }
@@ -546,6 +548,7 @@ impl State {
                         id: id.clone(),
                         port,
                         state: "draining".into(),
+                        ..Default::default()
                     });
                     false
                 }

@@ -286,6 +286,7 @@ impl State {
                 id: id.clone(),
                 port: slot.port,
                 state: state.into(),
+                ..Default::default()
             });
         }
         for id in slot.draining.drain(..) {
@@ -293,6 +294,7 @@ impl State {
                 id,
                 port: slot.port,
                 state: "draining".into(),
+                ..Default::default()
             });
         }
         for target in &report {

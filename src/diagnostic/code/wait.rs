@@ -26,4 +26,13 @@ section! {
         when: "`wait_healthy(tg)` on a target group with no registered targets.",
         what_to_do: "Register instances first: `register(tg, servers)`.",
     }
+    Unhealthy = "awsrun::wait::unhealthy" {
+        when: "`wait_healthy(tg)` saw a target `unused` for AWS's reason `Target.NotInUse`: no \
+               listener forwards to the target group, or the target's Availability Zone is not \
+               enabled on the load balancer, so AWS never health-checks it and it never becomes \
+               healthy. The message quotes AWS's reason code and description for every target \
+               not healthy.",
+        what_to_do: "Forward a listener to the group (`listener(lb, #{port: 80, forward: tg})`), \
+                     or give the load balancer a subnet in the target's Availability Zone.",
+    }
 }

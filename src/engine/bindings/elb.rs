@@ -3,6 +3,7 @@
 
 use super::ec2::{instance_list, push_attr, wait_limit};
 use super::volatile;
+use super::wait::wait_all;
 use crate::cloud::Spec;
 use crate::cloud::{
     HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Poll, Resource, TargetGroupSpec,
@@ -315,15 +316,67 @@ fn register_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<
         .collect();
     if !missing.is_empty() {
         s.checkpoint()?;
+        let waited = wait_running(s, &tg, &instances, &missing)?;
         s.cloud
             .register_targets(&tg.id, &missing)
             .map_err(HostError::from)?;
         for id in &missing {
             push_attr(&mut tg, "targets", id.clone().into());
         }
-        s.note(Op::Change, &tg, format!("register {}", missing.join(", ")));
+        let index = s.note(Op::Change, &tg, format!("register {}", missing.join(", ")));
+        if !waited.is_empty() {
+            let which = match (waited.len() == missing.len(), waited.len()) {
+                (true, 1) => "it is".to_string(),
+                (true, _) => "they are".to_string(),
+                (false, 1) => format!("{} is", waited[0]),
+                (false, _) => format!("{} are", waited.join(", ")),
+            };
+            let what = format!("once {which} running (ELB registers running instances only)");
+            s.change(index, what);
+        }
     }
     Ok(tg)
+}
+
+/// Waits until the instances of `missing` are `running`: ELBv2's
+/// RegisterTargets says "If the target is an EC2 instance, it must be in
+/// the running state when you register it" and answers `InvalidTarget`
+/// otherwise. Returns the ids it waited for; an instance that ends
+/// stopped or terminated instead is an error.
+fn wait_running(
+    s: &Session,
+    tg: &Resource,
+    instances: &[Resource],
+    missing: &[String],
+) -> HostResult<Vec<String>> {
+    let pending: Vec<Resource> = instances
+        .iter()
+        .filter(|i| missing.contains(&i.id) && i.state() != "running")
+        .cloned()
+        .collect();
+    if pending.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = pending.iter().map(|i| i.id.clone()).collect();
+    match wait_all(s, pending, s.wait_timeout) {
+        Ok(_) => Ok(ids),
+        Err(err) => Err(cannot_register(tg, err)),
+    }
+}
+
+/// A wait for running that failed, told as the registration it stopped.
+fn cannot_register(tg: &Resource, err: Box<rhai::EvalAltResult>) -> Box<rhai::EvalAltResult> {
+    let rhai::EvalAltResult::ErrorRuntime(value, _) = &*err else {
+        return err;
+    };
+    let Some(mut host) = value.clone().try_cast::<HostError>() else {
+        return err;
+    };
+    host.message = format!(
+        "register(): cannot register with target_group \"{}\": {}",
+        tg.name, host.message
+    );
+    host.into()
 }
 
 fn deregister_targets(s: &Session, tg: &Dynamic, targets: &Dynamic) -> HostResult<Resource> {

@@ -7,7 +7,7 @@
 //! their times rather than the sum.
 
 use super::volatile;
-use crate::cloud::{Kind, Poll, Resource};
+use crate::cloud::{Kind, Poll, Resource, TargetHealth};
 use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
@@ -156,7 +156,7 @@ impl Shape {
 /// and sleeps the backend's poll interval; so resources provisioning side
 /// by side cost the longest of their times, not the sum. Returns the
 /// resources as they are once all are usable (others unchanged).
-fn wait_all(
+pub(crate) fn wait_all(
     s: &Session,
     mut resources: Vec<Resource>,
     limit: Duration,
@@ -250,6 +250,14 @@ fn timed_out(r: &Resource, state: &str, limit: Duration) -> Box<rhai::EvalAltRes
     .into()
 }
 
+/// Polls the target group until every target is `healthy`. A new target
+/// is `initial` first (ELB user guide, "Health checks for your target
+/// groups": reason `Elb.RegistrationInProgress` or
+/// `Elb.InitialHealthChecking`), which is fine. Progress lines and the
+/// timeout name AWS's reason for every target not healthy yet; a target
+/// `unused` for `Target.NotInUse` (no listener forwards to the group, or
+/// its AZ is not enabled on the load balancer) never becomes healthy by
+/// waiting, so that fails at once and says why.
 fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
     let limit = timeout(s, "wait_healthy", opts)?;
     let tg = expect_kind("wait_healthy", "tg", &tg, Kind::TargetGroup)?;
@@ -266,25 +274,51 @@ fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
             .into());
         }
         let healthy = health.iter().filter(|t| t.state == "healthy").count();
-        let state = format!("{healthy}/{} healthy", health.len());
+        let count = format!("{healthy}/{} healthy", health.len());
         if healthy == health.len() {
-            s.sink.progress(&tg, &state, poll.elapsed(), true);
+            s.sink.progress(&tg, &count, poll.elapsed(), true);
             return Ok(tg);
         }
-        if poll.over() {
-            let states: Vec<String> = health
-                .iter()
-                .map(|t| format!("{} {}", t.id, t.state))
-                .collect();
-            return Err(timed_out(
-                &tg,
-                &format!("{state} ({})", states.join(", ")),
-                limit,
-            ));
+        let why = reasons(&health);
+        if let Some(stuck) = health.iter().find(|t| t.reason == "Target.NotInUse") {
+            return Err(never_healthy(&tg, stuck, &why));
         }
-        s.sink.progress(&tg, &state, poll.elapsed(), false);
+        if poll.over() {
+            return Err(timed_out(&tg, &format!("{count} ({why})"), limit));
+        }
+        s.sink
+            .progress(&tg, &format!("{count} ({why})"), poll.elapsed(), false);
         poll.sleep();
     }
+}
+
+/// Every target not healthy, with AWS's reason: `i-1 initial
+/// (Elb.InitialHealthChecking: Initial health checks in progress)`.
+fn reasons(health: &[TargetHealth]) -> String {
+    let not_healthy = health.iter().filter(|t| t.state != "healthy");
+    let each = not_healthy.map(|t| match (t.reason.as_str(), t.description.as_str()) {
+        ("", _) => format!("{} {}", t.id, t.state),
+        (code, "") => format!("{} {} ({code})", t.id, t.state),
+        (code, text) => format!("{} {} ({code}: {text})", t.id, t.state),
+    });
+    each.collect::<Vec<_>>().join(", ")
+}
+
+fn never_healthy(tg: &Resource, stuck: &TargetHealth, why: &str) -> Box<rhai::EvalAltResult> {
+    HostError::new(
+        code::Wait::Unhealthy,
+        format!(
+            "target_group \"{}\" will never become healthy: {why}",
+            tg.name
+        ),
+    )
+    .help(format!(
+        "AWS health-checks a target only for a listener that forwards to its group, from an \
+         Availability Zone enabled on the load balancer: add one with listener(lb, #{{port: 80, \
+         forward: tg}}), or give the load balancer a subnet in {}'s Availability Zone",
+        stuck.id
+    ))
+    .into()
 }
 
 #[cfg(test)]
