@@ -5,6 +5,7 @@
 mod support;
 
 mod aws_rules;
+mod aws_timing;
 mod catalogue;
 mod check;
 mod corpus;

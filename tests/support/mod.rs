@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
+pub mod aws_timing;
 pub mod moto;
 pub mod proxy;
+pub mod timing_xml;
 
 use snapbox::cmd::Command;
 use std::path::{Path, PathBuf};

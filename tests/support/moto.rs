@@ -318,28 +318,38 @@ impl Moto {
             .unwrap_or_else(|err| panic!("connect to moto: {err}"))
     }
 
-    fn sdk_config(&self) -> aws_sdk_ec2::config::Builder {
+    fn sdk_config(&self, endpoint: &str) -> aws_sdk_ec2::config::Builder {
         aws_sdk_ec2::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(REGION))
             .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"))
-            .endpoint_url(self.endpoint())
+            .endpoint_url(endpoint)
     }
 
     /// An EC2 client of the test's own, independent of awsrun's code.
     pub fn ec2(&self) -> aws_sdk_ec2::Client {
-        aws_sdk_ec2::Client::from_conf(self.sdk_config().build())
+        self.ec2_at(&self.endpoint())
+    }
+
+    /// The test's own EC2 client, talking to `endpoint` (a proxy on 127.0.0.1).
+    pub fn ec2_at(&self, endpoint: &str) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::from_conf(self.sdk_config(endpoint).build())
     }
 
     /// An ELBv2 client of the test's own, independent of awsrun's code.
     pub fn elb(&self) -> aws_sdk_elasticloadbalancingv2::Client {
+        self.elb_at(&self.endpoint())
+    }
+
+    /// The test's own ELBv2 client, talking to `endpoint`.
+    pub fn elb_at(&self, endpoint: &str) -> aws_sdk_elasticloadbalancingv2::Client {
         let config = aws_sdk_elasticloadbalancingv2::Config::builder()
             .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
             .region(aws_sdk_elasticloadbalancingv2::config::Region::new(REGION))
             .credentials_provider(aws_sdk_elasticloadbalancingv2::config::Credentials::new(
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
-            .endpoint_url(self.endpoint())
+            .endpoint_url(endpoint)
             .build();
         aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
     }

@@ -20,6 +20,10 @@
 //! Every exchange is `Connection: close` on both sides: one request per
 //! connection keeps the proxy simple and makes a dropped connection
 //! unambiguous.
+//!
+//! A [`Behaviour`] layer (see `aws_timing.rs`) may sit behind the faults:
+//! a request that no fault took goes to the layer, which answers it
+//! itself or lets it through and then sees (and may rewrite) the answer.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -95,6 +99,16 @@ pub struct Exchange {
     pub fault: Option<Fault>,
 }
 
+/// A layer that makes the server behave otherwise: it answers some
+/// requests itself and rewrites some answers. `form` is the request's
+/// query-protocol body (`Action=...&...`), still percent-encoded.
+pub trait Behaviour: Send + Sync {
+    /// An answer instead of forwarding: HTTP status, AWS error code, message.
+    fn refuse(&self, service: &str, action: &str, form: &str) -> Option<(u16, String, String)>;
+    /// The server answered with `status` and `body`: what the client gets instead.
+    fn answered(&self, service: &str, action: &str, form: &str, body: &str) -> Option<String>;
+}
+
 /// The service and action of a request, and whether it changes anything.
 #[derive(Debug, Clone)]
 struct Request {
@@ -114,6 +128,7 @@ struct State {
     log: Vec<Exchange>,
     /// Protocol problems seen by connection threads.
     errors: Vec<String>,
+    behaviour: Option<Arc<dyn Behaviour>>,
 }
 
 impl State {
@@ -182,6 +197,15 @@ impl Proxy {
     /// Starts a proxy on a free port of 127.0.0.1 in front of
     /// `127.0.0.1:upstream`.
     pub fn start(upstream: u16, schedule: Schedule) -> Proxy {
+        Proxy::start_with(upstream, schedule, None)
+    }
+
+    /// [`Proxy::start`] with a behaviour layer behind the faults.
+    pub fn start_with(
+        upstream: u16,
+        schedule: Schedule,
+        behaviour: Option<Arc<dyn Behaviour>>,
+    ) -> Proxy {
         let listener =
             TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind the proxy on 127.0.0.1:0");
         let port = listener.local_addr().expect("the proxy's address").port();
@@ -193,6 +217,7 @@ impl Proxy {
             injected: 0,
             log: Vec::new(),
             errors: Vec::new(),
+            behaviour,
         }));
         let stop = Arc::new(AtomicBool::new(false));
         let accept = {
@@ -400,8 +425,7 @@ fn classify(head: &Head, body: &[u8]) -> Request {
 
 /// The answer of a fault, in the format of the request's service.
 fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
-    let request_id = format!("00000000-0000-4000-8000-{id:012x}");
-    let (status, reason, code, message) = match (fault, request.service.as_str()) {
+    let (status, _reason, code, message) = match (fault, request.service.as_str()) {
         (Fault::Throttle, "ec2") => (
             400,
             "Bad Request",
@@ -434,7 +458,19 @@ fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
             "Service is unavailable",
         ),
     };
-    let body = if request.service == "ec2" {
+    error_response(&request.service, status, code, message, id)
+}
+
+/// An AWS error answer in the service's own format: EC2's `<Response>`,
+/// ELBv2's and STS's `<ErrorResponse>`.
+pub fn error_response(service: &str, status: u16, code: &str, message: &str, id: u64) -> Vec<u8> {
+    let request_id = format!("00000000-0000-4000-8000-{id:012x}");
+    let reason = match status {
+        400 => "Bad Request",
+        500 => "Internal Server Error",
+        _ => "Service Unavailable",
+    };
+    let body = if service == "ec2" {
         format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
              <Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
@@ -470,11 +506,22 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
     let body =
         read_body(&mut reader, &head, false).map_err(|e| format!("reading a request body: {e}"))?;
     let request = classify(&head, &body);
-    let (fault, id) = {
+    let (fault, id, behaviour) = {
         let mut state = lock(state);
         let fault = state.decide(&request, &body);
-        (fault, state.log.len() as u64)
+        (fault, state.log.len() as u64, state.behaviour.clone())
     };
+    let form = String::from_utf8_lossy(&body).into_owned();
+    let (service, action) = (request.service.as_str(), request.action.as_str());
+    let refusal = match (&behaviour, fault) {
+        (Some(layer), None | Some(Fault::DropAfter)) => layer.refuse(service, action, &form),
+        _ => None,
+    };
+    if let Some((status, code, message)) = refusal {
+        let _ = client.write_all(&error_response(service, status, &code, &message, id));
+        let _ = client.shutdown(Shutdown::Both);
+        return Ok(());
+    }
     match fault {
         Some(Fault::DropBefore) => {
             let _ = client.shutdown(Shutdown::Both);
@@ -487,8 +534,20 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
         }
         Some(Fault::DropAfter) | None => {}
     }
-    let response = forward(upstream, &head, &body)
+    let (answer, payload) = forward(upstream, &head, &body)
         .map_err(|e| format!("forwarding {} {}: {e}", request.service, request.action))?;
+    let payload = match &behaviour {
+        Some(layer) => {
+            let text = String::from_utf8_lossy(&payload);
+            match layer.answered(service, action, &form, &text) {
+                Some(rewritten) => rewritten.into_bytes(),
+                None => payload,
+            }
+        }
+        None => payload,
+    };
+    let mut response = answer.closing(payload.len());
+    response.extend_from_slice(&payload);
     if fault != Some(Fault::DropAfter) {
         let _ = client.write_all(&response);
     }
@@ -496,9 +555,9 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
     Ok(())
 }
 
-/// Sends the request to the upstream server and returns its whole answer,
-/// re-framed with `Content-Length` and `Connection: close`.
-fn forward(upstream: u16, head: &Head, body: &[u8]) -> std::io::Result<Vec<u8>> {
+/// Sends the request to the upstream server and returns its answer's head
+/// and whole body.
+fn forward(upstream: u16, head: &Head, body: &[u8]) -> std::io::Result<(Head, Vec<u8>)> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, upstream));
     let mut server = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     server.set_read_timeout(Some(Duration::from_secs(60)))?;
@@ -509,7 +568,5 @@ fn forward(upstream: u16, head: &Head, body: &[u8]) -> std::io::Result<Vec<u8>> 
     let response = read_head(&mut reader)?
         .ok_or_else(|| std::io::Error::other("the server closed without answering"))?;
     let payload = read_body(&mut reader, &response, true)?;
-    let mut out = response.closing(payload.len());
-    out.extend_from_slice(&payload);
-    Ok(out)
+    Ok((response, payload))
 }

@@ -1,0 +1,514 @@
+//! AWS's timing on top of moto: a [`Behaviour`] for the proxy (`proxy.rs`,
+//! on 127.0.0.1 only, composing with its fault [`Schedule`]) that makes
+//! moto_server 5.2.1 behave as AWS does where moto is lax, with short
+//! windows ([`Windows`]) so tests stay fast.
+//!
+//! What AWS does and moto does not, and what the layer does about it:
+//! - Eventual consistency (Amazon EC2 Developer Guide, "Eventual
+//!   consistency in the Amazon EC2 API"): "if you run a command to modify
+//!   or describe the resource that you just created, its ID might not have
+//!   propagated throughout the system, and you will get an error
+//!   responding that the resource does not exist". For [`Windows::unknown`]
+//!   after a create answered, any request of the same service naming the
+//!   new id (filters aside) gets that kind's NotFound and is not forwarded.
+//! - Instances are `pending` for [`Windows::pending`] after RunInstances
+//!   (moto says `running` at once), and RegisterTargets naming one is
+//!   refused with ELBv2's `InvalidTarget` (API reference: "If the target is
+//!   an EC2 instance, it must be in the running state when you register it").
+//! - A newly registered target is `initial` (reason
+//!   `Elb.InitialHealthChecking`) for [`Windows::initial`] (ELB user guide,
+//!   "Health checks for your target groups"); a target of a group made
+//!   through the layer that no listener made through it forwards to is
+//!   `unused` (`Target.NotInUse`); after that, what moto says.
+//! - NAT gateways are `pending` for [`Windows::nat_pending`] after
+//!   creation, and `deleting` for [`Windows::nat_deleting`] after
+//!   DeleteNatGateway; ReleaseAddress of such a gateway's Elastic IP gets
+//!   `AuthFailure` for [`Windows::address_held`] after the delete.
+//! - After DeleteLoadBalancer its network interfaces linger: for
+//!   [`Windows::lingering`], DeleteSubnet and DeleteSecurityGroup of its
+//!   subnets and groups get `DependencyViolation`.
+//!
+//! Every refusal and rewrite is recorded ([`AwsTiming::seen`]) so tests can
+//! check that each behaviour happened.
+
+use super::proxy::{Behaviour, Proxy, Schedule};
+use super::timing_xml::{field, fields, form, rewrite_items, set_first, text, texts};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long each of AWS's delays lasts here (AWS: seconds to minutes).
+#[derive(Debug, Clone, Copy)]
+pub struct Windows {
+    pub unknown: Duration,
+    pub pending: Duration,
+    pub initial: Duration,
+    pub nat_pending: Duration,
+    pub nat_deleting: Duration,
+    pub address_held: Duration,
+    pub lingering: Duration,
+}
+
+impl Windows {
+    /// A few seconds each: long enough that a client that does not cope
+    /// fails, short enough for tests.
+    pub fn short() -> Windows {
+        let s = Duration::from_secs;
+        Windows {
+            unknown: Duration::from_millis(1500),
+            pending: s(3),
+            initial: s(3),
+            nat_pending: s(3),
+            nat_deleting: s(2),
+            address_held: s(4),
+            lingering: s(4),
+        }
+    }
+}
+
+/// A NotFound kind: the service, AWS's code and message (`{id}`).
+type Unknown = (&'static str, &'static str, &'static str);
+
+/// What a create's answer names, by action: the element holding the new
+/// id and what AWS answers for it meanwhile.
+const CREATES: [(&str, &str, Unknown); 11] = [
+    (
+        "CreateVpc",
+        "vpcId",
+        (
+            "ec2",
+            "InvalidVpcID.NotFound",
+            "The vpc ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "CreateInternetGateway",
+        "internetGatewayId",
+        (
+            "ec2",
+            "InvalidInternetGatewayID.NotFound",
+            "The internetGateway ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "CreateSubnet",
+        "subnetId",
+        (
+            "ec2",
+            "InvalidSubnetID.NotFound",
+            "The subnet ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "AllocateAddress",
+        "allocationId",
+        (
+            "ec2",
+            "InvalidAllocationID.NotFound",
+            "The allocation ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "CreateNatGateway",
+        "natGatewayId",
+        (
+            "ec2",
+            "NatGatewayNotFound",
+            "The Nat Gateway {id} was not found",
+        ),
+    ),
+    (
+        "CreateRouteTable",
+        "routeTableId",
+        (
+            "ec2",
+            "InvalidRouteTableID.NotFound",
+            "The routeTable ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "CreateSecurityGroup",
+        "groupId",
+        (
+            "ec2",
+            "InvalidGroup.NotFound",
+            "The security group '{id}' does not exist",
+        ),
+    ),
+    (
+        "RunInstances",
+        "instanceId",
+        (
+            "ec2",
+            "InvalidInstanceID.NotFound",
+            "The instance ID '{id}' does not exist",
+        ),
+    ),
+    (
+        "CreateTargetGroup",
+        "TargetGroupArn",
+        (
+            "elasticloadbalancing",
+            "TargetGroupNotFound",
+            "One or more target groups not found",
+        ),
+    ),
+    (
+        "CreateLoadBalancer",
+        "LoadBalancerArn",
+        (
+            "elasticloadbalancing",
+            "LoadBalancerNotFound",
+            "One or more load balancers not found",
+        ),
+    ),
+    (
+        "CreateListener",
+        "ListenerArn",
+        (
+            "elasticloadbalancing",
+            "ListenerNotFound",
+            "One or more listeners not found",
+        ),
+    ),
+];
+
+#[derive(Default)]
+struct Memory {
+    /// New ids: when their create answered, and what AWS says meanwhile.
+    fresh: HashMap<String, (Instant, Unknown)>,
+    launched: HashMap<String, Instant>,
+    nats: HashMap<String, Instant>,
+    /// Deleted NAT gateway -> (when, its allocation id).
+    nats_deleted: HashMap<String, (Instant, String)>,
+    /// NAT gateway -> allocation id, from the create.
+    nat_eips: HashMap<String, String>,
+    registered: HashMap<(String, String), Instant>,
+    groups_made: HashSet<String>,
+    groups_listened: HashSet<String>,
+    /// Load balancer -> its subnets and security groups, from answers.
+    lb_uses: HashMap<String, Vec<String>>,
+    /// What deleted load balancers used, and when they were deleted.
+    lingering: Vec<(Instant, Vec<String>)>,
+    seen: BTreeMap<String, usize>,
+}
+
+/// The layer; share it with [`AwsTiming::proxy`].
+pub struct AwsTiming {
+    windows: Windows,
+    memory: Mutex<Memory>,
+}
+
+impl AwsTiming {
+    pub fn new(windows: Windows) -> Arc<AwsTiming> {
+        Arc::new(AwsTiming {
+            windows,
+            memory: Mutex::new(Memory::default()),
+        })
+    }
+
+    /// A proxy on 127.0.0.1 in front of moto with this layer behind `schedule`.
+    pub fn proxy(self: &Arc<Self>, upstream: u16, schedule: Schedule) -> Proxy {
+        Proxy::start_with(upstream, schedule, Some(self.clone()))
+    }
+
+    /// How often each behaviour happened: `NotFound CreateRoute`,
+    /// `InvalidTarget`, `pending`, `initial`, `NotInUse`, `nat pending`,
+    /// `deleting`, `AuthFailure`, `DependencyViolation`.
+    pub fn seen(&self) -> BTreeMap<String, usize> {
+        self.memory().seen.clone()
+    }
+
+    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.memory.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn within(since: Instant, window: Duration) -> bool {
+    since.elapsed() < window
+}
+
+impl Memory {
+    fn saw(&mut self, what: impl Into<String>) {
+        *self.seen.entry(what.into()).or_insert(0) += 1;
+    }
+
+    /// The id a request names that AWS would not know yet.
+    fn unknown(
+        &self,
+        service: &str,
+        form: &[(String, String)],
+        w: &Windows,
+    ) -> Option<(String, Unknown)> {
+        let ignored = ["Action", "Version", "ClientToken"];
+        form.iter()
+            .filter(|(k, _)| !ignored.contains(&k.as_str()) && !k.starts_with("Filter."))
+            .filter(|(k, _)| !k.starts_with("TagSpecification") && !k.starts_with("Tags."))
+            .find_map(|(_, v)| {
+                let (since, unknown) = self.fresh.get(v)?;
+                (unknown.0 == service && within(*since, w.unknown)).then(|| (v.clone(), *unknown))
+            })
+    }
+
+    fn refuse(
+        &mut self,
+        service: &str,
+        action: &str,
+        form: &[(String, String)],
+        w: &Windows,
+    ) -> Option<(u16, String, String)> {
+        if let Some((id, (_, code, message))) = self.unknown(service, form, w) {
+            self.saw(format!("NotFound {action}"));
+            return Some((400, code.to_string(), message.replace("{id}", &id)));
+        }
+        match action {
+            "RegisterTargets" => self.not_running(form, w),
+            "ReleaseAddress" => self.address_held(form, w),
+            "DeleteSubnet" | "DeleteSecurityGroup" => self.interfaces_linger(form, w),
+            _ => None,
+        }
+    }
+
+    fn not_running(
+        &mut self,
+        form: &[(String, String)],
+        w: &Windows,
+    ) -> Option<(u16, String, String)> {
+        let ids = fields(form, "Targets.member.", ".Id");
+        let pending: Vec<&str> = ids
+            .into_iter()
+            .filter(|id| {
+                self.launched
+                    .get(*id)
+                    .is_some_and(|t| within(*t, w.pending))
+            })
+            .collect();
+        if pending.is_empty() {
+            return None;
+        }
+        self.saw("InvalidTarget");
+        let quoted: Vec<String> = pending.iter().map(|id| format!("'{id}'")).collect();
+        let message = format!(
+            "The following targets are not in a running state and cannot be registered: {}",
+            quoted.join(", ")
+        );
+        Some((400, "InvalidTarget".into(), message))
+    }
+
+    fn address_held(
+        &mut self,
+        form: &[(String, String)],
+        w: &Windows,
+    ) -> Option<(u16, String, String)> {
+        let allocation = field(form, "AllocationId")?;
+        let held = self
+            .nats_deleted
+            .values()
+            .any(|(t, eip)| eip == allocation && within(*t, w.address_held));
+        if !held {
+            return None;
+        }
+        self.saw("AuthFailure");
+        Some((
+            400,
+            "AuthFailure".into(),
+            "You do not have permission to access the specified resource.".into(),
+        ))
+    }
+
+    fn interfaces_linger(
+        &mut self,
+        form: &[(String, String)],
+        w: &Windows,
+    ) -> Option<(u16, String, String)> {
+        let id = field(form, "SubnetId").or_else(|| field(form, "GroupId"))?;
+        let used = self
+            .lingering
+            .iter()
+            .any(|(t, uses)| within(*t, w.lingering) && uses.iter().any(|u| u == id));
+        if !used {
+            return None;
+        }
+        self.saw("DependencyViolation");
+        Some((
+            400,
+            "DependencyViolation".into(),
+            format!("resource {id} has a dependent object"),
+        ))
+    }
+
+    /// Learns from an answer that went through.
+    fn learn(&mut self, action: &str, form: &[(String, String)], body: &str) {
+        let now = Instant::now();
+        if let Some((_, tag, unknown)) = CREATES.iter().find(|(a, _, _)| *a == action) {
+            let ids = if action == "RunInstances" {
+                texts(body, tag)
+            } else {
+                text(body, tag).into_iter().collect()
+            };
+            for id in ids {
+                match action {
+                    "RunInstances" => drop(self.launched.insert(id.clone(), now)),
+                    "CreateNatGateway" => {
+                        self.nats.insert(id.clone(), now);
+                        if let Some(eip) = field(form, "AllocationId") {
+                            self.nat_eips.insert(id.clone(), eip.to_string());
+                        }
+                    }
+                    "CreateTargetGroup" => drop(self.groups_made.insert(id.clone())),
+                    _ => {}
+                }
+                self.fresh.insert(id, (now, *unknown));
+            }
+        }
+        match action {
+            "CreateListener" => {
+                for tg in fields(form, "DefaultActions.member.", "TargetGroupArn") {
+                    self.groups_listened.insert(tg.to_string());
+                }
+            }
+            "RegisterTargets" => {
+                let tg = field(form, "TargetGroupArn").unwrap_or("").to_string();
+                for id in fields(form, "Targets.member.", ".Id") {
+                    self.registered.insert((tg.clone(), id.to_string()), now);
+                }
+            }
+            "DeleteNatGateway" => {
+                let nat = field(form, "NatGatewayId").unwrap_or("").to_string();
+                let eip = self.nat_eips.get(&nat).cloned().unwrap_or_default();
+                self.nats_deleted.insert(nat, (now, eip));
+            }
+            "DeleteLoadBalancer" => {
+                let arn = field(form, "LoadBalancerArn").unwrap_or("");
+                let uses = self.lb_uses.get(arn).cloned().unwrap_or_default();
+                self.lingering.push((now, uses));
+            }
+            _ => {}
+        }
+    }
+
+    fn learn_load_balancers(&mut self, body: &str) {
+        rewrite_items(body, "LoadBalancers", "member", |lb| {
+            if let Some(arn) = text(lb, "LoadBalancerArn") {
+                let mut uses = texts(lb, "SubnetId");
+                if let Some(groups) = text(lb, "SecurityGroups") {
+                    uses.extend(texts(&groups, "member"));
+                }
+                self.lb_uses.insert(arn, uses);
+            }
+            None
+        });
+    }
+
+    /// DescribeNatGateways as AWS would answer it now; also learns the
+    /// gateways' addresses.
+    fn nat_states(&mut self, body: &str, w: &Windows) -> String {
+        rewrite_items(body, "natGatewaySet", "item", |nat| {
+            let id = text(nat, "natGatewayId")?;
+            if let Some(eip) = text(nat, "allocationId") {
+                self.nat_eips.entry(id.clone()).or_insert(eip);
+            }
+            let state = if self
+                .nats_deleted
+                .get(&id)
+                .is_some_and(|(t, _)| within(*t, w.nat_deleting))
+            {
+                "deleting"
+            } else if self
+                .nats
+                .get(&id)
+                .is_some_and(|t| within(*t, w.nat_pending))
+            {
+                "pending"
+            } else {
+                return None;
+            };
+            self.saw(if state == "pending" {
+                "nat pending"
+            } else {
+                "deleting"
+            });
+            Some(set_first(nat, "state", state))
+        })
+    }
+
+    fn instance_states(&mut self, body: &str, w: &Windows) -> String {
+        rewrite_items(body, "instancesSet", "item", |instance| {
+            let id = text(instance, "instanceId")?;
+            let launched = self.launched.get(&id)?;
+            let state = text(instance, "instanceState")?;
+            if !within(*launched, w.pending) || !state.contains("<name>running</name>") {
+                return None;
+            }
+            self.saw("pending");
+            Some(set_first(
+                instance,
+                "instanceState",
+                "<code>0</code><name>pending</name>",
+            ))
+        })
+    }
+
+    fn target_states(&mut self, form: &[(String, String)], body: &str, w: &Windows) -> String {
+        let tg = field(form, "TargetGroupArn").unwrap_or("").to_string();
+        let unused = self.groups_made.contains(&tg) && !self.groups_listened.contains(&tg);
+        rewrite_items(body, "TargetHealthDescriptions", "member", |member| {
+            let id = text(&text(member, "Target")?, "Id")?;
+            let health = text(member, "TargetHealth")?;
+            if !health.contains("<State>healthy</State>") {
+                return None;
+            }
+            let (state, reason, description) = if unused {
+                (
+                    "unused",
+                    "Target.NotInUse",
+                    "Target group is not configured to receive traffic from the load balancer",
+                )
+            } else if self
+                .registered
+                .get(&(tg.clone(), id))
+                .is_some_and(|t| within(*t, w.initial))
+            {
+                (
+                    "initial",
+                    "Elb.InitialHealthChecking",
+                    "Initial health checks in progress",
+                )
+            } else {
+                return None;
+            };
+            self.saw(if unused { "NotInUse" } else { "initial" });
+            let health = format!(
+                "<State>{state}</State><Reason>{reason}</Reason><Description>{description}</Description>"
+            );
+            Some(set_first(member, "TargetHealth", &health))
+        })
+    }
+}
+
+impl Behaviour for AwsTiming {
+    fn refuse(&self, service: &str, action: &str, body: &str) -> Option<(u16, String, String)> {
+        let form = form(body);
+        self.memory().refuse(service, action, &form, &self.windows)
+    }
+
+    fn answered(&self, _service: &str, action: &str, body: &str, answer: &str) -> Option<String> {
+        if answer.contains("<Errors>") || answer.contains("<ErrorResponse") {
+            return None;
+        }
+        let form = form(body);
+        let w = &self.windows;
+        let mut memory = self.memory();
+        memory.learn(action, &form, answer);
+        match action {
+            "CreateLoadBalancer" | "DescribeLoadBalancers" => {
+                memory.learn_load_balancers(answer);
+                None
+            }
+            "DescribeInstances" => Some(memory.instance_states(answer, w)),
+            "DescribeNatGateways" => Some(memory.nat_states(answer, w)),
+            "DescribeTargetHealth" => Some(memory.target_states(&form, answer, w)),
+            _ => None,
+        }
+    }
+}
