@@ -25,3 +25,4 @@ mod own_vpc;
 mod repl;
 mod rolling;
 mod secrets;
+mod timing_runs;

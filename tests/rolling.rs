@@ -668,9 +668,9 @@ use std::thread::JoinHandle;
 /// What the proxy saw: after each request awsrun made (by its `Action`),
 /// the healthy-target count moto reported to the test's own client.
 #[derive(Debug, Default)]
-struct Seen {
-    samples: Vec<(String, usize)>,
-    stopped: Vec<String>,
+pub(crate) struct Seen {
+    pub(crate) samples: Vec<(String, usize)>,
+    pub(crate) stopped: Vec<String>,
 }
 
 /// A proxy on 127.0.0.1 between awsrun and moto. It handles one request at
@@ -680,7 +680,7 @@ struct Seen {
 /// after each `RegisterTargets` it stops the running instances whose Name
 /// starts with it (with the test's own EC2 client): moto then reports them
 /// `unused` instead of `healthy`, as AWS reports a server whose app is down.
-struct Proxy {
+pub(crate) struct Proxy {
     port: u16,
     done: Arc<AtomicBool>,
     seen: Arc<Mutex<Seen>>,
@@ -689,11 +689,24 @@ struct Proxy {
 
 impl Proxy {
     fn start(m: &Moto, target_group: &str, stop: Option<&str>) -> Proxy {
+        Proxy::start_via(m, m.port(), target_group, stop)
+    }
+
+    /// [`Proxy::start`] in front of another server on 127.0.0.1 (a proxy
+    /// before moto), which the samples and stops go through too: the
+    /// healthy count is then the one that server reports.
+    pub(crate) fn start_via(
+        m: &Moto,
+        upstream: u16,
+        target_group: &str,
+        stop: Option<&str>,
+    ) -> Proxy {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
         let port = listener.local_addr().unwrap().port();
         let done = Arc::new(AtomicBool::new(false));
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let (ec2, elb, upstream) = (m.ec2(), m.elb(), m.port());
+        let via = format!("http://127.0.0.1:{upstream}");
+        let (ec2, elb) = (m.ec2_at(&via), m.elb_at(&via));
         let (tg, stop) = (target_group.to_string(), stop.map(str::to_string));
         let (flag, log) = (done.clone(), seen.clone());
         let thread = std::thread::spawn(move || {
@@ -729,11 +742,11 @@ impl Proxy {
         }
     }
 
-    fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    fn finish(mut self) -> Seen {
+    pub(crate) fn finish(mut self) -> Seen {
         self.done.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port));
         if let Some(thread) = self.thread.take() {
@@ -893,7 +906,7 @@ async fn live_instances(ec2: &aws_sdk_ec2::Client) -> Vec<(String, String, Strin
 }
 
 /// The tutorial's target group ARN and its targets' health, by instance id.
-fn live_health(m: &Moto) -> (String, BTreeMap<String, String>) {
+pub(crate) fn live_health(m: &Moto) -> (String, BTreeMap<String, String>) {
     let elb = m.elb();
     m.block_on(async {
         let tgs = elb.describe_target_groups().names(TG).send().await.unwrap();
@@ -925,7 +938,7 @@ fn live_health(m: &Moto) -> (String, BTreeMap<String, String>) {
 }
 
 /// Instances by Name: every (id, state) of that name.
-fn live_by_name(m: &Moto) -> BTreeMap<String, Vec<(String, String)>> {
+pub(crate) fn live_by_name(m: &Moto) -> BTreeMap<String, Vec<(String, String)>> {
     let ec2 = m.ec2();
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for (name, id, state) in m.block_on(live_instances(&ec2)) {
@@ -945,7 +958,7 @@ fn live_tutorial(m: &Moto) -> (String, BTreeSet<String>) {
     (arn, health.into_keys().collect())
 }
 
-fn count_of(seen: &Seen, action: &str) -> usize {
+pub(crate) fn count_of(seen: &Seen, action: &str) -> usize {
     seen.samples.iter().filter(|(a, _)| a == action).count()
 }
 

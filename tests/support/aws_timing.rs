@@ -507,6 +507,11 @@ impl Behaviour for AwsTiming {
             }
             "DescribeInstances" => Some(memory.instance_states(answer, w)),
             "DescribeNatGateways" => Some(memory.nat_states(answer, w)),
+            // AWS answers a new gateway `pending`; moto `available`.
+            "CreateNatGateway" => {
+                memory.saw("nat pending");
+                Some(set_first(answer, "state", "pending"))
+            }
             "DescribeTargetHealth" => Some(memory.target_states(&form, answer, w)),
             _ => None,
         }

@@ -249,6 +249,10 @@ impl Proxy {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// Every request so far, in arrival order.
     pub fn log(&self) -> Vec<Exchange> {
         lock(&self.state).log.clone()
