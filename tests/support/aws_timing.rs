@@ -32,7 +32,7 @@
 //! check that each behaviour happened.
 
 use super::proxy::{Behaviour, Proxy, Schedule};
-use super::timing_xml::{field, fields, form, rewrite_items, set_first, text, texts};
+use super::timing_xml::{field, fields, form, set_first, text, texts};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -174,23 +174,23 @@ const CREATES: [(&str, &str, Unknown); 11] = [
 ];
 
 #[derive(Default)]
-struct Memory {
+pub(super) struct Memory {
     /// New ids: when their create answered, and what AWS says meanwhile.
-    fresh: HashMap<String, (Instant, Unknown)>,
-    launched: HashMap<String, Instant>,
-    nats: HashMap<String, Instant>,
+    pub(super) fresh: HashMap<String, (Instant, Unknown)>,
+    pub(super) launched: HashMap<String, Instant>,
+    pub(super) nats: HashMap<String, Instant>,
     /// Deleted NAT gateway -> (when, its allocation id).
-    nats_deleted: HashMap<String, (Instant, String)>,
+    pub(super) nats_deleted: HashMap<String, (Instant, String)>,
     /// NAT gateway -> allocation id, from the create.
-    nat_eips: HashMap<String, String>,
-    registered: HashMap<(String, String), Instant>,
-    groups_made: HashSet<String>,
-    groups_listened: HashSet<String>,
+    pub(super) nat_eips: HashMap<String, String>,
+    pub(super) registered: HashMap<(String, String), Instant>,
+    pub(super) groups_made: HashSet<String>,
+    pub(super) groups_listened: HashSet<String>,
     /// Load balancer -> its subnets and security groups, from answers.
-    lb_uses: HashMap<String, Vec<String>>,
+    pub(super) lb_uses: HashMap<String, Vec<String>>,
     /// What deleted load balancers used, and when they were deleted.
-    lingering: Vec<(Instant, Vec<String>)>,
-    seen: BTreeMap<String, usize>,
+    pub(super) lingering: Vec<(Instant, Vec<String>)>,
+    pub(super) seen: BTreeMap<String, usize>,
 }
 
 /// The layer; share it with [`AwsTiming::proxy`].
@@ -224,12 +224,12 @@ impl AwsTiming {
     }
 }
 
-fn within(since: Instant, window: Duration) -> bool {
+pub(super) fn within(since: Instant, window: Duration) -> bool {
     since.elapsed() < window
 }
 
 impl Memory {
-    fn saw(&mut self, what: impl Into<String>) {
+    pub(super) fn saw(&mut self, what: impl Into<String>) {
         *self.seen.entry(what.into()).or_insert(0) += 1;
     }
 
@@ -385,104 +385,6 @@ impl Memory {
             }
             _ => {}
         }
-    }
-
-    fn learn_load_balancers(&mut self, body: &str) {
-        rewrite_items(body, "LoadBalancers", "member", |lb| {
-            if let Some(arn) = text(lb, "LoadBalancerArn") {
-                let mut uses = texts(lb, "SubnetId");
-                if let Some(groups) = text(lb, "SecurityGroups") {
-                    uses.extend(texts(&groups, "member"));
-                }
-                self.lb_uses.insert(arn, uses);
-            }
-            None
-        });
-    }
-
-    /// DescribeNatGateways as AWS would answer it now; also learns the
-    /// gateways' addresses.
-    fn nat_states(&mut self, body: &str, w: &Windows) -> String {
-        rewrite_items(body, "natGatewaySet", "item", |nat| {
-            let id = text(nat, "natGatewayId")?;
-            if let Some(eip) = text(nat, "allocationId") {
-                self.nat_eips.entry(id.clone()).or_insert(eip);
-            }
-            let state = if self
-                .nats_deleted
-                .get(&id)
-                .is_some_and(|(t, _)| within(*t, w.nat_deleting))
-            {
-                "deleting"
-            } else if self
-                .nats
-                .get(&id)
-                .is_some_and(|t| within(*t, w.nat_pending))
-            {
-                "pending"
-            } else {
-                return None;
-            };
-            self.saw(if state == "pending" {
-                "nat pending"
-            } else {
-                "deleting"
-            });
-            Some(set_first(nat, "state", state))
-        })
-    }
-
-    fn instance_states(&mut self, body: &str, w: &Windows) -> String {
-        rewrite_items(body, "instancesSet", "item", |instance| {
-            let id = text(instance, "instanceId")?;
-            let launched = self.launched.get(&id)?;
-            let state = text(instance, "instanceState")?;
-            if !within(*launched, w.pending) || !state.contains("<name>running</name>") {
-                return None;
-            }
-            self.saw("pending");
-            Some(set_first(
-                instance,
-                "instanceState",
-                "<code>0</code><name>pending</name>",
-            ))
-        })
-    }
-
-    fn target_states(&mut self, form: &[(String, String)], body: &str, w: &Windows) -> String {
-        let tg = field(form, "TargetGroupArn").unwrap_or("").to_string();
-        let unused = self.groups_made.contains(&tg) && !self.groups_listened.contains(&tg);
-        rewrite_items(body, "TargetHealthDescriptions", "member", |member| {
-            let id = text(&text(member, "Target")?, "Id")?;
-            let health = text(member, "TargetHealth")?;
-            if !health.contains("<State>healthy</State>") {
-                return None;
-            }
-            let (state, reason, description) = if unused {
-                (
-                    "unused",
-                    "Target.NotInUse",
-                    "Target group is not configured to receive traffic from the load balancer",
-                )
-            } else if self
-                .registered
-                .get(&(tg.clone(), id))
-                .is_some_and(|t| within(*t, w.initial))
-            {
-                (
-                    "initial",
-                    "Elb.InitialHealthChecking",
-                    "Initial health checks in progress",
-                )
-            } else {
-                return None;
-            };
-            self.saw(if unused { "NotInUse" } else { "initial" });
-            let health = format!(
-                "<State>{state}</State><Reason>{reason}</Reason><Description>{description}</Description>"
-            );
-            Some(set_first(member, "TargetHealth", &health))
-        })
     }
 }
 
