@@ -187,8 +187,8 @@ impl State {
         self.note_draining(group, &drained);
     }
 
-    /// The target group exists; each instance exists (running or pending
-    /// when registering) and is in the group's VPC.
+    /// The target group exists; each instance exists (running, when
+    /// registering) and is in the group's VPC.
     fn check_targets(
         &self,
         op: &str,
@@ -211,12 +211,16 @@ impl State {
                     "register instances created by `instances(...)`".into(),
                 ));
             }
-            if registering && !matches!(state, "pending" | "running") {
+            // RegisterTargets: "If the target is an EC2 instance, it must be
+            // in the running state when you register it."
+            if registering && state != "running" {
                 return Err(invalid(
                     format!(
                         "The following targets are not in a running state and cannot be registered: '{id}'"
                     ),
-                    format!("{id} is {state}; register running instances"),
+                    format!(
+                        "{id} is {state}; wait until it is running (`wait(instances)`), then register it"
+                    ),
                 ));
             }
             let subnet = self

@@ -214,7 +214,11 @@ fn a_whole_stack_can_be_destroyed_in_destroy_order() {
     a.create_route(&table.id, &route).unwrap();
     a.associate_route_table(&table.id, &private.id).unwrap();
     let sg = group(&a, "app");
-    let web = instance(&a, &private.id, &[&sg.id]).unwrap();
+    let web = super::settle(
+        &a,
+        &instance(&a, &private.id, &[&sg.id]).unwrap(),
+        "running",
+    );
     let lb = load_balancer(&a, "web").unwrap();
     let tg = target_group(&a, "app").unwrap();
     a.register_targets(&tg.id, &[web.id]).unwrap();

@@ -95,7 +95,7 @@ fn the_same_name_with_other_settings_is_duplicate_target_group_name() {
 #[test]
 fn registering_in_an_unknown_group_is_target_group_not_found() {
     let a = account();
-    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     assert_eq!(
         code(a.register_targets(
             "arn:aws:elasticloadbalancing:x:1:targetgroup/no/1",
@@ -113,7 +113,18 @@ fn registering_an_unknown_terminated_or_foreign_instance_is_invalid_target() {
         code(a.register_targets(&tg.id, &["i-0123456789abcdef0".into()])),
         "InvalidTarget"
     );
-    let gone = instance(&a, &public(&a, "a"), &[]).unwrap();
+    // RegisterTargets takes running instances only: a pending one is refused.
+    let pending = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let err = a
+        .register_targets(&tg.id, std::slice::from_ref(&pending.id))
+        .unwrap_err();
+    assert_eq!(err.code, "InvalidTarget");
+    assert!(
+        err.message.contains("not in a running state"),
+        "{}",
+        err.message
+    );
+    let gone = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.terminate_instances(std::slice::from_ref(&gone.id))
         .unwrap();
     assert_eq!(
@@ -121,7 +132,7 @@ fn registering_an_unknown_terminated_or_foreign_instance_is_invalid_target() {
         "InvalidTarget"
     );
     let other = subnet_in(&a, &super::seed::second_vpc(&a), "10.0.0.0/24", "a").unwrap();
-    let foreign = instance(&a, &other.id, &[]).unwrap();
+    let foreign = settle(&a, &instance(&a, &other.id, &[]).unwrap(), "running");
     let err = a
         .register_targets(&tg.id, std::slice::from_ref(&foreign.id))
         .unwrap_err();
@@ -137,8 +148,8 @@ fn registering_an_unknown_terminated_or_foreign_instance_is_invalid_target() {
 fn registering_twice_is_a_no_op_and_targets_are_recorded() {
     let a = account();
     let tg = target_group(&a, "app").unwrap();
-    let one = instance(&a, &public(&a, "a"), &[]).unwrap();
-    let two = instance(&a, &public(&a, "c"), &[]).unwrap();
+    let one = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
+    let two = settle(&a, &instance(&a, &public(&a, "c"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, &[one.id.clone(), two.id.clone()])
         .unwrap();
     a.register_targets(&tg.id, std::slice::from_ref(&one.id))
@@ -156,7 +167,7 @@ fn registering_twice_is_a_no_op_and_targets_are_recorded() {
 fn targets_are_initial_until_their_instance_runs_and_once_more_then_healthy() {
     let a = account();
     let tg = target_group(&a, "app").unwrap();
-    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, std::slice::from_ref(&web.id))
         .unwrap();
     assert_eq!(states(&a, &tg.id), [(web.id.clone(), "initial".into())]);
@@ -170,7 +181,7 @@ fn targets_are_initial_until_their_instance_runs_and_once_more_then_healthy() {
 fn a_target_whose_instance_is_not_running_is_initial() {
     let a = account();
     let tg = target_group(&a, "app").unwrap();
-    let web = instance(&a, &public(&a, "a"), &[]).unwrap();
+    let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, std::slice::from_ref(&web.id))
         .unwrap();
     states(&a, &tg.id);
@@ -194,8 +205,8 @@ fn a_running_target_is_initial_for_the_first_report_after_registration() {
 fn deregistered_and_terminated_targets_drain_once_then_are_gone() {
     let a = account();
     let tg = target_group(&a, "app").unwrap();
-    let one = instance(&a, &public(&a, "a"), &[]).unwrap();
-    let two = instance(&a, &public(&a, "c"), &[]).unwrap();
+    let one = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
+    let two = settle(&a, &instance(&a, &public(&a, "c"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, &[one.id.clone(), two.id.clone()])
         .unwrap();
     a.deregister_targets(&tg.id, std::slice::from_ref(&one.id))
