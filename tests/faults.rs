@@ -230,17 +230,7 @@ pub(crate) fn tutorial_inventory() -> BTreeMap<&'static str, Vec<String>> {
 
 /// The tutorial (or `destroy`) through the proxy, `--yes`.
 fn through(m: &Moto, proxy: &Proxy, args: &[&str]) -> (bool, String, String) {
-    let out = m
-        .awsrun()
-        .env("AWS_ENDPOINT_URL", proxy.endpoint())
-        .args(args)
-        .output()
-        .expect("run awsrun");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    m.run_via(&proxy.endpoint(), args)
 }
 
 fn assert_ran(proxy: &Proxy, what: &str, (ok, stdout, stderr): (bool, String, String)) -> String {

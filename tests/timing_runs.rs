@@ -17,20 +17,6 @@ use std::sync::Arc;
 const STACK: &str = "multi-server";
 
 /// awsrun with `args` through `endpoint`: (success, stdout, stderr).
-fn run(m: &Moto, endpoint: &str, args: &[&str]) -> (bool, String, String) {
-    let out = m
-        .awsrun()
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .args(args)
-        .output()
-        .expect("run awsrun");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn ok(what: &str, proxy: &Proxy, (ok, stdout, stderr): (bool, String, String)) -> String {
     assert!(
         ok,
@@ -45,7 +31,7 @@ fn ok(what: &str, proxy: &Proxy, (ok, stdout, stderr): (bool, String, String)) -
 fn tutorial_rerun_destroy(m: &Moto, timing: &AwsTiming, proxy: &Proxy) {
     let endpoint = proxy.endpoint();
     let tutorial = ["scripts/multi-server.rhai", "--yes"];
-    let out = ok("the tutorial", proxy, run(m, &endpoint, &tutorial));
+    let out = ok("the tutorial", proxy, m.run_via(&endpoint, &tutorial));
     assert!(out.contains("Done: 15 created, 1 changed"), "{out}");
     assert!(out.contains("is not known to AWS yet"), "{out}");
     assert_eq!(inventory(m), tutorial_inventory());
@@ -66,7 +52,7 @@ fn tutorial_rerun_destroy(m: &Moto, timing: &AwsTiming, proxy: &Proxy) {
     // awsrun waited for running before registering: never refused.
     assert!(!seen.contains_key("InvalidTarget"), "{seen:?}");
 
-    let out = ok("the re-run", proxy, run(m, &endpoint, &tutorial));
+    let out = ok("the re-run", proxy, m.run_via(&endpoint, &tutorial));
     assert!(
         out.contains("Done: 0 created, 0 changed, 15 existing, 0 deleted."),
         "{out}"
@@ -74,7 +60,7 @@ fn tutorial_rerun_destroy(m: &Moto, timing: &AwsTiming, proxy: &Proxy) {
     assert_eq!(inventory(m), tutorial_inventory());
 
     let destroy = ["destroy", "--stack", STACK, "--yes"];
-    let out = ok("destroy", proxy, run(m, &endpoint, &destroy));
+    let out = ok("destroy", proxy, m.run_via(&endpoint, &destroy));
     assert_eq!(
         inventory(m),
         BTreeMap::new(),
@@ -136,7 +122,11 @@ fn tutorial_then_sampler(
 ) -> (Proxy, Sampler, BTreeSet<String>) {
     let proxy = timing.proxy(m.port(), Schedule::none());
     let tutorial = ["scripts/multi-server.rhai", "--yes"];
-    ok("the tutorial", &proxy, run(m, &proxy.endpoint(), &tutorial));
+    ok(
+        "the tutorial",
+        &proxy,
+        m.run_via(&proxy.endpoint(), &tutorial),
+    );
     // Past the initial window: the tutorial's targets are healthy.
     std::thread::sleep(Windows::short().initial);
     let (arn, health) = live_health(m);
@@ -163,7 +153,7 @@ fn a_rolling_deploy_under_aws_timing_keeps_every_healthy_target() {
     let (proxy, sampler, old) = tutorial_then_sampler(&m, &timing, None);
     let args = deploy("v2", &["batch=1"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = run(&m, &sampler.endpoint(), &args);
+    let result = m.run_via(&sampler.endpoint(), &args);
     let seen = sampler.finish();
     ok("the deploy", &proxy, result);
     assert_eq!(count_of(&seen, "RunInstances"), 2, "{:?}", seen.samples);
@@ -198,7 +188,7 @@ fn a_failed_batch_under_aws_timing_is_rolled_back_and_says_why() {
     let (proxy, sampler, old) = tutorial_then_sampler(&m, &timing, Some("awesome-api-v3-"));
     let args = deploy("v3", &["timeout=5"]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (success, stdout, stderr) = run(&m, &sampler.endpoint(), &args);
+    let (success, stdout, stderr) = m.run_via(&sampler.endpoint(), &args);
     let seen = sampler.finish();
     assert!(!success, "{stdout}\n{stderr}");
     assert_eq!(proxy.errors(), Vec::<String>::new());

@@ -306,6 +306,22 @@ impl Moto {
             .fold(super::awsrun(), |cmd, (key, value)| cmd.env(key, value))
     }
 
+    /// Runs `awsrun` pointed at `endpoint` (a proxy in front of this
+    /// server): whether it succeeded, its stdout and its stderr.
+    pub fn run_via(&self, endpoint: &str, args: &[&str]) -> (bool, String, String) {
+        let out = self
+            .awsrun()
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .args(args)
+            .output()
+            .expect("run awsrun");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// An `AwsCloud` on this server, built the way the CLI builds one.
     pub fn cloud(&self) -> AwsCloud {
         let opts = AwsOptions {

@@ -97,7 +97,7 @@ fn group_text_char(c: char) -> bool {
 
 /// Security-group names and descriptions: at most 255 characters of
 /// a-z, A-Z, 0-9, spaces and `._-:/()#,@[]+=&;{}!$*`.
-pub(super) fn description_problem(text: &str) -> Option<&'static str> {
+pub(super) fn group_text_problem(text: &str) -> Option<&'static str> {
     if !text.is_ascii() {
         Some("Character sets beyond ASCII are not supported.")
     } else if text.len() > 255 {

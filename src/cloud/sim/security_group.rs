@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::errors::{invalid_value, not_found};
 use super::quotas;
-use super::rules::{description_problem, ip_protocol};
+use super::rules::{group_text_problem, ip_protocol};
 use super::state::{State, array_attr};
 use crate::cloud::{
     CloudError, CloudResult, IngressRule, Kind, Resource, SecurityGroupSpec, Source, Tags,
@@ -218,7 +218,7 @@ fn check_group_request(spec: &SecurityGroupSpec) -> CloudResult<()> {
             .with_hint(format!("give the security group a non-empty {parameter}")));
         }
     }
-    if let Some(problem) = description_problem(&spec.description) {
+    if let Some(problem) = group_text_problem(&spec.description) {
         return Err(invalid_value(
             OP,
             format!(
@@ -228,7 +228,7 @@ fn check_group_request(spec: &SecurityGroupSpec) -> CloudResult<()> {
             "write the description in ASCII (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*), at most 255 characters",
         ));
     }
-    if let Some(problem) = description_problem(&spec.group_name) {
+    if let Some(problem) = group_text_problem(&spec.group_name) {
         return Err(invalid_value(
             OP,
             format!(
