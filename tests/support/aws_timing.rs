@@ -60,7 +60,7 @@ impl Windows {
             initial: s(3),
             nat_pending: s(3),
             nat_deleting: s(2),
-            address_held: s(4),
+            address_held: s(8),
             lingering: s(4),
         }
     }

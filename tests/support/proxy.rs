@@ -158,16 +158,16 @@ impl State {
         } else {
             let faults = &self.schedule.faults;
             let fault = faults[self.injected % faults.len()];
-            self.injected += 1;
             // Repeating a write the server already did could make a twin on
-            // a server that ignores client tokens: drop writes before.
-            Some(
-                if fault == Fault::DropAfter && request.write && !self.schedule.drop_writes_after {
-                    Fault::DropBefore
-                } else {
-                    fault
-                },
-            )
+            // a server that ignores client tokens: drop writes before, and
+            // keep `DropAfter` for the next faulted request, so that every
+            // kind in the cycle is injected whatever the mix of requests.
+            if fault == Fault::DropAfter && request.write && !self.schedule.drop_writes_after {
+                Some(Fault::DropBefore)
+            } else {
+                self.injected += 1;
+                Some(fault)
+            }
         };
         match fault {
             Some(_) => *self.streaks.entry(key).or_insert(0) += 1,
