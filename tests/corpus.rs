@@ -98,7 +98,7 @@ const CORPUS: &[Row] = &[
     ("sg_other_vpc", &["@", "--dry-run"], "awsrun::aws::InvalidParameter", Some((5, 15)), 1),
     ("instance_type", &["@", "--dry-run"], "awsrun::aws::InvalidParameterValue", Some((2, 15)), 1),
     ("ami_malformed", &["@", "--dry-run"], "awsrun::aws::InvalidAMIID.Malformed", Some((2, 15)), 1),
-    ("subnet_full", &["@", "--dry-run"], "awsrun::aws::InsufficientFreeAddressesInSubnet", Some((3, 15)), 1),
+    ("subnet_full", &["@", "--dry-run", "--sim-quota", "vcpus=64"], "awsrun::aws::InsufficientFreeAddressesInSubnet", Some((3, 15)), 1),
     ("lb_one_az", &["@", "--dry-run"], "awsrun::aws::InvalidConfigurationRequest", Some((3, 10)), 1),
     ("lb_two_subnets_same_az", &["@", "--dry-run"], "awsrun::aws::InvalidConfigurationRequest", Some((3, 10)), 1),
     ("tg_name_too_long", &["@", "--dry-run"], "awsrun::aws::ValidationError", Some((2, 10)), 1),

@@ -66,6 +66,9 @@ fn variables_change_names_type_and_count() {
             "instance_type=t3.small",
             "--var",
             "count=3",
+            // Three t3.small hold 6 vCPUs: more than a new account's 5.
+            "--sim-quota",
+            "vcpus=32",
         ])
         .assert()
         .success()

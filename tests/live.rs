@@ -641,3 +641,75 @@ fn no_credentials_is_a_clear_error_before_any_script_line() {
         "no script line ran"
     );
 }
+
+/// The stack's instances that are not terminated, counted with the test's
+/// own client.
+fn instances_of(m: &Moto, stack: &str) -> usize {
+    let ec2 = m.ec2();
+    m.block_on(async {
+        let out = ec2
+            .describe_instances()
+            .filters(stack_filter(stack))
+            .send()
+            .await
+            .unwrap();
+        out.reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| {
+                i.state()
+                    .and_then(|s| s.name())
+                    .is_some_and(|n| n.as_str() != "terminated")
+            })
+            .count()
+    })
+}
+
+/// A live plan asks the account what only it knows: which AZs offer an
+/// instance type (c5a.large is offered in ap-northeast-2a to 2c, which the
+/// dry-run's dated table does not know) and whether it can see an image.
+/// Each refusal is AWS's code at the script's line, before any write.
+#[test]
+fn a_live_plan_refuses_a_type_the_az_does_not_offer_and_an_image_the_account_cannot_see() {
+    let m = moto();
+    let script = "tests/cases/live/one-server.rhai";
+    let cases = [
+        (
+            "type=c5a.large",
+            "awsrun::aws::Unsupported",
+            "ap-northeast-2d",
+        ),
+        (
+            "image=ami-0fffffffffffffff0",
+            "awsrun::aws::InvalidAMIID.NotFound",
+            "ami-0fffffffffffffff0",
+        ),
+    ];
+    for (var, code, named) in cases {
+        let out = m
+            .awsrun()
+            .args([script, "--stack", "offer", "--var", var, "--yes"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(code), "{var}: {err}");
+        assert!(err.contains(named), "{var}: {err}");
+        assert!(
+            err.contains("[tests/cases/live/one-server.rhai:4:"),
+            "{var}: {err}"
+        );
+        assert!(
+            err.contains("Nothing was changed: the plan failed before any AWS write."),
+            "{var}: {err}"
+        );
+        assert_eq!(instances_of(&m, "offer"), 0, "{var}");
+    }
+    // The same script with a type 2d offers and the account's image runs.
+    m.awsrun()
+        .args([script, "--stack", "offer", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(instances_of(&m, "offer"), 1);
+}

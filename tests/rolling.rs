@@ -406,6 +406,12 @@ fn sorted(items: &[String]) -> Vec<String> {
 #[test]
 fn dry_run_deploy_in_batches_of_two_keeps_capacity_too() {
     let sim = Rc::new(SimAccount::new("ap-northeast-2"));
+    // Four servers and a batch of two more are 6 t2.micro vCPUs: more than
+    // a new account's 5, so this account's quota was raised.
+    sim.set_quotas(awsrun::cloud::sim::quotas::Quotas {
+        vcpus: 32,
+        ..awsrun::cloud::sim::quotas::Quotas::AWS
+    });
     tutorial(&sim, &[("count", "4")]);
     let watch = Watch::new(&sim, None);
     let (_, result) = deploy(&watch, &[("version", "v2"), ("batch", "2")]);

@@ -53,7 +53,7 @@ pub struct Global {
     pub sim_latency_scale: f64,
     /// A quota of the simulated account raised (or lowered) from AWS's default, as the account's
     /// Service Quotas say: vpcs, elastic-ips, internet-gateways, subnets-per-vpc,
-    /// route-tables-per-vpc, rules-per-group, groups-per-interface
+    /// route-tables-per-vpc, rules-per-group, groups-per-interface, vcpus
     #[arg(long, global = true, value_name = "KEY=N", value_parser = parse_quota)]
     pub sim_quota: Vec<(String, usize)>,
     /// Operations a script may run before it is stopped (catches endless loops)

@@ -199,3 +199,9 @@ pub struct ListenerSpec {
     /// Target group ARN the default action forwards to.
     pub forward: String,
 }
+
+/// The outbound rule AWS gives every new security group, the VPC's
+/// `default` group included: all traffic, to anywhere (IPv4).
+pub fn default_egress() -> Vec<serde_json::Value> {
+    vec![serde_json::json!({ "protocol": "-1", "port": 0, "to": "0.0.0.0/0" })]
+}

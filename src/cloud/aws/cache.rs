@@ -35,6 +35,10 @@ pub(super) struct Cache {
     pub azs: Option<Vec<String>>,
     pub identity: Option<Identity>,
     pub images: HashMap<String, String>,
+    /// The AZs offering each instance type asked about.
+    pub offerings: HashMap<String, Vec<String>>,
+    /// Whether the account sees each image asked about.
+    pub visible_images: HashMap<String, bool>,
     /// Target health read by a lookup, by target group, until first used.
     pub health: HashMap<String, Vec<TargetHealth>>,
     /// The ids (ARNs for ELB) of everything this run created and has not

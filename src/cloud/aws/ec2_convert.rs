@@ -173,8 +173,18 @@ pub(super) fn association_ids(rt: &RouteTable) -> Vec<String> {
         .collect()
 }
 
-/// One `{protocol, port, from}` per source of a permission.
+/// One `{protocol, port, from}` per source of an inbound permission.
 fn ingress(p: &IpPermission) -> Vec<Value> {
+    permissions(p, "from")
+}
+
+/// One `{protocol, port, to}` per destination of an outbound permission.
+fn egress(p: &IpPermission) -> Vec<Value> {
+    permissions(p, "to")
+}
+
+/// One `{protocol, port, <peer>}` per peer of a permission.
+fn permissions(p: &IpPermission, peer: &str) -> Vec<Value> {
     let protocol = text(p.ip_protocol()).to_ascii_lowercase();
     let port = p.from_port().unwrap_or(0).max(0);
     let cidrs = p.ip_ranges().iter().filter_map(|r| some(r.cidr_ip()));
@@ -191,19 +201,21 @@ fn ingress(p: &IpPermission) -> Vec<Value> {
         .chain(cidrs6)
         .chain(groups)
         .chain(lists)
-        .map(|from| json!({ "protocol": protocol, "port": port, "from": from }))
+        .map(|other| json!({ "protocol": protocol, "port": port, peer: other }))
         .collect()
 }
 
 pub(super) fn security_group(g: &SecurityGroup) -> Tagged {
     let mut t = tagged(Kind::SecurityGroup, g.group_id(), g.tags());
     let rules: Vec<Value> = g.ip_permissions().iter().flat_map(ingress).collect();
+    let outbound: Vec<Value> = g.ip_permissions_egress().iter().flat_map(egress).collect();
     t.resource = t
         .resource
         .with("vpc", text(g.vpc_id()))
         .with("description", text(g.description()))
         .with("group_name", text(g.group_name()))
-        .with("ingress", rules);
+        .with("ingress", rules)
+        .with("egress", outbound);
     t
 }
 

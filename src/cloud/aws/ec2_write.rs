@@ -244,7 +244,8 @@ impl AwsCloud {
             .with("vpc", spec.vpc.as_str())
             .with("description", spec.description.as_str())
             .with("group_name", spec.group_name.as_str())
-            .with("ingress", Vec::<Value>::new());
+            .with("ingress", Vec::<Value>::new())
+            .with("egress", crate::cloud::default_egress());
         self.cache().created(&tags.stack, resource.clone());
         Ok(resource)
     }

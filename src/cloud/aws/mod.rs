@@ -28,6 +28,7 @@
 //! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
 //! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
+//! | `facts.rs` | what a plan asks the real account while it runs (offerings, images) |
 
 mod cache;
 mod call;
@@ -38,6 +39,7 @@ mod ec2_read;
 mod ec2_write;
 mod elb_read;
 mod elb_write;
+mod facts;
 mod fresh;
 mod lookup;
 mod mirror;

@@ -303,6 +303,11 @@ impl State {
                     subnet.load_balancers = subnet.load_balancers.saturating_sub(1);
                 }
             }
+            for (subnet, addr) in &slot.nodes {
+                if let Some(subnet) = self.subnets.get_mut(subnet) {
+                    subnet.addresses.release(*addr);
+                }
+            }
             for group in &slot.groups {
                 if let Some(group) = self.groups.get_mut(group) {
                     group.users = group.users.saturating_sub(1);

@@ -13,6 +13,23 @@ use crate::diagnostic::code;
 const USER_DATA_LIMIT: usize = 16 * 1024;
 
 impl State {
+    /// The AZs that offer `instance_type`: the real account's answer when
+    /// this one mirrors it, else the dated table's; `None` when the table
+    /// does not know the type (taken as offered everywhere).
+    fn offering_azs(&self, instance_type: &str) -> CloudResult<Option<Vec<String>>> {
+        if let Some(facts) = &self.facts {
+            return facts.0.offered_azs(instance_type).map(Some);
+        }
+        Ok(
+            super::offerings::offered_in(&self.region, instance_type).map(|letters| {
+                letters
+                    .chars()
+                    .map(|l| format!("{}{l}", self.region))
+                    .collect()
+            }),
+        )
+    }
+
     pub(super) fn run_instance(
         &mut self,
         spec: &InstanceSpec,
@@ -20,6 +37,26 @@ impl State {
     ) -> CloudResult<Resource> {
         const OP: &str = "RunInstances";
         let groups = self.check_instance(OP, spec)?;
+        let vcpus = quotas::standard_vcpus(&spec.instance_type).unwrap_or(0);
+        // The applied quota of a real account is in Service Quotas, which a
+        // plan against its mirror does not read: only AWS's default is known.
+        if self.facts.is_none() && self.vcpus_in_use + vcpus > self.quotas.vcpus {
+            return Err(CloudError::new(
+                OP,
+                code::Aws::VcpuLimitExceeded,
+                format!(
+                    "You have requested more vCPU capacity than your current vCPU limit of {} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+                    self.quotas.vcpus
+                ),
+            )
+            .with_hint(format!(
+                "{} takes {vcpus} vCPU{}, and {} of the {} vCPUs of running On-Demand Standard instances are in use; use a smaller type or fewer instances, or raise the quota (Service Quotas, L-1216C47A) and plan with `--sim-quota vcpus=N`",
+                spec.instance_type,
+                if vcpus == 1 { "" } else { "s" },
+                self.vcpus_in_use,
+                self.quotas.vcpus
+            )));
+        }
         let slot = self.subnets.get_mut(&spec.subnet).expect("checked above");
         let az = slot.az.clone();
         let private_ip = slot.addresses.allocate().ok_or_else(|| {
@@ -38,6 +75,7 @@ impl State {
                 slot.addresses.usable()
             ))
         })?;
+        self.vcpus_in_use += vcpus;
         for group in &groups {
             if let Some(slot) = self.groups.get_mut(group) {
                 slot.users += 1;
@@ -76,6 +114,19 @@ impl State {
             )
             .with_hint("an image id is `ami-` and 8 or 17 hex digits; `latest_ami(\"al2023\")` gives a current one"));
         }
+        if let Some(facts) = &self.facts
+            && !facts.0.image_visible(&spec.image)?
+        {
+            return Err(CloudError::new(
+                    op,
+                    code::Aws::InvalidAmiIdNotFound,
+                    format!("The image id '[{}]' does not exist", spec.image),
+                )
+                .with_hint(format!(
+                    "the account cannot see {} in {}: it may be of another region, deregistered, or private to another account; `latest_ami(\"al2023\")` gives a current one",
+                    spec.image, self.region
+                )));
+        }
         if !known_instance_type(&spec.instance_type) {
             return Err(invalid_value(
                 op,
@@ -83,30 +134,10 @@ impl State {
                 instance_type_hint(&spec.instance_type),
             ));
         }
-        if let Some(letters) = super::offerings::offered_in(&self.region, &spec.instance_type) {
-            let letter = subnet.az.strip_prefix(self.region.as_str()).unwrap_or("");
-            if !letters.contains(letter) {
-                let zones: Vec<String> = letters
-                    .chars()
-                    .map(|l| format!("{}{l}", self.region))
-                    .collect();
-                return Err(CloudError::new(
-                    op,
-                    code::Aws::Unsupported,
-                    format!(
-                        "Your requested instance type ({}) is not supported in your requested Availability Zone ({}). Please retry your request by not specifying an Availability Zone or choosing {}.",
-                        spec.instance_type,
-                        subnet.az,
-                        zones.join(", ")
-                    ),
-                )
-                .with_hint(format!(
-                    "{} offers {} only in {}; use a subnet there, or a type every AZ offers, such as t3.micro",
-                    self.region,
-                    spec.instance_type,
-                    zones.join(" and ")
-                )));
-            }
+        if let Some(zones) = self.offering_azs(&spec.instance_type)?
+            && !zones.contains(&subnet.az)
+        {
+            return Err(unsupported_here(op, spec, &subnet.az, &zones, &self.region));
         }
         if spec.user_data.len() > USER_DATA_LIMIT {
             return Err(invalid_value(
@@ -214,6 +245,8 @@ impl State {
         let subnet = entry.resource.str("subnet").to_string();
         let groups = entry.resource.strs("security_groups");
         let private_ip = entry.resource.str("private_ip").parse().ok();
+        let vcpus = quotas::standard_vcpus(entry.resource.str("instance_type")).unwrap_or(0);
+        self.vcpus_in_use = self.vcpus_in_use.saturating_sub(vcpus);
         if let (Some(slot), Some(addr)) = (self.subnets.get_mut(&subnet), private_ip) {
             slot.addresses.release(addr);
         }
@@ -223,4 +256,37 @@ impl State {
             }
         }
     }
+}
+
+/// AWS's `Unsupported` for a type the subnet's AZ does not offer.
+fn unsupported_here(
+    op: &str,
+    spec: &InstanceSpec,
+    az: &str,
+    zones: &[String],
+    region: &str,
+) -> CloudError {
+    let asked = format!(
+        "Your requested instance type ({}) is not supported in your requested Availability Zone ({az}).",
+        spec.instance_type
+    );
+    if zones.is_empty() {
+        return CloudError::new(op, code::Aws::Unsupported, asked).with_hint(format!(
+            "{region} offers {} in none of its AZs; pick another type, such as t3.micro",
+            spec.instance_type
+        ));
+    }
+    CloudError::new(
+        op,
+        code::Aws::Unsupported,
+        format!(
+            "{asked} Please retry your request by not specifying an Availability Zone or choosing {}.",
+            zones.join(", ")
+        ),
+    )
+    .with_hint(format!(
+        "{region} offers {} only in {}; use a subnet there, or a type every AZ offers, such as t3.micro",
+        spec.instance_type,
+        zones.join(" and ")
+    ))
 }

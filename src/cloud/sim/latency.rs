@@ -506,6 +506,10 @@ impl State {
         let mut seen = Vec::new();
         let slot = &self.target_groups[group];
         for id in &slot.targets {
+            if let Some(why) = self.not_in_use(group, id) {
+                report.push(TargetHealth::unused(id, slot.port, why));
+                continue;
+            }
             let mark = self.healthy_mark(group, id);
             let healthy = mark.as_ref().is_some_and(|m| now >= m.real);
             if let (true, Some(mark)) = (healthy, mark) {

@@ -24,6 +24,10 @@ pub(super) struct LoadBalancerSlot {
     pub(super) groups: Vec<String>,
     /// Listener ARN by port.
     pub(super) listeners: BTreeMap<u16, String>,
+    /// The private address of its node's network interface in each subnet
+    /// (one per AZ, as a new ALB has), held until it is deleted. A mirrored
+    /// load balancer's interfaces are not read, so it holds none here.
+    pub(super) nodes: Vec<(String, std::net::Ipv4Addr)>,
 }
 
 impl State {
@@ -80,8 +84,10 @@ impl State {
             subnets: spec.subnets.clone(),
             groups: groups.clone(),
             listeners: BTreeMap::new(),
+            nodes: Vec::new(),
         };
         self.place_load_balancer(&arn, slot);
+        self.place_nodes(&arn);
         let resource = Resource::new(Kind::LoadBalancer, &tags.name, &arn)
             .with("arn", arn.as_str())
             .with("dns_name", dns_name)
@@ -139,6 +145,25 @@ impl State {
         self.load_balancer_names
             .insert(slot.name.clone(), arn.to_string());
         self.load_balancers.insert(arn.to_string(), slot);
+    }
+
+    /// A new load balancer's nodes take one address of each of its subnets
+    /// (checked above: each has 8 free at least).
+    fn place_nodes(&mut self, arn: &str) {
+        let subnets = self.load_balancers[arn].subnets.clone();
+        let mut nodes = Vec::new();
+        for subnet in subnets {
+            if let Some(addr) = self
+                .subnets
+                .get_mut(&subnet)
+                .and_then(|slot| slot.addresses.allocate())
+            {
+                nodes.push((subnet, addr));
+            }
+        }
+        if let Some(slot) = self.load_balancers.get_mut(arn) {
+            slot.nodes = nodes;
+        }
     }
 
     /// Subnets exist, share a VPC, one per AZ, two AZs at least, room for

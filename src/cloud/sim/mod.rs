@@ -35,6 +35,7 @@
 mod addresses;
 mod destroy;
 mod errors;
+mod facts;
 mod ids;
 mod instance;
 pub mod latency;
@@ -64,6 +65,7 @@ use std::time::Duration;
 
 use state::State;
 
+pub use facts::AccountFacts;
 pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
@@ -143,7 +145,13 @@ impl SimAccount {
             .map(latency::Clock::estimate)
     }
 
-    /// What `latest_ami(family)` answers (the real answer, when mirroring).
+    /// Puts the real account behind this mirror of it: images, instance
+    /// types and `latest_ami` are asked of it (see [`AccountFacts`]).
+    pub fn set_facts(&self, facts: std::rc::Rc<dyn AccountFacts>) {
+        self.state.borrow_mut().facts = Some(facts::Facts(facts));
+    }
+
+    /// What `latest_ami(family)` answers without a real account behind.
     pub fn set_image(&self, family: &str, image: &str) {
         self.state
             .borrow_mut()
@@ -208,6 +216,9 @@ impl Cloud for SimAccount {
 
     fn latest_ami(&self, family: &str) -> CloudResult<String> {
         let state = self.state.borrow();
+        if let Some(facts) = &state.facts {
+            return facts.0.latest_image(family);
+        }
         state.images.get(family).cloned().ok_or_else(|| {
             let known: Vec<&str> = state.images.keys().map(String::as_str).collect();
             CloudError::new(

@@ -6,6 +6,9 @@
 //! takes raised ones with `--sim-quota KEY=N`, so the plan of an account
 //! whose quota was raised holds.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use crate::cloud::CloudError;
 use crate::diagnostic::code;
 
@@ -23,6 +26,9 @@ pub struct Quotas {
     pub rules_per_group: usize,
     /// Security groups per network interface (and so per instance).
     pub groups_per_interface: usize,
+    /// vCPUs of the running On-Demand instances of the Standard bucket
+    /// (A, C, D, H, I, M, R, T and Z families).
+    pub vcpus: usize,
 }
 
 impl Quotas {
@@ -35,10 +41,11 @@ impl Quotas {
         route_tables_per_vpc: 200,
         rules_per_group: 60,
         groups_per_interface: 5,
+        vcpus: 5,
     };
 
     /// The names `--sim-quota` takes.
-    pub const KEYS: [&'static str; 7] = [
+    pub const KEYS: [&'static str; 8] = [
         "vpcs",
         "elastic-ips",
         "internet-gateways",
@@ -46,6 +53,7 @@ impl Quotas {
         "route-tables-per-vpc",
         "rules-per-group",
         "groups-per-interface",
+        "vcpus",
     ];
 
     /// Sets the quota named `key` (one of [`Quotas::KEYS`]).
@@ -58,6 +66,7 @@ impl Quotas {
             "route-tables-per-vpc" => &mut self.route_tables_per_vpc,
             "rules-per-group" => &mut self.rules_per_group,
             "groups-per-interface" => &mut self.groups_per_interface,
+            "vcpus" => &mut self.vcpus,
             _ => {
                 return Err(format!(
                     "unknown quota `{key}`; known: {}",
@@ -81,4 +90,22 @@ pub(super) fn exceeded(op: &str, code: code::Aws, message: &str, quota: &str) ->
     CloudError::new(op, code, message).with_hint(format!(
         "the quota is {quota}; free some up, or raise it in the Service Quotas console (and plan with `--sim-quota`)"
     ))
+}
+
+/// The vCPUs `instance_type` counts against the Running On-Demand Standard
+/// quota; `None` for a type of another bucket (G, P, X, ...), which the
+/// simulated account does not limit.
+pub(super) fn standard_vcpus(instance_type: &str) -> Option<usize> {
+    static TABLE: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        include_str!("vcpus.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let (name, vcpus) = line.split_once(' ')?;
+                Some((name, vcpus.parse().ok()?))
+            })
+            .collect()
+    });
+    table.get(instance_type).copied()
 }

@@ -54,7 +54,8 @@ impl State {
             .with("vpc", spec.vpc.as_str())
             .with("description", spec.description.as_str())
             .with("group_name", spec.group_name.as_str())
-            .with("ingress", Vec::<Value>::new());
+            .with("ingress", Vec::<Value>::new())
+            .with("egress", crate::cloud::default_egress());
         Ok(self.create(resource, tags))
     }
 
@@ -188,7 +189,7 @@ impl State {
         })
     }
 
-    fn add_rule(&mut self, group: &str, rule: IngressRule) {
+    pub(super) fn add_rule(&mut self, group: &str, rule: IngressRule) {
         let from = match &rule.from {
             Source::Cidr(cidr) | Source::SecurityGroup(cidr) => cidr.clone(),
         };

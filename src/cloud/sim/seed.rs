@@ -89,6 +89,7 @@ impl State {
             slot.addresses.reserve(addr);
         }
         if r.kind == Kind::Instance {
+            self.vcpus_in_use += super::quotas::standard_vcpus(r.str("instance_type")).unwrap_or(0);
             for group in r.strs("security_groups") {
                 if let Some(slot) = self.groups.get_mut(&group) {
                     slot.users += 1;
@@ -120,6 +121,7 @@ impl State {
             subnets: r.strs("subnets"),
             groups: r.strs("security_groups"),
             listeners: BTreeMap::new(),
+            nodes: Vec::new(),
         };
         self.place_load_balancer(&r.id, slot);
     }

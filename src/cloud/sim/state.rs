@@ -52,6 +52,10 @@ pub(super) struct State {
     pub(super) clock: Option<Clock>,
     /// The quotas the account enforces (AWS's defaults unless raised).
     pub(super) quotas: Quotas,
+    /// vCPUs of the Standard bucket held by instances not yet terminated.
+    pub(super) vcpus_in_use: usize,
+    /// The real account this one mirrors, asked what only it knows.
+    pub(super) facts: Option<super::facts::Facts>,
     serial: u64,
     public_ips: u64,
 }
@@ -90,6 +94,8 @@ impl State {
             images,
             clock: None,
             quotas: Quotas::AWS,
+            vcpus_in_use: 0,
+            facts: None,
             serial: 0,
             public_ips: 0,
         }

@@ -274,9 +274,18 @@ impl State {
             .iter()
             .map(|id| self.instance_state(id) == "running")
             .collect();
+        let unused: Vec<Option<&'static str>> = self.target_groups[group]
+            .targets
+            .iter()
+            .map(|id| self.not_in_use(group, id))
+            .collect();
         let slot = self.target_groups.get_mut(group).expect("checked above");
         let mut report = Vec::with_capacity(slot.targets.len() + slot.draining.len());
-        for (id, running) in slot.targets.iter().zip(states) {
+        for ((id, running), unused) in slot.targets.iter().zip(states).zip(unused) {
+            if let Some(why) = unused {
+                report.push(TargetHealth::unused(id, slot.port, why));
+                continue;
+            }
             let seen = slot.seen.contains(id);
             let state = if running && seen {
                 "healthy"
@@ -307,6 +316,42 @@ impl State {
             }
         }
         Ok(report)
+    }
+}
+
+impl State {
+    /// Why a registered target gets no traffic, as AWS reports it (`unused`,
+    /// `Target.NotInUse`): no listener forwards to its group, or its AZ is
+    /// not one of the load balancer's.
+    pub(super) fn not_in_use(&self, group: &str, target: &str) -> Option<&'static str> {
+        let slot = self.target_groups.get(group)?;
+        if slot.listeners == 0 {
+            return Some(
+                "Target group is not configured to receive traffic from the load balancer",
+            );
+        }
+        let lb = self.load_balancers.get(slot.load_balancer.as_ref()?)?;
+        let az = self.store.get(target)?.resource.str("az").to_string();
+        let enabled = lb
+            .subnets
+            .iter()
+            .any(|s| self.subnets.get(s).is_some_and(|subnet| subnet.az == az));
+        (!enabled).then_some(
+            "Target is in an Availability Zone that is not enabled for the load balancer",
+        )
+    }
+}
+
+impl TargetHealth {
+    /// A target AWS reports `unused` for `Target.NotInUse`.
+    pub(super) fn unused(id: &str, port: u16, why: &str) -> TargetHealth {
+        TargetHealth {
+            id: id.to_string(),
+            port,
+            state: "unused".into(),
+            reason: "Target.NotInUse".into(),
+            description: why.into(),
+        }
     }
 }
 

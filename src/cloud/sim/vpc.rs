@@ -10,7 +10,7 @@ use super::quotas;
 use super::state::State;
 use super::store::Life;
 use crate::cidr::Cidr;
-use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
+use crate::cloud::{CloudError, CloudResult, IngressRule, Kind, Resource, Source, Tags};
 use crate::diagnostic::code;
 
 /// What the rules need to know about a VPC.
@@ -190,9 +190,17 @@ impl State {
             .with("vpc", vpc)
             .with("description", "default VPC security group")
             .with("group_name", "default")
-            .with("ingress", Vec::<Value>::new());
+            .with("ingress", Vec::<Value>::new())
+            .with("egress", crate::cloud::default_egress());
         self.store.insert(resource, None, Life::Live);
         self.register_group(&group, vpc, "default");
+        // Its members may talk to each other on every protocol.
+        let members = IngressRule {
+            protocol: "-1".into(),
+            port: 0,
+            from: Source::SecurityGroup(group.clone()),
+        };
+        self.add_rule(&group, members);
     }
 
     /// What a new AWS account has in every region: the default VPC

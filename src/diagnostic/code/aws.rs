@@ -54,6 +54,12 @@ section! {
         what_to_do: "Open a range or a prefix list instead of single rules, split the rules \
                      over two groups, or request a quota increase.",
     }
+    VcpuLimitExceeded = "VcpuLimitExceeded" {
+        when: "RunInstances: the running On-Demand instances of the Standard families (A, C, D, \
+               H, I, M, R, T, Z) would hold more vCPUs than the quota (5 in a new account).",
+        what_to_do: "Use a smaller type or fewer instances, or raise the quota in the Service \
+                     Quotas console and plan with `--sim-quota vcpus=N`.",
+    }
     SecurityGroupsPerInterfaceLimitExceeded = "SecurityGroupsPerInterfaceLimitExceeded" {
         when: "RunInstances: more security groups than a network interface takes (5 by \
                default).",
@@ -88,7 +94,8 @@ section! {
     }
     Unsupported = "Unsupported" {
         when: "RunInstances: the subnet's AZ does not offer the instance type (in \
-               ap-northeast-2, t2 and t3a are offered in 2a and 2c only).",
+               ap-northeast-2, t2 and t3a are offered in 2a and 2c only; a live plan asks the \
+               account's own offerings).",
         what_to_do: "Launch in a subnet of an AZ that offers the type, or pick a type every AZ \
                      offers, such as t3.micro.",
     }
@@ -125,6 +132,12 @@ section! {
     InvalidAmiIdMalformed = "InvalidAMIID.Malformed" {
         when: "RunInstances: the image id is not `ami-` and 8 or 17 hex digits.",
         what_to_do: "Use `latest_ami(\"al2023\")` or a real image id.",
+    }
+    InvalidAmiIdNotFound = "InvalidAMIID.NotFound" {
+        when: "RunInstances: the account cannot see the image (another region's, deregistered, \
+               or private to another account). A live plan asks the account before any write.",
+        what_to_do: "Use `latest_ami(\"al2023\")`, or an image id of this region the account \
+                     owns or may launch.",
     }
     InvalidInstanceIdMalformed = "InvalidInstanceID.Malformed" {
         when: "TerminateInstances: an instance id is malformed.",

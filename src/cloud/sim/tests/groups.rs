@@ -235,3 +235,31 @@ fn group_text_and_rule_protocols_follow_aws_character_sets() {
         );
     }
 }
+
+/// A new group has no inbound rule and AWS's one outbound rule (all
+/// traffic to 0.0.0.0/0); the VPC's `default` group also lets its members
+/// reach each other on every protocol.
+#[test]
+fn a_new_group_allows_all_outbound_and_the_default_group_lets_its_members_in() {
+    let a = account();
+    let web = group(&a, "web");
+    let all_out = json!([{ "protocol": "-1", "port": 0, "to": "0.0.0.0/0" }]);
+    assert_eq!(web.attr("ingress"), Some(&json!([])));
+    assert_eq!(web.attr("egress"), Some(&all_out));
+    let spec = super::instance_spec(&super::public(&a, "a"), &[]);
+    let server = a.create(&Spec::Instance(spec), &tags("api")).unwrap();
+    let default_id = server.strs("security_groups")[0].clone();
+    let default = a
+        .refresh(&crate::cloud::Resource::new(
+            Kind::SecurityGroup,
+            "default",
+            &default_id,
+        ))
+        .unwrap();
+    assert_eq!(default.str("group_name"), "default");
+    assert_eq!(
+        default.attr("ingress"),
+        Some(&json!([{ "protocol": "-1", "port": 0, "from": default_id }]))
+    );
+    assert_eq!(default.attr("egress"), Some(&all_out));
+}

@@ -1,5 +1,6 @@
 use super::{
-    account, code, group, group_in, instance, instance_spec, public, settle, subnet, tags,
+    account, code, group, group_in, instance, instance_spec, public, roomy_account, settle, subnet,
+    tags,
 };
 use crate::cloud::Spec;
 use crate::cloud::{Cloud, InstanceSpec, Kind};
@@ -87,7 +88,7 @@ fn a_malformed_image_id_is_invalid_ami_id_malformed() {
 
 #[test]
 fn an_unknown_instance_type_is_invalid_parameter_value() {
-    let a = account();
+    let a = roomy_account();
     for kind in ["t3.mega", "t2", "m5.micro", "x1e.64xlarge"] {
         let spec = InstanceSpec {
             instance_type: kind.into(),
@@ -155,7 +156,7 @@ fn a_security_group_of_another_vpc_is_invalid_parameter() {
 
 #[test]
 fn a_full_subnet_is_insufficient_free_addresses_in_subnet() {
-    let a = account();
+    let a = roomy_account();
     let s = subnet(&a, "172.31.112.0/28", "a").unwrap();
     let last = (0..11)
         .map(|_| instance(&a, &s.id, &[]).unwrap())
@@ -241,4 +242,96 @@ fn a_type_the_az_does_not_offer_is_unsupported() {
             "{kind} in {letter}"
         );
     }
+}
+
+/// The answers of an account that offers c5a.large in 2a to 2c and sees one
+/// image: what a real account's `DescribeInstanceTypeOfferings` and
+/// `DescribeImages` say, counted to show each question is asked.
+#[derive(Default)]
+struct Account {
+    asked: std::cell::RefCell<Vec<String>>,
+}
+
+impl crate::cloud::sim::AccountFacts for Account {
+    fn offered_azs(&self, instance_type: &str) -> crate::cloud::CloudResult<Vec<String>> {
+        self.asked.borrow_mut().push(instance_type.to_string());
+        let letters = match instance_type {
+            "c5a.large" => "abc",
+            "p4d.24xlarge" => "",
+            _ => "abcd",
+        };
+        Ok(letters
+            .chars()
+            .map(|l| format!("ap-northeast-2{l}"))
+            .collect())
+    }
+
+    fn image_visible(&self, image: &str) -> crate::cloud::CloudResult<bool> {
+        self.asked.borrow_mut().push(image.to_string());
+        Ok(image == "ami-0123456789abcdef0")
+    }
+
+    fn latest_image(&self, _family: &str) -> crate::cloud::CloudResult<String> {
+        Ok("ami-0123456789abcdef0".into())
+    }
+}
+
+/// Mirroring a real account, the plan asks it which AZs offer a type and
+/// refuses a launch where it is not offered with AWS's `Unsupported`,
+/// whatever the dated table says; a type offered nowhere says so.
+#[test]
+fn a_mirror_asks_the_real_account_which_azs_offer_a_type() {
+    let a = account();
+    let real = std::rc::Rc::new(Account::default());
+    a.set_facts(real.clone());
+    let launch = |instance_type: &str, letter: &str| {
+        let spec = InstanceSpec {
+            instance_type: instance_type.into(),
+            ..instance_spec(&public(&a, letter), &[])
+        };
+        a.create(&Spec::Instance(spec), &tags("web"))
+    };
+    let err = launch("c5a.large", "d").unwrap_err();
+    assert_eq!(err.code, "Unsupported");
+    assert!(
+        err.message
+            .ends_with("choosing ap-northeast-2a, ap-northeast-2b, ap-northeast-2c."),
+        "{}",
+        err.message
+    );
+    assert!(launch("c5a.large", "a").is_ok());
+    // The table says 2a and 2c only; this account offers t2 in 2b too.
+    assert!(launch("t2.micro", "b").is_ok());
+    let err = launch("p4d.24xlarge", "a").unwrap_err();
+    assert_eq!(err.code, "Unsupported");
+    assert!(err.hint.unwrap().contains("in none of its AZs"));
+    assert!(real.asked.borrow().iter().any(|q| q == "c5a.large"));
+}
+
+/// Mirroring a real account, an image it cannot see is AWS's
+/// `InvalidAMIID.NotFound` before any write; `latest_ami` answers the real
+/// account's image, which it sees.
+#[test]
+fn a_mirror_refuses_an_image_the_real_account_cannot_see() {
+    let a = account();
+    a.set_facts(std::rc::Rc::new(Account::default()));
+    let before = a.stack_resources("test").unwrap().len();
+    let spec = InstanceSpec {
+        image: "ami-0fffffffffffffff0".into(),
+        ..instance_spec(&public(&a, "a"), &[])
+    };
+    let err = a.create(&Spec::Instance(spec), &tags("web")).unwrap_err();
+    assert_eq!(err.code, "InvalidAMIID.NotFound");
+    assert_eq!(
+        err.message,
+        "The image id '[ami-0fffffffffffffff0]' does not exist"
+    );
+    assert_eq!(a.stack_resources("test").unwrap().len(), before);
+    let latest = a.latest_ami("al2023").unwrap();
+    assert_eq!(latest, "ami-0123456789abcdef0");
+    let spec = InstanceSpec {
+        image: latest,
+        ..instance_spec(&public(&a, "a"), &[])
+    };
+    assert!(a.create(&Spec::Instance(spec), &tags("web")).is_ok());
 }

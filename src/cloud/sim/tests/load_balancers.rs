@@ -1,5 +1,6 @@
 use super::{
-    account, code, group, instance, lb_spec, load_balancer, public, subnet, subnet_in, tags,
+    account, code, group, instance, lb_spec, load_balancer, public, roomy_account, subnet,
+    subnet_in, tags,
 };
 use crate::cloud::Spec;
 use crate::cloud::{Cloud, LoadBalancerSpec};
@@ -120,7 +121,7 @@ fn subnets_of_two_vpcs_is_invalid_configuration_request() {
 
 #[test]
 fn a_subnet_with_fewer_than_8_free_addresses_is_invalid_subnet() {
-    let a = account();
+    let a = roomy_account();
     let small = subnet(&a, "172.31.112.0/28", "b").unwrap();
     for _ in 0..4 {
         instance(&a, &small.id, &[]).unwrap();
@@ -220,4 +221,32 @@ fn deleting_a_load_balancer_that_is_gone_succeeds() {
         "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:loadbalancer/app/x/0123456789abcdef",
     );
     a.delete(&unknown).unwrap();
+}
+
+/// A new ALB's node takes one address of each of its subnets (its network
+/// interface there) until the load balancer is deleted: a /28 with 8 free
+/// addresses takes it, and has 7 left for instances; deleting it gives the
+/// address back.
+#[test]
+fn a_load_balancer_takes_an_address_in_each_subnet_until_deleted() {
+    let a = roomy_account();
+    let small = subnet(&a, "172.31.112.0/28", "b").unwrap();
+    // 11 usable addresses; 3 instances leave 8, as an ALB needs.
+    for _ in 0..3 {
+        instance(&a, &small.id, &[]).unwrap();
+    }
+    let spec = lb_spec("web", &[public(&a, "a"), small.id.clone()], &[]);
+    let lb = a.create(&Spec::LoadBalancer(spec), &tags("web")).unwrap();
+    let mut last = None;
+    for _ in 0..7 {
+        last = Some(instance(&a, &small.id, &[]).unwrap());
+    }
+    assert_eq!(last.unwrap().str("private_ip"), "172.31.112.14");
+    assert_eq!(
+        code(instance(&a, &small.id, &[])),
+        "InsufficientFreeAddressesInSubnet"
+    );
+    a.delete(&lb).unwrap();
+    let freed = instance(&a, &small.id, &[]).unwrap();
+    assert_eq!(freed.str("private_ip"), "172.31.112.7");
 }

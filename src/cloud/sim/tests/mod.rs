@@ -32,6 +32,17 @@ pub(super) fn account() -> SimAccount {
     SimAccount::new(REGION)
 }
 
+/// A new account whose vCPU quota was raised (to 10,000), for tests about
+/// other rules that launch more than a new account's 5 vCPUs.
+pub(super) fn roomy_account() -> SimAccount {
+    let a = SimAccount::new(REGION);
+    a.set_quotas(super::quotas::Quotas {
+        vcpus: 10_000,
+        ..super::quotas::Quotas::AWS
+    });
+    a
+}
+
 pub(super) fn tags(name: &str) -> Tags {
     Tags::new("test", name)
 }
@@ -144,6 +155,16 @@ pub(super) fn load_balancer(a: &SimAccount, name: &str) -> CloudResult<Resource>
         &Spec::LoadBalancer(lb_spec(name, &subnets, &[]).clone()),
         &tags(name),
     )
+}
+
+/// A target group a load balancer's listener forwards to (the load
+/// balancer in 2a and 2c), so that its targets get traffic.
+pub(super) fn served_target_group(a: &SimAccount, name: &str) -> Resource {
+    let tg = target_group(a, name).unwrap();
+    let lb = load_balancer(a, &format!("{name}-lb")).unwrap();
+    let listener = listener_spec(&lb.id, 80, &tg.id);
+    a.create(&Spec::Listener(listener), &tags(name)).unwrap();
+    tg
 }
 
 pub(super) fn listener_spec(lb: &str, port: u16, tg: &str) -> ListenerSpec {

@@ -15,6 +15,7 @@ fn thousands_of_subnets_and_instances_stay_fast() {
     let a = SimAccount::new(REGION);
     let mut quotas = crate::cloud::sim::quotas::Quotas::AWS;
     quotas.subnets_per_vpc = 5_000;
+    quotas.vcpus = 100_000;
     a.set_quotas(quotas);
     let started = Instant::now();
     let vpc = a

@@ -1,8 +1,9 @@
 //! The default quotas a first deployment meets, each with AWS's code.
 
-use super::{account, code, group, instance_spec, public, subnet_in, tags};
+use super::{account, code, group, instance_spec, public, settle, subnet_in, tags};
+use crate::cloud::sim::quotas::Quotas;
 use crate::cloud::{
-    Cloud, IngressRule, InternetGatewaySpec, RouteTableSpec, Source, Spec, VpcSpec,
+    Cloud, IngressRule, InstanceSpec, InternetGatewaySpec, RouteTableSpec, Source, Spec, VpcSpec,
 };
 
 fn own_vpc(a: &crate::cloud::sim::SimAccount, cidr: &str, name: &str) -> String {
@@ -100,4 +101,42 @@ fn a_region_holds_at_most_five_internet_gateways_internet_gateway_limit_exceeded
         code(a.create(&Spec::InternetGateway(spec), &tags("sixth"))),
         "InternetGatewayLimitExceeded"
     );
+}
+
+/// A new account runs On-Demand instances of the Standard families up to 5
+/// vCPUs: five t2.micro (1 vCPU) or two t3.micro (2 vCPUs); a terminated
+/// one gives its vCPUs back; other buckets (G, P, X, ...) are not counted.
+#[test]
+fn running_instances_hold_at_most_five_standard_vcpus_vcpu_limit_exceeded() {
+    let a = account();
+    let launch = |instance_type: &str| {
+        let spec = InstanceSpec {
+            instance_type: instance_type.into(),
+            ..instance_spec(&public(&a, "a"), &[])
+        };
+        a.create(&Spec::Instance(spec), &tags("web"))
+    };
+    let first = launch("t3.micro").unwrap();
+    launch("t3.micro").unwrap();
+    let err = launch("t3.micro").unwrap_err();
+    assert_eq!(err.code, "VcpuLimitExceeded");
+    assert!(
+        err.message.contains("current vCPU limit of 5 allows"),
+        "{}",
+        err.message
+    );
+    assert!(err.hint.unwrap().contains("--sim-quota vcpus=N"));
+    // One vCPU is left: a t2.micro fits, and the bucket is then full.
+    launch("t2.micro").unwrap();
+    assert_eq!(code(launch("t2.micro")), "VcpuLimitExceeded");
+    // A G-family type is another bucket.
+    launch("g4dn.xlarge").unwrap();
+    a.terminate_instances(std::slice::from_ref(&first.id))
+        .unwrap();
+    settle(&a, &first, "terminated");
+    launch("t3.micro").unwrap();
+    let mut raised = Quotas::AWS;
+    raised.set("vcpus", 32).unwrap();
+    a.set_quotas(raised);
+    launch("c5.4xlarge").unwrap();
 }

@@ -1,4 +1,7 @@
-use super::{account, code, instance, public, settle, subnet_in, tags, target_group, tg_spec, vpc};
+use super::{
+    account, code, instance, public, roomy_account, served_target_group, settle, subnet_in, tags,
+    target_group, tg_spec, vpc,
+};
 use crate::cloud::Spec;
 use crate::cloud::{Cloud, Kind, TargetGroupSpec};
 
@@ -107,7 +110,7 @@ fn registering_in_an_unknown_group_is_target_group_not_found() {
 
 #[test]
 fn registering_an_unknown_terminated_or_foreign_instance_is_invalid_target() {
-    let a = account();
+    let a = roomy_account();
     let tg = target_group(&a, "app").unwrap();
     assert_eq!(
         code(a.register_targets(&tg.id, &["i-0123456789abcdef0".into()])),
@@ -166,7 +169,7 @@ fn registering_twice_is_a_no_op_and_targets_are_recorded() {
 #[test]
 fn targets_are_initial_until_their_instance_runs_and_once_more_then_healthy() {
     let a = account();
-    let tg = target_group(&a, "app").unwrap();
+    let tg = served_target_group(&a, "app");
     let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, std::slice::from_ref(&web.id))
         .unwrap();
@@ -180,7 +183,7 @@ fn targets_are_initial_until_their_instance_runs_and_once_more_then_healthy() {
 #[test]
 fn a_target_whose_instance_is_not_running_is_initial() {
     let a = account();
-    let tg = target_group(&a, "app").unwrap();
+    let tg = served_target_group(&a, "app");
     let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, std::slice::from_ref(&web.id))
         .unwrap();
@@ -193,7 +196,7 @@ fn a_target_whose_instance_is_not_running_is_initial() {
 #[test]
 fn a_running_target_is_initial_for_the_first_report_after_registration() {
     let a = account();
-    let tg = target_group(&a, "app").unwrap();
+    let tg = served_target_group(&a, "app");
     let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
     a.register_targets(&tg.id, std::slice::from_ref(&web.id))
         .unwrap();
@@ -278,4 +281,42 @@ fn health_check_settings_follow_aws_ranges_and_the_timeout_is_shorter_than_the_i
     );
     assert_eq!(crate::cloud::HealthCheck::defaults("TCP").timeout, 10);
     assert_eq!(crate::cloud::HealthCheck::defaults("HTTPS").timeout, 10);
+}
+
+/// A target of a group no listener forwards to, or in an AZ its load
+/// balancer does not use, is `unused` for `Target.NotInUse`, whatever its
+/// instance does; a listener makes the group's targets `initial`, then
+/// `healthy`.
+#[test]
+fn targets_of_a_group_no_listener_uses_or_outside_the_lbs_azs_are_unused() {
+    let a = account();
+    let tg = target_group(&a, "app").unwrap();
+    let web = settle(&a, &instance(&a, &public(&a, "a"), &[]).unwrap(), "running");
+    a.register_targets(&tg.id, std::slice::from_ref(&web.id))
+        .unwrap();
+    for _ in 0..3 {
+        let health = a.target_health(&tg.id).unwrap();
+        assert_eq!(health[0].state, "unused");
+        assert_eq!(health[0].reason, "Target.NotInUse");
+        assert_eq!(
+            health[0].description,
+            "Target group is not configured to receive traffic from the load balancer"
+        );
+    }
+    let lb = super::load_balancer(&a, "web").unwrap();
+    let listener = super::listener_spec(&lb.id, 80, &tg.id);
+    a.create(&Spec::Listener(listener), &tags("web")).unwrap();
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "initial".into())]);
+    assert_eq!(states(&a, &tg.id), [(web.id.clone(), "healthy".into())]);
+    // The load balancer is in 2a and 2c: a target in 2b gets no traffic.
+    let far = settle(&a, &instance(&a, &public(&a, "b"), &[]).unwrap(), "running");
+    a.register_targets(&tg.id, std::slice::from_ref(&far.id))
+        .unwrap();
+    let health = a.target_health(&tg.id).unwrap();
+    let far_health = health.iter().find(|h| h.id == far.id).unwrap();
+    assert_eq!(far_health.state, "unused");
+    assert_eq!(
+        far_health.description,
+        "Target is in an Availability Zone that is not enabled for the load balancer"
+    );
 }
