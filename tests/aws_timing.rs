@@ -20,6 +20,7 @@ fn windows() -> Windows {
         nat_deleting: second,
         address_held: second,
         lingering: second,
+        shutting_down: second,
     }
 }
 
@@ -391,4 +392,76 @@ fn a_deleted_load_balancer_keeps_its_subnets_and_groups_in_use_a_while() {
     assert_eq!(delete_subnet(), "ok");
     assert_eq!(delete_group(), "ok");
     assert_eq!(timing.seen()["DependencyViolation"], 2);
+}
+
+/// A terminated instance is `shutting-down` for a while, and its security
+/// group cannot be deleted meanwhile (`DependencyViolation`); then it is
+/// `terminated` and the group goes.
+#[test]
+fn a_terminated_instance_shuts_down_a_while_holding_its_group() {
+    let m = moto();
+    let timing = AwsTiming::new(Windows {
+        pending: Duration::ZERO,
+        unknown: Duration::ZERO,
+        shutting_down: Duration::from_secs(2),
+        ..windows()
+    });
+    let proxy = timing.proxy(m.port(), Schedule::none());
+    let ec2 = m.ec2_at(&proxy.endpoint());
+    let (vpc, subnets) = default_vpc_and_subnets(&m);
+    let (id, group) = m.block_on(async {
+        let group = ec2
+            .create_security_group()
+            .group_name("shutting-down")
+            .description("held by a terminated instance")
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id()
+            .unwrap()
+            .to_string();
+        let images = ec2.describe_images().send().await.unwrap();
+        let image = images.images()[0].image_id().unwrap().to_string();
+        let out = ec2
+            .run_instances()
+            .image_id(image)
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&subnets[0])
+            .security_group_ids(&group)
+            .send()
+            .await
+            .unwrap();
+        let id = out.instances()[0].instance_id().unwrap().to_string();
+        ec2.terminate_instances()
+            .instance_ids(&id)
+            .send()
+            .await
+            .unwrap();
+        (id, group)
+    });
+    let state = || {
+        m.block_on(async {
+            let out = ec2
+                .describe_instances()
+                .instance_ids(&id)
+                .send()
+                .await
+                .unwrap();
+            out.reservations()[0].instances()[0]
+                .state()
+                .and_then(|s| s.name())
+                .map_or("?".into(), |s| s.as_str().to_string())
+        })
+    };
+    let delete_group = || answer(m.block_on(ec2.delete_security_group().group_id(&group).send()));
+    assert_eq!(state(), "shutting-down");
+    assert_eq!(delete_group().0, "DependencyViolation");
+    std::thread::sleep(Duration::from_millis(2100));
+    assert_eq!(state(), "terminated");
+    assert_eq!(delete_group().0, "ok");
+    let seen = timing.seen();
+    assert!(seen.contains_key("shutting-down"), "{seen:?}");
+    assert!(seen.contains_key("DependencyViolation"), "{seen:?}");
 }

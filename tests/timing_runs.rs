@@ -67,7 +67,12 @@ fn tutorial_rerun_destroy(m: &Moto, timing: &AwsTiming, proxy: &Proxy) {
         "destroy left something\n{out}"
     );
     let seen = timing.seen();
-    for what in ["DependencyViolation", "AuthFailure", "deleting"] {
+    for what in [
+        "DependencyViolation",
+        "AuthFailure",
+        "deleting",
+        "shutting-down",
+    ] {
         assert!(seen.contains_key(what), "no {what} in {seen:?}");
     }
     assert!(out.contains("still in use (DependencyViolation"), "{out}");

@@ -27,6 +27,9 @@
 //! - After DeleteLoadBalancer its network interfaces linger: for
 //!   [`Windows::lingering`], DeleteSubnet and DeleteSecurityGroup of its
 //!   subnets and groups get `DependencyViolation`.
+//! - A terminated instance is `shutting-down` for
+//!   [`Windows::shutting_down`] (moto says `terminated` at once), and its
+//!   subnet and security groups are in use meanwhile (`DependencyViolation`).
 //!
 //! Every refusal and rewrite is recorded ([`AwsTiming::seen`]) so tests can
 //! check that each behaviour happened.
@@ -47,6 +50,9 @@ pub struct Windows {
     pub nat_deleting: Duration,
     pub address_held: Duration,
     pub lingering: Duration,
+    /// How long a terminated instance is `shutting-down`, holding its
+    /// subnet address and security groups.
+    pub shutting_down: Duration,
 }
 
 impl Windows {
@@ -61,7 +67,8 @@ impl Windows {
             nat_pending: s(3),
             nat_deleting: s(2),
             address_held: s(8),
-            lingering: s(4),
+            lingering: s(10),
+            shutting_down: s(3),
         }
     }
 }
@@ -190,6 +197,10 @@ pub(super) struct Memory {
     pub(super) lb_uses: HashMap<String, Vec<String>>,
     /// What deleted load balancers used, and when they were deleted.
     pub(super) lingering: Vec<(Instant, Vec<String>)>,
+    /// Instance -> its subnet and security groups, from answers.
+    pub(super) instance_uses: HashMap<String, Vec<String>>,
+    /// Terminated instances, and when TerminateInstances was answered.
+    pub(super) terminated: HashMap<String, Instant>,
     pub(super) seen: BTreeMap<String, usize>,
 }
 
@@ -214,7 +225,7 @@ impl AwsTiming {
 
     /// How often each behaviour happened: `NotFound CreateRoute`,
     /// `InvalidTarget`, `pending`, `initial`, `NotInUse`, `nat pending`,
-    /// `deleting`, `AuthFailure`, `DependencyViolation`.
+    /// `deleting`, `AuthFailure`, `DependencyViolation`, `shutting-down`.
     pub fn seen(&self) -> BTreeMap<String, usize> {
         self.memory().seen.clone()
     }
@@ -322,11 +333,18 @@ impl Memory {
         w: &Windows,
     ) -> Option<(u16, String, String)> {
         let id = field(form, "SubnetId").or_else(|| field(form, "GroupId"))?;
-        let used = self
+        let lingering = self
             .lingering
             .iter()
             .any(|(t, uses)| within(*t, w.lingering) && uses.iter().any(|u| u == id));
-        if !used {
+        let shutting_down = self.terminated.iter().any(|(instance, t)| {
+            within(*t, w.shutting_down)
+                && self
+                    .instance_uses
+                    .get(instance)
+                    .is_some_and(|uses| uses.iter().any(|u| u == id))
+        });
+        if !lingering && !shutting_down {
             return None;
         }
         self.saw("DependencyViolation");
@@ -378,6 +396,12 @@ impl Memory {
                 let eip = self.nat_eips.get(&nat).cloned().unwrap_or_default();
                 self.nats_deleted.insert(nat, (now, eip));
             }
+            "TerminateInstances" => {
+                for id in fields(form, "InstanceId.", "") {
+                    self.terminated.entry(id.to_string()).or_insert(now);
+                }
+            }
+            "RunInstances" => self.learn_instances(body),
             "DeleteLoadBalancer" => {
                 let arn = field(form, "LoadBalancerArn").unwrap_or("");
                 let uses = self.lb_uses.get(arn).cloned().unwrap_or_default();

@@ -1,8 +1,9 @@
 //! The answers the AWS-timing layer (`aws_timing.rs`) rewrites: what
 //! DescribeInstances, DescribeNatGateways and DescribeTargetHealth say
 //! while AWS would still be busy, and what it learns from
-//! DescribeLoadBalancers (each load balancer's subnets and groups, which
-//! stay in use for a while after it is deleted).
+//! DescribeLoadBalancers and instance answers (the subnets and groups of
+//! each load balancer and instance, which stay in use for a while after it
+//! is deleted or terminated).
 
 use super::aws_timing::{Memory, Windows, within};
 use super::timing_xml::{field, rewrite_items, set_first, text, texts};
@@ -53,11 +54,36 @@ impl Memory {
         })
     }
 
-    pub(super) fn instance_states(&mut self, body: &str, w: &Windows) -> String {
+    /// Learns each instance's subnet and security groups from an answer.
+    pub(super) fn learn_instances(&mut self, body: &str) {
         rewrite_items(body, "instancesSet", "item", |instance| {
             let id = text(instance, "instanceId")?;
-            let launched = self.launched.get(&id)?;
+            let mut uses: Vec<String> = text(instance, "subnetId").into_iter().collect();
+            uses.extend(texts(instance, "groupId"));
+            self.instance_uses.insert(id, uses);
+            None
+        });
+    }
+
+    pub(super) fn instance_states(&mut self, body: &str, w: &Windows) -> String {
+        self.learn_instances(body);
+        rewrite_items(body, "instancesSet", "item", |instance| {
+            let id = text(instance, "instanceId")?;
             let state = text(instance, "instanceState")?;
+            if self
+                .terminated
+                .get(&id)
+                .is_some_and(|t| within(*t, w.shutting_down))
+                && state.contains("<name>terminated</name>")
+            {
+                self.saw("shutting-down");
+                return Some(set_first(
+                    instance,
+                    "instanceState",
+                    "<code>32</code><name>shutting-down</name>",
+                ));
+            }
+            let launched = self.launched.get(&id)?;
             if !within(*launched, w.pending) || !state.contains("<name>running</name>") {
                 return None;
             }
