@@ -50,6 +50,50 @@ fn answer<T, E: ProvideErrorMetadata>(result: Result<T, E>) -> (String, String) 
     }
 }
 
+/// A new HTTP target group on port 80 of `vpc`, made through `elb`.
+fn target_group(
+    m: &Moto,
+    elb: &aws_sdk_elasticloadbalancingv2::Client,
+    name: &str,
+    vpc: &str,
+) -> String {
+    m.block_on(async {
+        let out = elb
+            .create_target_group()
+            .name(name)
+            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
+            .port(80)
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap();
+        out.target_groups()[0]
+            .target_group_arn()
+            .unwrap()
+            .to_string()
+    })
+}
+
+/// One instance of the server's first image, made through `ec2`, in
+/// `subnet` (or the default one) with `groups`.
+fn launch(m: &Moto, ec2: &aws_sdk_ec2::Client, subnet: Option<&str>, groups: &[&str]) -> String {
+    m.block_on(async {
+        let images = ec2.describe_images().send().await.unwrap();
+        let image = images.images()[0].image_id().unwrap().to_string();
+        let mut request = ec2
+            .run_instances()
+            .image_id(image)
+            .min_count(1)
+            .max_count(1)
+            .set_subnet_id(subnet.map(str::to_string));
+        for group in groups {
+            request = request.security_group_ids(*group);
+        }
+        let out = request.send().await.unwrap();
+        out.instances()[0].instance_id().unwrap().to_string()
+    })
+}
+
 fn default_vpc_and_subnets(m: &Moto) -> (String, Vec<String>) {
     let ec2 = m.ec2();
     m.block_on(async {
@@ -119,36 +163,8 @@ fn a_new_instance_is_pending_and_cannot_be_registered_then_starts_initial() {
     let (ec2, elb) = (m.ec2_at(&proxy.endpoint()), m.elb_at(&proxy.endpoint()));
     let (vpc, subnets) = default_vpc_and_subnets(&m);
     // The target group straight on moto: the layer has no window for it.
-    let tg = m.block_on(async {
-        let out = m
-            .elb()
-            .create_target_group()
-            .name("web")
-            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
-            .port(80)
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        out.target_groups()[0]
-            .target_group_arn()
-            .unwrap()
-            .to_string()
-    });
-    let id = m.block_on(async {
-        let images = ec2.describe_images().send().await.unwrap();
-        let image = images.images()[0].image_id().unwrap().to_string();
-        let out = ec2
-            .run_instances()
-            .image_id(image)
-            .min_count(1)
-            .max_count(1)
-            .subnet_id(&subnets[0])
-            .send()
-            .await
-            .unwrap();
-        out.instances()[0].instance_id().unwrap().to_string()
-    });
+    let tg = target_group(&m, &m.elb(), "web", &vpc);
+    let id = launch(&m, &ec2, Some(&subnets[0]), &[]);
     let state = || {
         m.block_on(async {
             let out = ec2.describe_instances().instance_ids(&id).send().await;
@@ -217,38 +233,11 @@ fn a_group_no_listener_forwards_to_has_its_targets_unused() {
     let (timing, proxy) = layer(&m);
     let elb = m.elb_at(&proxy.endpoint());
     let (vpc, _) = default_vpc_and_subnets(&m);
-    let tg = m.block_on(async {
-        let out = elb
-            .create_target_group()
-            .name("lonely")
-            .protocol(aws_sdk_elasticloadbalancingv2::types::ProtocolEnum::Http)
-            .port(80)
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        out.target_groups()[0]
-            .target_group_arn()
-            .unwrap()
-            .to_string()
-    });
+    let tg = target_group(&m, &elb, "lonely", &vpc);
     let described = m.block_on(elb.describe_target_health().target_group_arn(&tg).send());
     assert_eq!(code(described), "TargetGroupNotFound");
     past_the_window();
-    let instance = m.block_on(async {
-        let ec2 = m.ec2();
-        let images = ec2.describe_images().send().await.unwrap();
-        let image = images.images()[0].image_id().unwrap().to_string();
-        let out = ec2
-            .run_instances()
-            .image_id(image)
-            .min_count(1)
-            .max_count(1)
-            .send()
-            .await
-            .unwrap();
-        out.instances()[0].instance_id().unwrap().to_string()
-    });
+    let instance = launch(&m, &m.ec2(), None, &[]);
     let reason = m.block_on(async {
         let target = aws_sdk_elasticloadbalancingv2::types::TargetDescription::builder()
             .id(&instance)
@@ -409,38 +398,20 @@ fn a_terminated_instance_shuts_down_a_while_holding_its_group() {
     let proxy = timing.proxy(m.port(), Schedule::none());
     let ec2 = m.ec2_at(&proxy.endpoint());
     let (vpc, subnets) = default_vpc_and_subnets(&m);
-    let (id, group) = m.block_on(async {
-        let group = ec2
+    let group = m.block_on(async {
+        let out = ec2
             .create_security_group()
             .group_name("shutting-down")
             .description("held by a terminated instance")
             .vpc_id(&vpc)
             .send()
             .await
-            .unwrap()
-            .group_id()
-            .unwrap()
-            .to_string();
-        let images = ec2.describe_images().send().await.unwrap();
-        let image = images.images()[0].image_id().unwrap().to_string();
-        let out = ec2
-            .run_instances()
-            .image_id(image)
-            .min_count(1)
-            .max_count(1)
-            .subnet_id(&subnets[0])
-            .security_group_ids(&group)
-            .send()
-            .await
             .unwrap();
-        let id = out.instances()[0].instance_id().unwrap().to_string();
-        ec2.terminate_instances()
-            .instance_ids(&id)
-            .send()
-            .await
-            .unwrap();
-        (id, group)
+        out.group_id().unwrap().to_string()
     });
+    let id = launch(&m, &ec2, Some(&subnets[0]), &[&group]);
+    m.block_on(ec2.terminate_instances().instance_ids(&id).send())
+        .unwrap();
     let state = || {
         m.block_on(async {
             let out = ec2

@@ -642,27 +642,12 @@ fn no_credentials_is_a_clear_error_before_any_script_line() {
     );
 }
 
-/// The stack's instances that are not terminated, counted with the test's
-/// own client.
+/// The stack's instances that are not terminated (from [`census`]).
 fn instances_of(m: &Moto, stack: &str) -> usize {
-    let ec2 = m.ec2();
-    m.block_on(async {
-        let out = ec2
-            .describe_instances()
-            .filters(stack_filter(stack))
-            .send()
-            .await
-            .unwrap();
-        out.reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .filter(|i| {
-                i.state()
-                    .and_then(|s| s.name())
-                    .is_some_and(|n| n.as_str() != "terminated")
-            })
-            .count()
-    })
+    census(m, stack)
+        .into_iter()
+        .find_map(|(kind, n)| (kind == "instance").then_some(n))
+        .unwrap_or(0)
 }
 
 /// A live plan asks the account what only it knows: which AZs offer an

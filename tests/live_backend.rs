@@ -479,7 +479,7 @@ fn refresh_reports_the_current_state_and_a_missing_resource_as_not_found() {
 fn the_stack_mirrors_into_a_simulated_account_for_planning() {
     let moto = moto();
     let stack = create_stack(&moto.cloud(), "shop", "172.31.128.0/24");
-    let cloud = moto.cloud();
+    let cloud = std::rc::Rc::new(moto.cloud());
     let sim = cloud.mirror("shop").unwrap();
     // Identity, AZs, VPCs, internet gateways and the 12 stack lookups.
     assert_eq!(cloud.api_calls(), 16);

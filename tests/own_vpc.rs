@@ -238,8 +238,7 @@ fn own_vpc_builds_a_network_from_scratch_converges_and_is_destroyed_whole() {
         .iter()
         .map(|r| r.kind)
         .collect();
-    let mirrored: BTreeSet<Kind> = m
-        .cloud()
+    let mirrored: BTreeSet<Kind> = std::rc::Rc::new(m.cloud())
         .mirror(STACK)
         .unwrap()
         .stack_resources(STACK)

@@ -944,6 +944,17 @@ pub(crate) fn live_health(m: &Moto) -> (String, BTreeMap<String, String>) {
 }
 
 /// Instances by Name: every (id, state) of that name.
+/// The target group's targets are exactly `servers`, all healthy.
+pub(crate) fn assert_only_these_serve(m: &Moto, servers: &BTreeSet<String>) {
+    let (_, health) = live_health(m);
+    assert_eq!(
+        &health.keys().cloned().collect::<BTreeSet<_>>(),
+        servers,
+        "{health:?}"
+    );
+    assert!(health.values().all(|s| s == "healthy"), "{health:?}");
+}
+
 pub(crate) fn live_by_name(m: &Moto) -> BTreeMap<String, Vec<(String, String)>> {
     let ec2 = m.ec2();
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
@@ -1141,13 +1152,7 @@ fn live_batch_that_never_becomes_healthy_is_rolled_back() {
     );
 
     // Rolled back: the failed server deregistered and terminated, the old ones serving.
-    let (_, health) = live_health(&m);
-    assert_eq!(
-        health.keys().cloned().collect::<BTreeSet<_>>(),
-        old,
-        "{health:?}"
-    );
-    assert!(health.values().all(|s| s == "healthy"), "{health:?}");
+    assert_only_these_serve(&m, &old);
     let by_name = live_by_name(&m);
     assert_eq!(
         by_name["awesome-api-v3-1"],

@@ -7,7 +7,9 @@
 //! straight to moto.
 
 use crate::faults::{inventory, tutorial_inventory};
-use crate::rolling::{Proxy as Sampler, count_of, live_by_name, live_health};
+use crate::rolling::{
+    Proxy as Sampler, assert_only_these_serve, count_of, live_by_name, live_health,
+};
 use crate::support::aws_timing::{AwsTiming, Windows};
 use crate::support::moto::{Moto, moto};
 use crate::support::proxy::{Fault, Proxy, Schedule};
@@ -212,13 +214,7 @@ fn a_failed_batch_under_aws_timing_is_rolled_back_and_says_why() {
     ] {
         assert!(stderr.contains(part), "{part} missing from:\n{stderr}");
     }
-    let (_, health) = live_health(&m);
-    assert_eq!(
-        health.keys().cloned().collect::<BTreeSet<_>>(),
-        old,
-        "{health:?}"
-    );
-    assert!(health.values().all(|s| s == "healthy"), "{health:?}");
+    assert_only_these_serve(&m, &old);
     let by_name = live_by_name(&m);
     assert_eq!(
         by_name["awesome-api-v3-1"][0].1, "terminated",

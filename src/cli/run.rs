@@ -66,7 +66,6 @@ fn live(
         Ok(sim) => sim,
         Err(e) => return fail(config, &backend::connect_report(&e)),
     };
-    sim.set_facts(aws.clone());
     // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
     sim.set_latency(config.sim_latency.instant());
     sim.set_quotas(config.sim_quotas);

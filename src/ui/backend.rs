@@ -99,7 +99,6 @@ pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Rep
             e.hint.clone(),
         ))
     })?;
-    sim.set_facts(aws.clone());
     sim.set_latency(config.sim_latency);
     sim.set_quotas(config.sim_quotas);
     Ok((Rc::new(sim), Some(aws)))

@@ -5,6 +5,7 @@
 //! what the plan did not need.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use super::AwsCloud;
 use crate::cloud::sim::SimAccount;
@@ -13,11 +14,13 @@ use crate::cloud::{Cloud, CloudResult, Kind, Tags};
 impl AwsCloud {
     /// A simulated account holding this region's AZs, the caller's
     /// identity, the default VPC (with its internet gateway and subnets) and
-    /// every live resource of `stack`.
-    pub fn mirror(&self, stack: &str) -> CloudResult<SimAccount> {
+    /// every live resource of `stack`, with this account behind it for what
+    /// only the real one knows (see [`crate::cloud::sim::AccountFacts`]).
+    pub fn mirror(self: &Rc<Self>, stack: &str) -> CloudResult<SimAccount> {
         self.prefetch(stack)?;
         let sim = SimAccount::empty(&self.region, self.availability_zones()?);
         self.mirror_into(stack, &sim)?;
+        sim.set_facts(self.clone());
         Ok(sim)
     }
 

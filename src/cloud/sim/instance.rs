@@ -37,7 +37,7 @@ impl State {
     ) -> CloudResult<Resource> {
         const OP: &str = "RunInstances";
         let groups = self.check_instance(OP, spec)?;
-        let vcpus = quotas::standard_vcpus(&spec.instance_type).unwrap_or(0);
+        let vcpus = quotas::standard_vcpus(&spec.instance_type);
         // The applied quota of a real account is in Service Quotas, which a
         // plan against its mirror does not read: only AWS's default is known.
         if self.facts.is_none() && self.vcpus_in_use + vcpus > self.quotas.vcpus {
@@ -245,7 +245,7 @@ impl State {
         let subnet = entry.resource.str("subnet").to_string();
         let groups = entry.resource.strs("security_groups");
         let private_ip = entry.resource.str("private_ip").parse().ok();
-        let vcpus = quotas::standard_vcpus(entry.resource.str("instance_type")).unwrap_or(0);
+        let vcpus = quotas::standard_vcpus(entry.resource.str("instance_type"));
         self.vcpus_in_use = self.vcpus_in_use.saturating_sub(vcpus);
         if let (Some(slot), Some(addr)) = (self.subnets.get_mut(&subnet), private_ip) {
             slot.addresses.release(addr);

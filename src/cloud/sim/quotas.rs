@@ -93,9 +93,9 @@ pub(super) fn exceeded(op: &str, code: code::Aws, message: &str, quota: &str) ->
 }
 
 /// The vCPUs `instance_type` counts against the Running On-Demand Standard
-/// quota; `None` for a type of another bucket (G, P, X, ...), which the
+/// quota; 0 for a type of another bucket (G, P, X, ...), which the
 /// simulated account does not limit.
-pub(super) fn standard_vcpus(instance_type: &str) -> Option<usize> {
+pub(super) fn standard_vcpus(instance_type: &str) -> usize {
     static TABLE: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         include_str!("vcpus.txt")
@@ -107,5 +107,5 @@ pub(super) fn standard_vcpus(instance_type: &str) -> Option<usize> {
             })
             .collect()
     });
-    table.get(instance_type).copied()
+    table.get(instance_type).copied().unwrap_or(0)
 }

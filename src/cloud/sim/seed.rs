@@ -89,7 +89,7 @@ impl State {
             slot.addresses.reserve(addr);
         }
         if r.kind == Kind::Instance {
-            self.vcpus_in_use += super::quotas::standard_vcpus(r.str("instance_type")).unwrap_or(0);
+            self.vcpus_in_use += super::quotas::standard_vcpus(r.str("instance_type"));
             for group in r.strs("security_groups") {
                 if let Some(slot) = self.groups.get_mut(&group) {
                     slot.users += 1;

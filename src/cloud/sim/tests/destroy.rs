@@ -1,26 +1,10 @@
 use super::{
-    account, code, group, instance, listener_spec, load_balancer, public, settle, subnet, tags,
-    target_group, vpc,
+    account, code, group, instance, listener_spec, load_balancer, nat_in, public, route_table_in,
+    settle, subnet, tags, target_group, vpc,
 };
+use crate::cloud::ElasticIpSpec;
 use crate::cloud::Spec;
 use crate::cloud::{Cloud, IngressRule, Kind, Resource, Source};
-use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
-
-fn nat_in(a: &super::SimAccount, subnet: &str) -> (Resource, Resource) {
-    let eip = a
-        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
-        .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: subnet.to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
-    (eip, nat)
-}
 
 #[test]
 fn a_subnet_with_an_instance_is_dependency_violation_until_it_terminates() {
@@ -156,26 +140,12 @@ fn a_target_group_behind_a_listener_is_resource_in_use_until_the_load_balancer_g
 #[test]
 fn deleting_a_route_table_removes_its_associations() {
     let a = account();
-    let table = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc(&a).to_string(),
-            }),
-            &tags("private"),
-        )
-        .unwrap();
+    let table = route_table_in(&a, &vpc(&a), "private").unwrap();
     let s = subnet(&a, "172.31.112.0/20", "a").unwrap();
     a.associate_route_table(&table.id, &s.id).unwrap();
     a.delete(&table).unwrap();
     assert_eq!(code(a.refresh(&table)), "InvalidRouteTableID.NotFound");
-    let other = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc(&a).to_string(),
-            }),
-            &tags("other"),
-        )
-        .unwrap();
+    let other = route_table_in(&a, &vpc(&a), "other").unwrap();
     a.associate_route_table(&other.id, &s.id).unwrap();
 }
 
@@ -199,14 +169,7 @@ fn a_whole_stack_can_be_destroyed_in_destroy_order() {
     let a = account();
     let private = subnet(&a, "172.31.112.0/20", "a").unwrap();
     let (_, nat) = nat_in(&a, &public(&a, "a"));
-    let table = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc(&a).to_string(),
-            }),
-            &tags("private"),
-        )
-        .unwrap();
+    let table = route_table_in(&a, &vpc(&a), "private").unwrap();
     let route = crate::cloud::Route {
         dest: "0.0.0.0/0".into(),
         target: crate::cloud::RouteTarget::NatGateway(nat.id),

@@ -1,23 +1,10 @@
-use super::{account, code, instance, load_balancer, public, subnet, tags};
-use crate::cloud::Spec;
+use super::{account, code, instance, load_balancer, nat_gateway, nat_in, public, subnet, tags};
 use crate::cloud::{Cloud, Kind};
-use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
 
 #[test]
 fn slow_resources_move_one_state_per_refresh() {
     let a = account();
-    let eip = a
-        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
-        .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
+    let (_, nat) = nat_in(&a, &public(&a, "a"));
     let web = instance(&a, &public(&a, "a"), &[]).unwrap();
     let lb = load_balancer(&a, "web").unwrap();
     let steps = |r: &crate::cloud::Resource| {
@@ -54,18 +41,7 @@ fn slow_resources_move_one_state_per_refresh() {
 #[test]
 fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
     let a = account();
-    let eip = a
-        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
-        .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
+    let (eip, nat) = nat_in(&a, &public(&a, "a"));
     a.delete(&nat).unwrap();
     assert_eq!(a.find(Kind::NatGateway, &tags("nat")).unwrap(), None);
     assert_eq!(
@@ -82,15 +58,7 @@ fn a_deleted_nat_gateway_goes_deleting_then_deleted_and_is_no_longer_found() {
         [a.refresh(&eip).unwrap()]
     );
     // A new NAT gateway with the same name can now be created.
-    let again = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
+    let again = nat_gateway(&a, &public(&a, "a"), &eip.id, "nat").unwrap();
     assert_eq!(a.find(Kind::NatGateway, &tags("nat")).unwrap(), Some(again));
 }
 

@@ -25,6 +25,7 @@ use crate::cloud::{
     Cloud, CloudResult, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource,
     SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
 };
+use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 
 pub(super) const REGION: &str = "ap-northeast-2";
 
@@ -165,6 +166,35 @@ pub(super) fn served_target_group(a: &SimAccount, name: &str) -> Resource {
     let listener = listener_spec(&lb.id, 80, &tg.id);
     a.create(&Spec::Listener(listener), &tags(name)).unwrap();
     tg
+}
+
+pub(super) fn route_table_in(a: &SimAccount, vpc: &str, name: &str) -> CloudResult<Resource> {
+    let spec = RouteTableSpec {
+        vpc: vpc.to_string(),
+    };
+    a.create(&Spec::RouteTable(spec), &tags(name))
+}
+
+pub(super) fn nat_gateway(
+    a: &SimAccount,
+    subnet: &str,
+    eip: &str,
+    name: &str,
+) -> CloudResult<Resource> {
+    let spec = NatGatewaySpec {
+        subnet: subnet.to_string(),
+        eip: eip.to_string(),
+    };
+    a.create(&Spec::NatGateway(spec), &tags(name))
+}
+
+/// An Elastic IP (`eip`) and a NAT gateway (`nat`) using it in `subnet`.
+pub(super) fn nat_in(a: &SimAccount, subnet: &str) -> (Resource, Resource) {
+    let eip = a
+        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
+        .unwrap();
+    let nat = nat_gateway(a, subnet, &eip.id, "nat").unwrap();
+    (eip, nat)
 }
 
 pub(super) fn listener_spec(lb: &str, port: u16, tg: &str) -> ListenerSpec {

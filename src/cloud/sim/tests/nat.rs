@@ -1,4 +1,4 @@
-use super::{account, code, public, settle, tags};
+use super::{account, code, nat_gateway, nat_in, public, settle, tags};
 use crate::cloud::Spec;
 use crate::cloud::{Cloud, Kind};
 use crate::cloud::{ElasticIpSpec, NatGatewaySpec};
@@ -30,18 +30,7 @@ fn an_account_holds_at_most_five_elastic_ips() {
 #[test]
 fn a_nat_gateway_takes_an_elastic_ip_and_starts_pending() {
     let a = account();
-    let eip = a
-        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
-        .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
+    let (eip, nat) = nat_in(&a, &public(&a, "a"));
     assert!(
         nat.id.starts_with("nat-") && nat.id.len() == 21,
         "{}",
@@ -63,13 +52,7 @@ fn a_nat_gateway_in_an_unknown_subnet_is_invalid_subnet_id_not_found() {
         .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
         .unwrap();
     assert_eq!(
-        code(a.create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: "subnet-0123456789abcdef0".to_string(),
-                eip: eip.id.to_string()
-            }),
-            &tags("nat")
-        )),
+        code(nat_gateway(&a, "subnet-0123456789abcdef0", &eip.id, "nat")),
         "InvalidSubnetID.NotFound"
     );
 }
@@ -78,12 +61,11 @@ fn a_nat_gateway_in_an_unknown_subnet_is_invalid_subnet_id_not_found() {
 fn a_nat_gateway_with_an_unknown_allocation_is_invalid_allocation_id_not_found() {
     let a = account();
     assert_eq!(
-        code(a.create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: "eipalloc-0123456789abcdef0".to_string()
-            }),
-            &tags("nat")
+        code(nat_gateway(
+            &a,
+            &public(&a, "a"),
+            "eipalloc-0123456789abcdef0",
+            "nat"
         )),
         "InvalidAllocationID.NotFound"
     );
@@ -95,24 +77,8 @@ fn an_elastic_ip_already_used_by_a_nat_is_resource_already_associated() {
     let eip = a
         .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
         .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat-a"),
-        )
-        .unwrap();
-    let err = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(&a, "c").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat-c"),
-        )
-        .unwrap_err();
+    let nat = nat_gateway(&a, &public(&a, "a"), &eip.id, "nat-a").unwrap();
+    let err = nat_gateway(&a, &public(&a, "c"), &eip.id, "nat-c").unwrap_err();
     assert_eq!(err.code, "Resource.AlreadyAssociated");
     assert!(err.hint.unwrap().contains(&nat.id));
 }

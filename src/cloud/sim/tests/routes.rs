@@ -1,32 +1,12 @@
-use crate::cloud::Spec;
-use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use serde_json::json;
 
-use super::{account, code, public, subnet, subnet_in, tags, vpc};
+use super::{account, code, nat_in, public, route_table_in, subnet, subnet_in, tags, vpc};
 use crate::cloud::{Cloud, Kind, Resource, Route, RouteTarget};
 
 /// A table in the default VPC and an available NAT gateway in AZ a.
 fn table_and_nat(a: &super::SimAccount) -> (Resource, Resource) {
-    let table = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc(a).to_string(),
-            }),
-            &tags("private-a"),
-        )
-        .unwrap();
-    let eip = a
-        .create(&Spec::ElasticIp(ElasticIpSpec {}), &tags("eip"))
-        .unwrap();
-    let nat = a
-        .create(
-            &Spec::NatGateway(NatGatewaySpec {
-                subnet: public(a, "a").to_string(),
-                eip: eip.id.to_string(),
-            }),
-            &tags("nat"),
-        )
-        .unwrap();
+    let table = route_table_in(a, &vpc(a), "private-a").unwrap();
+    let (_, nat) = nat_in(a, &public(a, "a"));
     (table, nat)
 }
 
@@ -139,14 +119,7 @@ fn a_route_to_an_unknown_internet_gateway_is_invalid_gateway_id_not_found() {
 #[test]
 fn a_route_to_a_gateway_of_another_vpc_is_invalid_parameter_value() {
     let a = account();
-    let other = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: super::seed::second_vpc(&a).to_string(),
-            }),
-            &tags("other"),
-        )
-        .unwrap();
+    let other = route_table_in(&a, &super::seed::second_vpc(&a), "other").unwrap();
     let route = Route {
         dest: "0.0.0.0/0".into(),
         target: RouteTarget::InternetGateway(igw(&a)),
@@ -187,14 +160,7 @@ fn a_second_route_to_the_same_destination_is_route_already_exists() {
 fn a_subnet_associated_with_a_table_cannot_join_another_resource_already_associated() {
     let a = account();
     let (table, _) = table_and_nat(&a);
-    let other = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc(&a).to_string(),
-            }),
-            &tags("private-c"),
-        )
-        .unwrap();
+    let other = route_table_in(&a, &vpc(&a), "private-c").unwrap();
     let private = subnet(&a, "172.31.112.0/20", "a").unwrap();
     a.associate_route_table(&table.id, &private.id).unwrap();
     let err = a.associate_route_table(&other.id, &private.id).unwrap_err();
@@ -210,14 +176,7 @@ fn a_subnet_associated_with_a_table_cannot_join_another_resource_already_associa
 fn a_table_and_a_subnet_of_different_vpcs_is_invalid_parameter_value() {
     let a = account();
     let other_vpc = super::seed::second_vpc(&a);
-    let table = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: other_vpc.to_string(),
-            }),
-            &tags("other"),
-        )
-        .unwrap();
+    let table = route_table_in(&a, &other_vpc, "other").unwrap();
     let s = subnet_in(&a, &other_vpc, "10.0.0.0/24", "a").unwrap();
     assert_eq!(
         code(a.associate_route_table(&table.id, &public(&a, "a"))),

@@ -1,7 +1,7 @@
-use super::{account, code, group_in, instance, instance_spec, subnet_in, tags};
+use super::{account, code, group_in, instance, instance_spec, route_table_in, subnet_in, tags};
 use crate::cloud::{
-    Cloud, CloudResult, ElasticIpSpec, InternetGatewaySpec, Kind, NatGatewaySpec, Resource,
-    RouteTableSpec, Spec, VpcSpec,
+    Cloud, CloudResult, ElasticIpSpec, InternetGatewaySpec, Kind, NatGatewaySpec, Resource, Spec,
+    VpcSpec,
 };
 
 #[test]
@@ -108,14 +108,7 @@ fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
         .unwrap();
     let s = subnet_in(&a, &vpc.id, "10.0.0.0/24", "a").unwrap();
     let sg = group_in(&a, &vpc.id, "web").unwrap();
-    let table = a
-        .create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc.id.to_string(),
-            }),
-            &tags("rt"),
-        )
-        .unwrap();
+    let table = route_table_in(&a, &vpc.id, "rt").unwrap();
     for blocker in [&s, &sg, &table] {
         assert_eq!(code(a.delete(&vpc)), "DependencyViolation");
         a.delete(blocker).unwrap();
@@ -123,12 +116,7 @@ fn a_vpc_with_subnets_groups_or_tables_is_dependency_violation() {
     a.delete(&vpc).unwrap();
     assert_eq!(a.find(Kind::Vpc, &tags("v")).unwrap(), None);
     assert_eq!(
-        code(a.create(
-            &Spec::RouteTable(RouteTableSpec {
-                vpc: vpc.id.to_string()
-            }),
-            &tags("rt")
-        )),
+        code(route_table_in(&a, &vpc.id, "rt")),
         "InvalidVpcID.NotFound"
     );
 }
