@@ -74,6 +74,21 @@ fn target_group(
     })
 }
 
+/// A new security group named `name` in `vpc`, made through `ec2`.
+fn security_group(m: &Moto, ec2: &aws_sdk_ec2::Client, name: &str, vpc: &str) -> String {
+    m.block_on(async {
+        let out = ec2
+            .create_security_group()
+            .group_name(name)
+            .description(name)
+            .vpc_id(vpc)
+            .send()
+            .await
+            .unwrap();
+        out.group_id().unwrap().to_string()
+    })
+}
+
 /// One instance of the server's first image, made through `ec2`, in
 /// `subnet` (or the default one) with `groups`.
 fn launch(m: &Moto, ec2: &aws_sdk_ec2::Client, subnet: Option<&str>, groups: &[&str]) -> String {
@@ -119,17 +134,7 @@ fn a_new_security_group_is_unknown_for_a_while_then_usable() {
     let (timing, proxy) = layer(&m);
     let ec2 = m.ec2_at(&proxy.endpoint());
     let (vpc, _) = default_vpc_and_subnets(&m);
-    let group = m.block_on(async {
-        let out = ec2
-            .create_security_group()
-            .group_name("web")
-            .description("web")
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        out.group_id().unwrap().to_string()
-    });
+    let group = security_group(&m, &ec2, "web", &vpc);
     let authorize = || {
         code(
             m.block_on(
@@ -329,8 +334,8 @@ fn a_deleted_load_balancer_keeps_its_subnets_and_groups_in_use_a_while() {
     let (ec2, elb) = (m.ec2_at(&proxy.endpoint()), m.elb_at(&proxy.endpoint()));
     let (vpc, _) = default_vpc_and_subnets(&m);
     // Subnets and a group of its own, straight on moto.
-    let (subnets, group) = m.block_on(async {
-        let direct = m.ec2();
+    let direct = m.ec2();
+    let subnets = m.block_on(async {
         let mut subnets = Vec::new();
         for (cidr, az) in [
             ("172.31.112.0/20", "ap-northeast-2a"),
@@ -346,16 +351,9 @@ fn a_deleted_load_balancer_keeps_its_subnets_and_groups_in_use_a_while() {
                 .unwrap();
             subnets.push(out.subnet().unwrap().subnet_id().unwrap().to_string());
         }
-        let out = direct
-            .create_security_group()
-            .group_name("lb")
-            .description("lb")
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        (subnets, out.group_id().unwrap().to_string())
+        subnets
     });
+    let group = security_group(&m, &direct, "lb", &vpc);
     let lb = m.block_on(async {
         let out = elb
             .create_load_balancer()
@@ -398,17 +396,7 @@ fn a_terminated_instance_shuts_down_a_while_holding_its_group() {
     let proxy = timing.proxy(m.port(), Schedule::none());
     let ec2 = m.ec2_at(&proxy.endpoint());
     let (vpc, subnets) = default_vpc_and_subnets(&m);
-    let group = m.block_on(async {
-        let out = ec2
-            .create_security_group()
-            .group_name("shutting-down")
-            .description("held by a terminated instance")
-            .vpc_id(&vpc)
-            .send()
-            .await
-            .unwrap();
-        out.group_id().unwrap().to_string()
-    });
+    let group = security_group(&m, &ec2, "shutting-down", &vpc);
     let id = launch(&m, &ec2, Some(&subnets[0]), &[&group]);
     m.block_on(ec2.terminate_instances().instance_ids(&id).send())
         .unwrap();
