@@ -28,6 +28,9 @@ pub enum Kind {
     TargetGroup,
     LoadBalancer,
     Listener,
+    HostedZone,
+    Certificate,
+    DnsRecord,
 }
 
 /// The AWS API a kind lives in.
@@ -37,6 +40,11 @@ pub enum Service {
     Ec2,
     /// Elastic Load Balancing v2: ARNs as ids, tags read with `DescribeTags`.
     Elb,
+    /// AWS Certificate Manager: ARNs as ids, tags read per certificate.
+    Acm,
+    /// Route 53: zone ids (`Z...`) and record sets, which carry no tags
+    /// (a stack owns a record through an ownership TXT record).
+    Route53,
 }
 
 /// What awsrun knows about one kind.
@@ -79,7 +87,7 @@ pub struct KindInfo {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Vpc,
         Kind::InternetGateway,
         Kind::Subnet,
@@ -91,6 +99,9 @@ impl Kind {
         Kind::TargetGroup,
         Kind::LoadBalancer,
         Kind::Listener,
+        Kind::HostedZone,
+        Kind::Certificate,
+        Kind::DnsRecord,
     ];
 
     /// The descriptor of this kind.
@@ -107,6 +118,9 @@ impl Kind {
             Kind::TargetGroup => &TARGET_GROUP,
             Kind::LoadBalancer => &LOAD_BALANCER,
             Kind::Listener => &LISTENER,
+            Kind::HostedZone => &HOSTED_ZONE,
+            Kind::Certificate => &CERTIFICATE,
+            Kind::DnsRecord => &DNS_RECORD,
         }
     }
 
@@ -122,6 +136,10 @@ impl Kind {
 
     pub fn is_elb(self) -> bool {
         self.info().service == Service::Elb
+    }
+
+    pub fn service(self) -> Service {
+        self.info().service
     }
 
     /// Whether a stack can own resources of this kind.
@@ -332,12 +350,61 @@ const LISTENER: KindInfo = KindInfo {
     describe_op: "DescribeListeners",
     delete_op: "DeleteListener",
     not_found_message: "One or more listeners not found",
-    plan_keys: &["protocol", "port"],
+    plan_keys: &["protocol", "port", "redirect", "ssl_policy"],
     made_by: "listener(...)",
     ensure: Some("listener"),
     listed_with: Some(Kind::LoadBalancer),
     destroy_rank: Some(10),
     ..ec2("listener", "listener", Aws::ListenerNotFound)
+};
+
+const HOSTED_ZONE: KindInfo = KindInfo {
+    service: Service::Route53,
+    describe_op: "GetHostedZone",
+    delete_op: "DeleteHostedZone",
+    not_found_message: "No hosted zone found with ID: {id}",
+    plan_keys: &["domain"],
+    made_by: "hosted_zone(domain)",
+    // A zone is the account's: awsrun looks it up, never creates or deletes it.
+    ..ec2("hosted_zone", "hostedzone", Aws::NoSuchHostedZone)
+};
+
+const CERTIFICATE: KindInfo = KindInfo {
+    service: Service::Acm,
+    describe_op: "DescribeCertificate",
+    delete_op: "DeleteCertificate",
+    not_found_message: "Certificate with arn {id} not found",
+    plan_keys: &["domain", "alt_names"],
+    ready_state: Some("ISSUED"),
+    failed_states: &[
+        "FAILED",
+        "VALIDATION_TIMED_OUT",
+        "REVOKED",
+        "EXPIRED",
+        "INACTIVE",
+    ],
+    made_by: "certificate(...)",
+    ensure: Some("certificate"),
+    // ACM refuses to delete a certificate a listener uses: after listeners.
+    destroy_rank: Some(15),
+    ..ec2(
+        "certificate",
+        "certificate",
+        Aws::CertificateResourceNotFound,
+    )
+};
+
+const DNS_RECORD: KindInfo = KindInfo {
+    service: Service::Route53,
+    describe_op: "ListResourceRecordSets",
+    delete_op: "ChangeResourceRecordSets",
+    not_found_message: "Tried to delete resource record set [name='{id}'] but it was not found",
+    plan_keys: &["type", "target"],
+    made_by: "dns_record(...)",
+    ensure: Some("dns_record"),
+    // Records first: nothing may point at what is about to go.
+    destroy_rank: Some(5),
+    ..ec2("dns_record", "rrset", Aws::InvalidChangeBatch)
 };
 
 #[cfg(test)]
@@ -360,7 +427,15 @@ mod tests {
                 assert!(!value.is_empty(), "{kind}: {field} is empty");
             }
             assert!(!info.plan_keys.is_empty(), "{kind}: no plan keys");
-            assert!(info.not_found_code.as_str().contains("NotFound"), "{kind}");
+            // Route 53 answers NoSuch* for what it does not know, and a
+            // DELETE of a missing record fails the whole change batch.
+            let code = info.not_found_code.as_str();
+            assert!(
+                code.contains("NotFound")
+                    || code.starts_with("NoSuch")
+                    || (kind == Kind::DnsRecord && code == "InvalidChangeBatch"),
+                "{kind}: {code}"
+            );
             assert_eq!(info.ensure.is_some(), kind.stack_owned(), "{kind}");
             if let Some(ready) = info.ready_state {
                 assert!(!info.failed_states.contains(&ready), "{kind}");
@@ -386,6 +461,9 @@ mod tests {
             (Kind::RouteTable, Kind::Subnet),
             (Kind::Subnet, Kind::Vpc),
             (Kind::SecurityGroup, Kind::Vpc),
+            (Kind::Listener, Kind::Certificate),
+            (Kind::DnsRecord, Kind::LoadBalancer),
+            (Kind::DnsRecord, Kind::Certificate),
         ] {
             assert!(pos(child) < pos(parent), "{child} must go before {parent}");
         }

@@ -19,13 +19,19 @@
 //! | instance | `subnet`, `az`, `image`, `instance_type`, `security_groups`, `private_ip`, `public_ip` ("" if none), `state` |
 //! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids) |
 //! | load_balancer | `arn`, `dns_name`, `scheme`, `state`, `vpc`, `subnets`, `security_groups` |
-//! | listener | `arn`, `load_balancer`, `port`, `protocol`, `forward` (target group arn) |
+//! | load_balancer (also) | `zone_id` (`CanonicalHostedZoneId`, for alias records), `ip_address_type` |
+//! | listener | `arn`, `load_balancer`, `port`, `protocol`, `forward` (target group arn, "" for a redirect), `redirect` (`HTTPS:443:HTTP_301`, or ""), `certificate` and `ssl_policy` ("" for HTTP) |
+//! | hosted_zone | `domain` (no trailing dot), `private`, `assumed` (a simulated zone the real account must have) |
+//! | certificate | `arn`, `domain`, `alt_names`, `state` (ACM's status), `validation` (`[{name, type, value}]`, empty until ACM has made them), `in_use_by` |
+//! | dns_record | `zone`, `record_name` (fqdn, no dot), `type`, `ttl`, `values`, `alias` (target DNS name or ""), `alias_zone`, `target` (alias or values, for the plan), `owner` (the owning stack, "" for nobody) |
 //!
-//! For ELB resources the id is the ARN.
+//! For ELB and ACM resources the id is the ARN; a hosted zone's id is its
+//! `Z...` id; a record's is `<zone>/<name>/<type>` (see [`ownership`]).
 
 pub mod aws;
 pub mod error;
 pub mod kind;
+pub mod ownership;
 pub mod poll;
 pub mod resource;
 pub mod sim;
@@ -79,6 +85,18 @@ pub trait Cloud {
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()>;
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>>;
+
+    /// The account's public hosted zone for `domain`: the zone named after
+    /// the domain or its closest parent; `None` when the account has none.
+    fn hosted_zone(&self, domain: &str) -> CloudResult<Option<Resource>>;
+    /// The record set at `name` (fqdn, no dot) and `record_type` in a zone,
+    /// whoever made it, with `owner` the stack its ownership record names
+    /// ("" for a record no stack owns).
+    fn record_at(&self, zone: &str, name: &str, record_type: &str)
+    -> CloudResult<Option<Resource>>;
+    /// `ModifyListener`: gives an existing listener the protocol, default
+    /// action, certificate and policy of `spec`. Returns it as it is now.
+    fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource>;
 
     /// The resource as it is now (state and attributes). A simulated slow
     /// resource moves one step along its real states on each refresh.

@@ -108,6 +108,19 @@ impl Tags {
     }
 }
 
+impl Tags {
+    /// ACM's `IdempotencyToken` for this stack + name: at most 32 letters,
+    /// digits and underscores (`\w+`), so always a hash.
+    pub fn idempotency_token(&self) -> String {
+        let raw = format!("awsrun-{}-{}", self.stack, self.name);
+        format!(
+            "awsrun{:016x}{:010x}",
+            fnv1a(raw.as_bytes(), 0),
+            fnv1a(raw.as_bytes(), 1) & 0xff_ffff_ffff
+        )
+    }
+}
+
 /// FNV-1a, seeded; used for deterministic ids and tokens (not for security).
 pub fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
     let mut hash = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);

@@ -23,6 +23,8 @@ pub enum Spec {
     TargetGroup(TargetGroupSpec),
     LoadBalancer(LoadBalancerSpec),
     Listener(ListenerSpec),
+    Certificate(CertificateSpec),
+    DnsRecord(DnsRecordSpec),
 }
 
 impl Spec {
@@ -40,6 +42,8 @@ impl Spec {
             Spec::TargetGroup(_) => Kind::TargetGroup,
             Spec::LoadBalancer(_) => Kind::LoadBalancer,
             Spec::Listener(_) => Kind::Listener,
+            Spec::Certificate(_) => Kind::Certificate,
+            Spec::DnsRecord(_) => Kind::DnsRecord,
         }
     }
 }
@@ -191,13 +195,143 @@ pub struct LoadBalancerSpec {
     pub scheme: String,
 }
 
+/// A listener: its port and protocol, its default action and, for HTTPS,
+/// its certificate and security policy. `ModifyListener` takes the same
+/// spec (everything but the load balancer may change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListenerSpec {
     pub load_balancer: String,
     pub port: u16,
+    /// `HTTP` or `HTTPS`.
     pub protocol: String,
-    /// Target group ARN the default action forwards to.
-    pub forward: String,
+    pub action: ListenerAction,
+    /// HTTPS: the ACM certificate ARN (exactly one; `None` for HTTP).
+    pub certificate: Option<String>,
+    /// HTTPS: the security policy (`None` for HTTP).
+    pub ssl_policy: Option<String>,
+}
+
+/// What a listener does with a request when no rule matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ListenerAction {
+    /// Forward to the target group with this ARN.
+    Forward(String),
+    /// Answer with a redirect to the same host, path and query on another
+    /// protocol and port.
+    Redirect(Redirect),
+}
+
+impl ListenerAction {
+    /// The target group ARN a forward goes to ("" for a redirect).
+    pub fn forward(&self) -> &str {
+        match self {
+            ListenerAction::Forward(arn) => arn,
+            ListenerAction::Redirect(_) => "",
+        }
+    }
+
+    /// The `redirect` attribute of a listener: `HTTPS:443:HTTP_301`, or "".
+    pub fn redirect_text(&self) -> String {
+        match self {
+            ListenerAction::Forward(_) => String::new(),
+            ListenerAction::Redirect(r) => r.text(),
+        }
+    }
+}
+
+/// A redirect action (ELBv2 `RedirectActionConfig`): host, path and query
+/// are kept (`#{host}`, `/#{path}`, `#{query}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redirect {
+    /// `HTTPS` or `HTTP`.
+    pub protocol: String,
+    pub port: u16,
+    /// `HTTP_301` (permanent) or `HTTP_302` (temporary).
+    pub status_code: String,
+}
+
+impl Redirect {
+    /// `HTTPS:443:HTTP_301`: how a listener's `redirect` attribute reads.
+    pub fn text(&self) -> String {
+        format!("{}:{}:{}", self.protocol, self.port, self.status_code)
+    }
+
+    /// The inverse of [`Redirect::text`].
+    pub fn parse(text: &str) -> Option<Redirect> {
+        let mut parts = text.split(':');
+        let protocol = parts.next()?.to_string();
+        let port = parts.next()?.parse().ok()?;
+        let status_code = parts.next()?.to_string();
+        Some(Redirect {
+            protocol,
+            port,
+            status_code,
+        })
+    }
+}
+
+/// The security policy of an HTTPS listener when the script names none:
+/// the ELB console's default and AWS's current recommendation (TLS 1.3 and
+/// 1.2 only, post-quantum key exchange). The API's own default,
+/// `ELBSecurityPolicy-2016-08`, still accepts TLS 1.0 and 1.1.
+pub const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
+/// The predefined security policies of Application Load Balancers
+/// (ELB user guide, "Security policies for your Application Load Balancer").
+pub const SSL_POLICIES: &[&str] = &[
+    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-TLS13-1-1-2021-06",
+    "ELBSecurityPolicy-TLS13-1-0-2021-06",
+    "ELBSecurityPolicy-2016-08",
+    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+    "ELBSecurityPolicy-TLS-1-2-2017-01",
+    "ELBSecurityPolicy-TLS-1-1-2017-01",
+];
+
+/// A public ACM certificate for `domain` and `alt_names`, validated by DNS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertificateSpec {
+    /// The first name (the certificate's subject), lower case.
+    pub domain: String,
+    /// The other names (`SubjectAlternativeNames` minus `domain`), sorted.
+    pub alt_names: Vec<String>,
+}
+
+/// One record set in a hosted zone: a plain record (`values`, `ttl`) or an
+/// alias (`alias`). Created together with its ownership TXT record (see
+/// [`crate::cloud::ownership`]) in one change batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DnsRecordSpec {
+    /// The hosted zone id (`Z...`).
+    pub zone: String,
+    /// The fully qualified name, lower case, without the trailing dot.
+    pub name: String,
+    /// `A`, `AAAA`, `CNAME` or `TXT`.
+    pub record_type: String,
+    /// Seconds; ignored for an alias.
+    pub ttl: u32,
+    /// The values of a plain record (a TXT value with its quotes).
+    pub values: Vec<String>,
+    pub alias: Option<AliasTarget>,
+}
+
+/// Where an alias record points: a load balancer's DNS name and the
+/// hosted zone id AWS gives it (`CanonicalHostedZoneId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasTarget {
+    pub dns_name: String,
+    pub hosted_zone_id: String,
+    pub evaluate_health: bool,
 }
 
 /// The outbound rule AWS gives every new security group, the VPC's

@@ -73,7 +73,7 @@ impl Action {
             self.op.word(dry_run),
             self.kind.as_str(),
             self.name,
-            short_id(&self.id),
+            short_id(self.kind, &self.id),
         );
         if !self.detail.is_empty() {
             text.push_str("  ");
@@ -87,8 +87,12 @@ impl Action {
     }
 }
 
-/// ELB ARNs are long; the plan shows their last path element after the kind.
-fn short_id(id: &str) -> &str {
+/// ELB and ACM ARNs are long; the plan shows their last path element after
+/// the kind. A record's id repeats its name and type: the plan shows its zone.
+fn short_id(kind: Kind, id: &str) -> &str {
+    if kind == Kind::DnsRecord {
+        return id.split('/').next().unwrap_or(id);
+    }
     if id.starts_with("arn:") {
         id.rsplit_once(':').map(|(_, tail)| tail).unwrap_or(id)
     } else {

@@ -260,8 +260,13 @@ pub fn attr_text(resource: &Resource, key: &str) -> String {
 /// The key attributes shown on a plan line.
 pub fn detail(r: &Resource) -> String {
     let keys = r.kind.info().plan_keys;
+    let empty_list = |k: &&&str| match r.attr(k) {
+        Some(serde_json::Value::Array(a)) => a.is_empty(),
+        Some(serde_json::Value::String(text)) => text.is_empty(),
+        _ => false,
+    };
     keys.iter()
-        .filter(|k| r.attr(k).is_some())
+        .filter(|k| r.attr(k).is_some() && !empty_list(k))
         .map(|k| format!("{k}={}", attr_text(r, k)))
         .collect::<Vec<_>>()
         .join(" ")

@@ -39,6 +39,10 @@ pub(super) struct Cache {
     pub offerings: HashMap<String, Vec<String>>,
     /// Whether the account sees each image asked about.
     pub visible_images: HashMap<String, bool>,
+    /// The account's public hosted zones, once listed.
+    pub zones: Option<Vec<Resource>>,
+    /// Every record set of each zone listed so far, by zone id.
+    pub records: HashMap<String, Vec<Resource>>,
     /// Target health read by a lookup, by target group, until first used.
     pub health: HashMap<String, Vec<TargetHealth>>,
     /// The ids (ARNs for ELB) of everything this run created and has not
@@ -95,6 +99,13 @@ impl Cache {
     /// Whether this run created `id` (and has not deleted it).
     pub fn is_made(&self, id: &str) -> bool {
         self.made.contains(id)
+    }
+
+    /// The cached copy of a resource, wherever it is.
+    pub fn get(&self, id: &str) -> Option<Resource> {
+        let subnets = self.subnets.iter().flatten().map(|t| &t.resource);
+        let others = self.kinds.values().flatten();
+        subnets.chain(others).find(|r| r.id == id).cloned()
     }
 
     /// Applies a change to the cached copy of a resource, wherever it is.

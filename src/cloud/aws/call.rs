@@ -21,6 +21,8 @@ pub(super) enum Service {
     Ec2,
     Elb,
     Sts,
+    Acm,
+    Route53,
 }
 
 impl Service {
@@ -30,6 +32,8 @@ impl Service {
             Service::Ec2 => "ec2",
             Service::Elb => "elbv2",
             Service::Sts => "sts",
+            Service::Acm => "acm",
+            Service::Route53 => "route53",
         }
     }
 
@@ -39,6 +43,8 @@ impl Service {
             Service::Ec2 => "ec2",
             Service::Elb => "elasticloadbalancing",
             Service::Sts => "sts",
+            Service::Acm => "acm",
+            Service::Route53 => "route53",
         }
     }
 }
@@ -69,6 +75,8 @@ impl Calls {
     fn endpoint(&self, service: Service) -> String {
         match &self.endpoint {
             Some(url) => url.clone(),
+            // Route 53 is global: one endpoint for every region.
+            None if service == Service::Route53 => "https://route53.amazonaws.com".to_string(),
             None => format!(
                 "https://{}.{}.amazonaws.com",
                 service.iam_prefix(),

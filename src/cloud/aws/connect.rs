@@ -45,6 +45,8 @@ pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudRes
     Ok(AwsCloud {
         ec2: aws_sdk_ec2::Client::new(&config),
         elb: aws_sdk_elasticloadbalancingv2::Client::new(&config),
+        acm: aws_sdk_acm::Client::new(&config),
+        route53: aws_sdk_route53::Client::new(&config),
         sts: aws_sdk_sts::Client::new(&config),
         runtime,
         region,

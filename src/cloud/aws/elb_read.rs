@@ -32,6 +32,11 @@ pub(super) fn load_balancer(lb: &LoadBalancer, name: &str) -> Resource {
     Resource::new(Kind::LoadBalancer, name, arn)
         .with("arn", arn)
         .with("dns_name", text(lb.dns_name()))
+        .with("zone_id", text(lb.canonical_hosted_zone_id()))
+        .with(
+            "ip_address_type",
+            lb.ip_address_type().map(|t| t.as_str()).unwrap_or("ipv4"),
+        )
         .with("scheme", lb.scheme().map(|s| s.as_str()).unwrap_or(""))
         .with(
             "state",
@@ -63,12 +68,44 @@ pub(super) fn listener(l: &Listener, name: &str) -> Resource {
             groups.iter().find_map(|g| some(g.target_group_arn()))
         })
     });
+    let redirect = l.default_actions().iter().find_map(|action| {
+        let config = action.redirect_config()?;
+        let protocol = match text(config.protocol()) {
+            "" | "#{protocol}" => text(l.protocol().map(|p| p.as_str())).to_string(),
+            protocol => protocol.to_string(),
+        };
+        let port = match text(config.port()) {
+            "" | "#{port}" => l.port().unwrap_or(0).to_string(),
+            port => port.to_string(),
+        };
+        let status = config.status_code().map(|c| c.as_str()).unwrap_or("");
+        Some(format!("{protocol}:{port}:{status}"))
+    });
+    let protocol = l.protocol().map(|p| p.as_str()).unwrap_or("");
+    let https = protocol == "HTTPS";
+    // Only HTTPS (and TLS) listeners have a certificate and a policy.
+    let certificate = l
+        .certificates()
+        .iter()
+        .find_map(|c| some(c.certificate_arn()))
+        .filter(|_| https);
+    let policy = some(l.ssl_policy()).filter(|_| https);
     Resource::new(Kind::Listener, name, arn)
         .with("arn", arn)
         .with("load_balancer", text(l.load_balancer_arn()))
         .with("port", l.port().unwrap_or(0))
-        .with("protocol", l.protocol().map(|p| p.as_str()).unwrap_or(""))
-        .with("forward", forward.unwrap_or(""))
+        .with("protocol", protocol)
+        .with(
+            "forward",
+            if redirect.is_some() {
+                ""
+            } else {
+                forward.unwrap_or("")
+            },
+        )
+        .with("redirect", redirect.unwrap_or_default())
+        .with("certificate", certificate.unwrap_or(""))
+        .with("ssl_policy", policy.unwrap_or(""))
 }
 
 /// Whether a target still counts as registered (a deregistered one drains

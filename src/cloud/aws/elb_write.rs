@@ -2,8 +2,9 @@
 //! create call's `Tags`), target registration and deletes.
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, ProtocolEnum, Tag,
-    TargetDescription, TargetTypeEnum,
+    Action, ActionTypeEnum, Certificate, LoadBalancerSchemeEnum, LoadBalancerTypeEnum,
+    ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum, Tag, TargetDescription,
+    TargetTypeEnum,
 };
 use serde_json::Value;
 
@@ -11,8 +12,8 @@ use super::AwsCloud;
 use super::call::Service;
 use super::elb_read;
 use crate::cloud::{
-    CloudError, CloudResult, Kind, ListenerSpec, LoadBalancerSpec, Resource, STACK_TAG, Tags,
-    TargetGroupSpec,
+    CloudError, CloudResult, Kind, ListenerAction, ListenerSpec, LoadBalancerSpec, Resource,
+    STACK_TAG, Tags, TargetGroupSpec,
 };
 use crate::diagnostic::code;
 
@@ -157,19 +158,18 @@ impl AwsCloud {
     }
 
     pub(super) fn new_listener(&self, spec: &ListenerSpec, tags: &Tags) -> CloudResult<Resource> {
-        let forward = Action::builder()
-            .r#type(ActionTypeEnum::Forward)
-            .target_group_arn(&spec.forward)
-            .build();
         let request = self
             .elb
             .create_listener()
             .load_balancer_arn(&spec.load_balancer)
             .port(i32::from(spec.port))
             .protocol(ProtocolEnum::from(spec.protocol.as_str()))
-            .default_actions(forward)
+            .default_actions(default_action(spec))
+            .set_certificates(certificates(spec))
+            .set_ssl_policy(spec.ssl_policy.clone())
             .set_tags(Some(tags_of(tags)));
-        let names = [spec.load_balancer.as_str(), spec.forward.as_str()];
+        let mut names = vec![spec.load_balancer.as_str(), spec.action.forward()];
+        names.extend(spec.certificate.as_deref());
         let out = self.patiently(&names, || {
             self.send(Service::Elb, "CreateListener", request.clone().send())
         })?;
@@ -179,6 +179,37 @@ impl AwsCloud {
             .ok_or_else(|| empty_response("CreateListener"))?;
         let resource = elb_read::listener(listener, &tags.name);
         self.cache().created(&tags.stack, resource.clone());
+        Ok(resource)
+    }
+
+    /// `ModifyListener` with every setting of `spec` (the port stays).
+    pub(super) fn change_listener(
+        &self,
+        listener: &str,
+        spec: &ListenerSpec,
+    ) -> CloudResult<Resource> {
+        let request = self
+            .elb
+            .modify_listener()
+            .listener_arn(listener)
+            .protocol(ProtocolEnum::from(spec.protocol.as_str()))
+            .default_actions(default_action(spec))
+            .set_certificates(certificates(spec))
+            .set_ssl_policy(spec.ssl_policy.clone());
+        let mut names = vec![listener, spec.action.forward()];
+        names.extend(spec.certificate.as_deref());
+        let out = self.patiently(&names, || {
+            self.send(Service::Elb, "ModifyListener", request.clone().send())
+        })?;
+        let l = out
+            .listeners()
+            .first()
+            .ok_or_else(|| empty_response("ModifyListener"))?;
+        let mut resource = elb_read::listener(l, "");
+        if let Some(known) = self.cache().get(listener) {
+            resource.name = known.name.clone();
+        }
+        self.cache().replace(&resource);
         Ok(resource)
     }
 
@@ -204,4 +235,35 @@ impl AwsCloud {
             kind => Err(super::unsupported("Delete", kind)),
         }
     }
+}
+
+/// A listener's default action: a forward to its target group, or a
+/// redirect keeping host, path and query.
+fn default_action(spec: &ListenerSpec) -> Action {
+    match &spec.action {
+        ListenerAction::Forward(arn) => Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .target_group_arn(arn)
+            .build(),
+        ListenerAction::Redirect(r) => Action::builder()
+            .r#type(ActionTypeEnum::Redirect)
+            .redirect_config(
+                RedirectActionConfig::builder()
+                    .protocol(&r.protocol)
+                    .port(r.port.to_string())
+                    .host("#{host}")
+                    .path("/#{path}")
+                    .query("#{query}")
+                    .status_code(RedirectActionStatusCodeEnum::from(r.status_code.as_str()))
+                    .build(),
+            )
+            .build(),
+    }
+}
+
+/// The one certificate of an HTTPS listener.
+fn certificates(spec: &ListenerSpec) -> Option<Vec<Certificate>> {
+    spec.certificate
+        .as_ref()
+        .map(|arn| vec![Certificate::builder().certificate_arn(arn).build()])
 }

@@ -3,7 +3,7 @@
 
 use super::AwsCloud;
 use super::cache::gone;
-use crate::cloud::{CloudError, CloudResult, Kind, Resource, Tags};
+use crate::cloud::{CloudError, CloudResult, Kind, Resource, Service, Tags};
 
 /// Whether an error only says the resource is not there (any more).
 fn is_not_found(err: &CloudError) -> bool {
@@ -35,6 +35,15 @@ impl AwsCloud {
                 let listeners = self.describe_stack_listeners(stack, &lbs)?;
                 self.cache().set_stack_kind(stack, kind, listeners);
             }
+            Kind::Certificate => {
+                let found = self.stack_certificates(stack)?;
+                self.cache().set_stack_kind(stack, kind, found);
+            }
+            Kind::DnsRecord => {
+                let found = self.stack_records(stack)?;
+                self.cache().set_stack_kind(stack, kind, found);
+            }
+            Kind::HostedZone => return Ok(Vec::new()),
             kind if kind.is_elb() => self.load_elb(stack)?,
             kind => {
                 let found = self.describe_stack_ec2(kind, stack)?;
@@ -81,10 +90,11 @@ impl AwsCloud {
     }
 
     fn describe_one(&self, resource: &Resource) -> CloudResult<Resource> {
-        let fresh = if resource.kind.is_elb() {
-            self.describe_elb_by_id(resource)?
-        } else {
-            self.describe_ec2_by_id(resource.kind, &resource.id)?
+        let fresh = match resource.kind.service() {
+            Service::Elb => self.describe_elb_by_id(resource)?,
+            Service::Ec2 => self.describe_ec2_by_id(resource.kind, &resource.id)?,
+            Service::Acm => self.describe_certificate(&resource.id, &resource.name)?,
+            Service::Route53 => self.describe_route53_by_id(resource)?,
         };
         let Some(mut fresh) = fresh else {
             return Err(CloudError::new(
@@ -107,10 +117,12 @@ impl AwsCloud {
 
     /// Deletes one resource; one that is already gone counts as deleted.
     pub(super) fn delete_one(&self, resource: &Resource) -> CloudResult<()> {
-        let result = if resource.kind.is_elb() {
-            self.delete_elb(resource)
-        } else {
-            self.delete_ec2(resource)
+        let result = match resource.kind.service() {
+            Service::Elb => self.delete_elb(resource),
+            Service::Ec2 => self.delete_ec2(resource),
+            Service::Acm => self.delete_certificate(&resource.id),
+            Service::Route53 if resource.kind == Kind::DnsRecord => self.delete_record(resource),
+            Service::Route53 => Err(super::unsupported("Delete", resource.kind)),
         };
         match result {
             Err(err) if !is_not_found(&err) => Err(err),

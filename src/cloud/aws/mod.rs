@@ -1,5 +1,5 @@
 //! The live backend: [`AwsCloud`] implements [`Cloud`] over the official
-//! AWS SDK (EC2, ELBv2, STS). This folder is the only code in awsrun that
+//! AWS SDK (EC2, ELBv2, ACM, Route 53, STS). This folder is the only code in awsrun that
 //! imports `aws_sdk_*` or `aws_config`.
 //!
 //! Invariants:
@@ -26,10 +26,13 @@
 //! | `ec2_write.rs`, `ec2_delete.rs` | EC2 creates and additive converges; EC2 deletes |
 //! | `fresh.rs` | retrying a NotFound for an id this run created (eventual consistency) |
 //! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
+//! | `acm.rs` | certificates: request, describe (with tags), delete |
+//! | `route53.rs` | hosted zones and record sets, with their ownership records |
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
 //! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
 //! | `facts.rs` | what a plan asks the real account while it runs (offerings, images) |
 
+mod acm;
 mod cache;
 mod call;
 mod connect;
@@ -43,6 +46,7 @@ mod facts;
 mod fresh;
 mod lookup;
 mod mirror;
+mod route53;
 
 use crate::cloud::Spec;
 use crate::diagnostic::code;
@@ -50,8 +54,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags,
-    TargetHealth,
+    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource,
+    Route, Tags, TargetHealth,
 };
 use cache::Cache;
 use call::Calls;
@@ -81,6 +85,8 @@ pub struct AwsCloud {
     runtime: tokio::runtime::Runtime,
     ec2: aws_sdk_ec2::Client,
     elb: aws_sdk_elasticloadbalancingv2::Client,
+    acm: aws_sdk_acm::Client,
+    route53: aws_sdk_route53::Client,
     sts: aws_sdk_sts::Client,
     region: String,
     calls: Calls,
@@ -187,6 +193,8 @@ impl Cloud for AwsCloud {
             Spec::TargetGroup(s) => self.new_target_group(s, tags),
             Spec::LoadBalancer(s) => self.new_load_balancer(s, tags),
             Spec::Listener(s) => self.new_listener(s, tags),
+            Spec::Certificate(s) => self.new_certificate(s, tags),
+            Spec::DnsRecord(s) => self.new_record(s, tags),
         }
     }
 
@@ -216,6 +224,23 @@ impl Cloud for AwsCloud {
 
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
         self.target_health_now(target_group)
+    }
+
+    fn hosted_zone(&self, domain: &str) -> CloudResult<Option<Resource>> {
+        self.zone_for(domain)
+    }
+
+    fn record_at(
+        &self,
+        zone: &str,
+        name: &str,
+        record_type: &str,
+    ) -> CloudResult<Option<Resource>> {
+        self.record_set_at(zone, name, record_type)
+    }
+
+    fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
+        self.change_listener(listener, spec)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

@@ -45,6 +45,13 @@ impl State {
                 self.delete_listener(id);
                 Ok(())
             }
+            Kind::Certificate => self.delete_certificate(id),
+            Kind::DnsRecord => self.delete_record(id),
+            Kind::HostedZone => Err(CloudError::new(
+                "DeleteHostedZone",
+                code::Backend::UnsupportedKind,
+                "awsrun never deletes a hosted zone",
+            )),
         }
     }
 
@@ -341,6 +348,12 @@ impl State {
             ),
             None => return,
         };
+        let certificate = self
+            .store
+            .get(id)
+            .map(|e| e.resource.str("certificate").to_string())
+            .unwrap_or_default();
+        self.use_certificate(&certificate, id, &lb, false);
         if let Some(slot) = self.load_balancers.get_mut(&lb)
             && let Ok(port) = u16::try_from(port)
         {

@@ -41,6 +41,45 @@ pub(super) fn dns_digits(seed: &str) -> u64 {
     1_000_000_000 + hash(seed, 3) % 9_000_000_000
 }
 
+/// A hosted zone id: `Z` and 20 upper-case letters and digits, as new
+/// Route 53 zones have.
+pub(super) fn zone_id(seed: &str) -> String {
+    const DIGITS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let (mut a, mut b) = (hash(seed, 4), hash(seed, 5));
+    let mut id = String::from("Z0");
+    for n in 0..19 {
+        let word = if n < 10 { &mut a } else { &mut b };
+        id.push(DIGITS[(*word % 36) as usize] as char);
+        *word /= 36;
+    }
+    id
+}
+
+/// A UUID-shaped id (8-4-4-4-12 lowercase hex), as ACM's ARNs end.
+pub(super) fn uuid(seed: &str) -> String {
+    let (a, b) = (hash(seed, 6), hash(seed, 7));
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xffff,
+        b >> 48,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// `n` lowercase hex digits from a seed (ACM's validation record labels).
+pub(super) fn hex_digits(seed: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut salt = 8;
+    while out.len() < n {
+        out.push_str(&format!("{:016x}", hash(seed, salt)));
+        salt += 1;
+    }
+    out.truncate(n);
+    out
+}
+
 /// The `n`th public address handed out from `a.b.0.0/16`.
 ///
 /// Multiplying by an odd constant modulo 2^16 is a bijection, so the first

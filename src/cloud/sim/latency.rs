@@ -23,6 +23,7 @@
 //! | instance `pending` -> `running` | [`INSTANCE_RUNNING`] = 30 | 30-60 s |
 //! | instance `running` -> app answering | [`INSTANCE_BOOT`] = 45 | OS boot + cloud-init running the user data |
 //! | instance `shutting-down` -> `terminated` | [`INSTANCE_TERMINATED`] = 30 | |
+//! | certificate `PENDING_VALIDATION` -> `ISSUED` | [`CERTIFICATE_ISSUED`] = 60 | from its last validation record; Route 53 propagates within 60 s |
 //! | target `initial` -> `healthy` | healthy_threshold x interval | ELB defaults 5 x 30 s = 150 s |
 //! | target `draining` -> gone | [`DEREGISTRATION_DELAY`] = 300 | the target group's default `deregistration_delay` |
 //!
@@ -71,6 +72,10 @@ pub const INSTANCE_TERMINATED: u64 = 30;
 /// A deregistered target is `draining` this long (ELB's default
 /// `deregistration_delay.timeout_seconds`), then gone.
 pub const DEREGISTRATION_DELAY: u64 = 300;
+/// ACM certificate `PENDING_VALIDATION` -> `ISSUED`, from the moment its
+/// last validation record is in the zone (Route 53 changes reach every
+/// name server within 60 s; ACM then checks them).
+pub const CERTIFICATE_ISSUED: u64 = 60;
 /// Between two polls of a slow resource, before scaling.
 pub const POLL_SECS: f64 = 2.0;
 
@@ -103,6 +108,7 @@ pub fn transition_secs(kind: Kind, state: &str) -> Option<u64> {
         (Kind::LoadBalancer, "provisioning") => Some(LOAD_BALANCER_ACTIVE),
         (Kind::Instance, "pending") => Some(INSTANCE_RUNNING),
         (Kind::Instance, "shutting-down") => Some(INSTANCE_TERMINATED),
+        (Kind::Certificate, "PENDING_VALIDATION") => Some(CERTIFICATE_ISSUED),
         _ => None,
     }
 }
@@ -280,6 +286,13 @@ impl Clock {
         );
     }
 
+    /// Notes that `id` is in `state` from now on, even if it already was
+    /// (a certificate whose validation starts only once its records exist).
+    pub(super) fn restart(&mut self, id: &str, state: &str) {
+        self.timers.remove(id);
+        self.entered(id, state);
+    }
+
     /// The script saw `id` in its current state: a live run is at least at
     /// the moment that state began.
     fn observe(&mut self, mark: &Mark) {
@@ -332,6 +345,7 @@ fn next_state(kind: Kind, state: &str) -> Option<&'static str> {
         (Kind::LoadBalancer, "provisioning") => Some("active"),
         (Kind::Instance, "pending") => Some("running"),
         (Kind::Instance, "shutting-down") => Some("terminated"),
+        (Kind::Certificate, "PENDING_VALIDATION") => Some("ISSUED"),
         _ => None,
     }
 }
@@ -344,6 +358,9 @@ impl State {
             let Some(resource) = self.store.get(id).map(|e| e.resource.clone()) else {
                 return;
             };
+            if resource.kind == Kind::Certificate && !self.certificate_validated(id) {
+                return;
+            }
             let Some(clock) = self.clock.as_mut() else {
                 return;
             };

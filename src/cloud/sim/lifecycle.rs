@@ -58,6 +58,9 @@ impl State {
                 self.instance_gone(id);
             }
             (Kind::LoadBalancer, "provisioning") => self.set_state(id, "active"),
+            (Kind::Certificate, "PENDING_VALIDATION") if self.certificate_validated(id) => {
+                self.set_state(id, "ISSUED");
+            }
             _ => {}
         }
     }

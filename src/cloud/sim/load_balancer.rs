@@ -91,6 +91,8 @@ impl State {
         let resource = Resource::new(Kind::LoadBalancer, &tags.name, &arn)
             .with("arn", arn.as_str())
             .with("dns_name", dns_name)
+            .with("zone_id", super::dns::load_balancer_zone(&self.region))
+            .with("ip_address_type", "ipv4")
             .with("scheme", spec.scheme.as_str())
             .with("state", "provisioning")
             .with("vpc", vpc)

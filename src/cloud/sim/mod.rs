@@ -28,12 +28,15 @@
 //! | `vpc.rs`, `subnet.rs`, `addresses.rs` | networks and their rules |
 //! | `nat.rs`, `route_table.rs`, `security_group.rs`, `instance.rs` | EC2 operations |
 //! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
+//! | `certificate.rs`, `dns.rs` | ACM certificates; Route 53 zones and records |
 //! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
 //! | `latency.rs` | the latency model: AWS's times, the clocks, the estimate |
 //! | `ids.rs`, `rules.rs`, `errors.rs` | ids, request-only rules, shared errors |
 
 mod addresses;
+mod certificate;
 mod destroy;
+mod dns;
 mod errors;
 mod facts;
 mod ids;
@@ -65,12 +68,14 @@ use std::time::Duration;
 
 use state::State;
 
+pub use certificate::valid_domain;
+pub use dns::load_balancer_zone;
 pub use facts::AccountFacts;
 pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags,
-    TargetHealth, VpcSpec,
+    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource,
+    Route, Tags, TargetHealth, VpcSpec,
 };
 
 /// One simulated AWS account and region.
@@ -85,7 +90,10 @@ impl SimAccount {
     /// security group and one default public /20 subnet per AZ.
     pub fn new(region: &str) -> Self {
         let account = SimAccount::empty(region, default_azs(region));
-        account.state.borrow_mut().add_default_network();
+        let mut state = account.state.borrow_mut();
+        state.add_default_network();
+        state.assume_zones = true;
+        drop(state);
         account
     }
 
@@ -104,6 +112,15 @@ impl SimAccount {
     /// ids the account generates in practice (64-bit hashes).
     pub fn seed(&self, resource: Resource, tags: Option<Tags>) {
         self.state.borrow_mut().seed(resource, tags);
+    }
+
+    /// Adds a public hosted zone for `domain` (an account's own, as a
+    /// mirror finds it, or one a test sets up); returns its id. Once an
+    /// account has a zone it assumes none.
+    pub fn add_hosted_zone(&self, domain: &str, id: Option<&str>) -> String {
+        let mut state = self.state.borrow_mut();
+        state.assume_zones = false;
+        state.add_zone(domain, id, false)
     }
 
     /// Who `whoami()` says the caller is (the real identity, when mirroring).
@@ -248,6 +265,8 @@ impl Cloud for SimAccount {
             Spec::TargetGroup(s) => state.create_target_group(s, tags),
             Spec::LoadBalancer(s) => state.create_load_balancer(s, tags),
             Spec::Listener(s) => state.create_listener(s, tags),
+            Spec::Certificate(s) => state.request_certificate(s, tags),
+            Spec::DnsRecord(s) => state.create_record(s, tags),
         }
     }
 
@@ -281,6 +300,23 @@ impl Cloud for SimAccount {
 
     fn target_health(&self, target_group: &str) -> CloudResult<Vec<TargetHealth>> {
         self.state.borrow_mut().target_health(target_group)
+    }
+
+    fn hosted_zone(&self, domain: &str) -> CloudResult<Option<Resource>> {
+        self.state.borrow_mut().hosted_zone(domain)
+    }
+
+    fn record_at(
+        &self,
+        zone: &str,
+        name: &str,
+        record_type: &str,
+    ) -> CloudResult<Option<Resource>> {
+        self.state.borrow().record_at(zone, name, record_type)
+    }
+
+    fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
+        self.state.borrow_mut().modify_listener(listener, spec)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

@@ -76,6 +76,12 @@ impl State {
             Kind::TargetGroup => self.seed_target_group(r),
             Kind::LoadBalancer => self.seed_load_balancer(r),
             Kind::Listener => self.seed_listener(r),
+            Kind::HostedZone => {
+                self.assume_zones = false;
+                self.add_zone(r.str("domain"), Some(id), false);
+            }
+            Kind::Certificate => self.seed_certificate(r),
+            Kind::DnsRecord => self.seed_record(r),
         }
     }
 
@@ -139,6 +145,8 @@ impl State {
             group.listeners += 1;
             group.load_balancer = Some(lb.to_string());
         }
+        let certificate = r.str("certificate").to_string();
+        self.use_certificate(&certificate, &r.id, lb, true);
     }
 }
 

@@ -9,6 +9,8 @@
 use super::quotas::Quotas;
 use std::collections::{BTreeMap, HashMap};
 
+use super::certificate::{CertificateSlot, Tokens};
+use super::dns::ZoneSlot;
 use super::ids;
 use super::latency::Clock;
 use super::load_balancer::LoadBalancerSlot;
@@ -56,6 +58,14 @@ pub(super) struct State {
     pub(super) vcpus_in_use: usize,
     /// The real account this one mirrors, asked what only it knows.
     pub(super) facts: Option<super::facts::Facts>,
+    /// Hosted zones by id, and their ids by domain.
+    pub(super) zones: BTreeMap<String, ZoneSlot>,
+    pub(super) zone_names: BTreeMap<String, String>,
+    /// A brand-new account assumes a zone for a domain a script names; a
+    /// mirror has the real account's zones only.
+    pub(super) assume_zones: bool,
+    pub(super) certificates: HashMap<String, CertificateSlot>,
+    pub(super) certificate_tokens: Tokens,
     serial: u64,
     public_ips: u64,
 }
@@ -96,6 +106,11 @@ impl State {
             quotas: Quotas::AWS,
             vcpus_in_use: 0,
             facts: None,
+            zones: BTreeMap::new(),
+            zone_names: BTreeMap::new(),
+            assume_zones: false,
+            certificates: HashMap::new(),
+            certificate_tokens: Tokens::new(),
             serial: 0,
             public_ips: 0,
         }

@@ -155,7 +155,7 @@ section! {
                health check path not starting with `/`, an interval outside 5 to 300, a \
                timeout outside 2 to 120 or not shorter than the interval, or a threshold \
                outside 2 to 10; a target group VPC that does not exist; an HTTPS \
-               listener (needs a certificate).",
+               listener without a certificate.",
         what_to_do: "Fix the value; for names the help suggests a valid one.",
     }
     InvalidConfigurationRequest = "InvalidConfigurationRequest" {
@@ -264,5 +264,55 @@ section! {
     ListenerNotFound = "ListenerNotFound" {
         when: "The listener ARN refers to no live listener.",
         what_to_do: "Check the ARN, or create the listener first.",
+    }
+    NoSuchHostedZone = "NoSuchHostedZone" {
+        when: "Route 53: no hosted zone has that id (it was deleted, or belongs to another \
+               account).",
+        what_to_do: "Look the zone up by its domain with `hosted_zone(domain)`.",
+    }
+    InvalidChangeBatch = "InvalidChangeBatch" {
+        when: "ChangeResourceRecordSets: a change of the batch is not valid (a name outside \
+               the zone, a record that already exists or is not there, a CNAME beside other \
+               records, an alias to a target that does not exist); Route 53 makes none of the \
+               batch's changes.",
+        what_to_do: "Name records inside the zone, give a CNAME a name of its own, and alias \
+                     only load balancers that exist.",
+    }
+    CertificateResourceNotFound = "ResourceNotFoundException" {
+        when: "ACM: no certificate has that ARN in this account and region.",
+        what_to_do: "Request it with `certificate(name, #{domain})`; certificates are \
+                     regional, so request it in the load balancer's region.",
+    }
+    CertificateInUse = "ResourceInUseException" {
+        when: "DeleteCertificate: a listener (or another service) still uses the certificate; \
+               ACM keeps it in use for a short while after the listener is gone.",
+        what_to_do: "Delete the listener first; `destroy` retries until ACM lets it go.",
+    }
+    AcmValidation = "ValidationException" {
+        when: "RequestCertificate: a domain name breaks ACM's rules (at least two labels, no \
+               label starting with a hyphen, a wildcard only as a whole leftmost `*.` label, \
+               at most 253 characters, 64 for the first name).",
+        what_to_do: "Fix the name; a wildcard `*.example.com` covers one level of names.",
+    }
+    AcmLimitExceeded = "LimitExceededException" {
+        when: "RequestCertificate: more domain names than a certificate holds (10 in all by \
+               default), or the account's quota of certificates is reached.",
+        what_to_do: "Use a wildcard name, split the names over two certificates, or request a \
+                     quota increase.",
+    }
+    CertificateNotFound = "CertificateNotFound" {
+        when: "CreateListener or ModifyListener: the certificate does not exist, or is not \
+               issued yet.",
+        what_to_do: "Use `certificate(...)`, which waits until ACM has issued it.",
+    }
+    SslPolicyNotFound = "SSLPolicyNotFound" {
+        when: "CreateListener or ModifyListener: no predefined security policy has that name.",
+        what_to_do: "Use one of the predefined ELBSecurityPolicy-* names, or leave `ssl_policy` \
+                     out for ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09.",
+    }
+    InvalidLoadBalancerAction = "InvalidLoadBalancerAction" {
+        when: "CreateListener or ModifyListener: a redirect that would loop (same protocol and \
+               port), or that goes from HTTPS to HTTP.",
+        what_to_do: "Redirect HTTP to HTTPS on another port: `redirect: #{port: 443}`.",
     }
 }

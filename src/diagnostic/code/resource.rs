@@ -50,4 +50,26 @@ section! {
                      or remove the stack with `awsrun destroy --stack NAME`. awsrun never \
                      replaces a resource silently.",
     }
+    NoHostedZone = "awsrun::dns::no_zone" {
+        when: "`hosted_zone(domain)` (or a certificate or record for the domain) finds no \
+               public hosted zone of the account holding the domain.",
+        what_to_do: "Create the zone once (Route 53 console, or `aws route53 create-hosted-zone \
+                     --name example.com --caller-reference $(date +%s)`) and point the \
+                     registrar's name servers at it; awsrun uses the account's zones and never \
+                     creates or deletes one.",
+    }
+    OutsideZone = "awsrun::dns::outside_zone" {
+        when: "A record name, or a certificate's domain name, does not lie inside the hosted \
+               zone it is given (`api.other.org` in zone `example.com`), so the zone can \
+               neither hold the record nor validate the certificate.",
+        what_to_do: "Use a name inside the zone, or the zone of that name \
+                     (`hosted_zone(\"other.org\")`).",
+    }
+    RecordNotOwned = "awsrun::dns::not_owned" {
+        when: "A record the script asks for already exists in the zone and this stack does not \
+               own it: another stack owns it (its ownership TXT record says so), or nobody does \
+               (it was made by hand or by another tool). awsrun never overwrites it.",
+        what_to_do: "Use another name, remove the record where it was made (or destroy the \
+                     stack that owns it), then run again.",
+    }
 }

@@ -6,7 +6,8 @@ use super::volatile;
 use super::wait::wait_all;
 use crate::cloud::Spec;
 use crate::cloud::{
-    HealthCheck, Kind, ListenerSpec, LoadBalancerSpec, Poll, Resource, TargetGroupSpec,
+    DEFAULT_SSL_POLICY, HealthCheck, Kind, ListenerAction, ListenerSpec, LoadBalancerSpec, Poll,
+    Redirect, Resource, TargetGroupSpec,
 };
 use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
@@ -250,26 +251,171 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     let o = Opts::of("listener", opts)?;
     let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
     let protocol = protocol(&o, "protocol", "HTTP")?;
-    let tg = o.req_resource("forward", Kind::TargetGroup)?;
+    let action = match (
+        o.resource("forward", Kind::TargetGroup)?,
+        o.map("redirect")?,
+    ) {
+        (Some(tg), None) => ListenerAction::Forward(tg.id.clone()),
+        (None, Some(map)) => ListenerAction::Redirect(redirect(map)?),
+        (Some(_), Some(_)) => {
+            return Err(o.value_error(
+                "redirect",
+                "cannot be given with `forward`: a listener's default action is one or the other"
+                    .into(),
+                "forward to a target group (`forward: tg`) or redirect (`redirect: #{port: 443}`)"
+                    .into(),
+            ));
+        }
+        (None, None) => return Err(o.missing("forward")),
+    };
+    let mut certificate = o.resource("certificate", Kind::Certificate)?;
+    let ssl_policy = o.str("ssl_policy")?;
+    if protocol == "HTTP" && (certificate.is_some() || ssl_policy.is_some()) {
+        let key = if certificate.is_some() {
+            "certificate"
+        } else {
+            "ssl_policy"
+        };
+        return Err(o.value_error(
+            key,
+            "is for HTTPS listeners".into(),
+            "add `protocol: \"HTTPS\"`, or leave the option out".into(),
+        ));
+    }
+    let https = protocol == "HTTPS";
+    let mut waited = None;
+    if let Some(cert) = certificate.take() {
+        // ELB takes only an issued certificate: wait for a pending one.
+        if cert.state() != "ISSUED" {
+            waited = Some(cert.name.clone());
+        }
+        let fresh = s.cloud.refresh(&cert).map_err(HostError::from)?;
+        certificate = Some(super::dns::issued(s, fresh, s.wait_timeout)?);
+    }
     let spec = ListenerSpec {
         load_balancer: lb.id.clone(),
         port,
         protocol,
-        forward: tg.id.clone(),
+        action,
+        certificate: certificate.map(|c| c.id),
+        ssl_policy: https.then(|| ssl_policy.unwrap_or_else(|| DEFAULT_SSL_POLICY.to_string())),
     };
-    let fixed = [
-        ("port", port.to_string()),
-        ("protocol", spec.protocol.clone()),
-        ("forward", tg.id.clone()),
-    ];
     let name = format!("{}-{port}", lb.name);
     duplicate_port(s, &lb, &name, &spec)?;
-    let (listener, _) = s.ensure(Kind::Listener, &name, &fixed, |tags| {
-        s.cloud
-            .create(&Spec::Listener(spec.clone()), tags)
-            .map_err(|e| HostError::from(e).into())
-    })?;
-    Ok(listener)
+    let (listener, index) = s.ensure(
+        Kind::Listener,
+        &name,
+        &[("port", port.to_string())],
+        |tags| {
+            s.cloud
+                .create(&Spec::Listener(spec.clone()), tags)
+                .map_err(|e| HostError::from(e).into())
+        },
+    )?;
+    if let Some(cert) = waited {
+        s.change(
+            index,
+            format!("once ACM has issued certificate {cert} (ELB takes issued certificates only)"),
+        );
+    }
+    let changes = differences(&listener, &spec);
+    if changes.is_empty() {
+        return Ok(listener);
+    }
+    // The listener exists with other settings: ModifyListener, in place.
+    s.checkpoint()?;
+    let changed = s
+        .cloud
+        .modify_listener(&listener.id, &spec)
+        .map_err(HostError::from)?;
+    for change in changes {
+        s.change(index, change);
+    }
+    s.refresh_detail(index, &changed);
+    Ok(changed)
+}
+
+/// `redirect: #{protocol, port, status}`: HTTPS on 443 with a permanent
+/// redirect unless told otherwise.
+fn redirect(map: Map) -> HostResult<Redirect> {
+    let o = Opts::of("listener(redirect)", map)?;
+    let protocol = protocol(&o, "protocol", "HTTPS")?;
+    let port = o.int_in("port", 1, 65535)?.unwrap_or(443) as u16;
+    let status = match o.int("status")? {
+        None | Some(301) => "HTTP_301",
+        Some(302) => "HTTP_302",
+        Some(other) => {
+            return Err(o.value_error(
+                "status",
+                format!("must be 301 (permanent) or 302 (temporary), got {other}"),
+                "leave it out for 301".into(),
+            ));
+        }
+    };
+    Ok(Redirect {
+        protocol,
+        port,
+        status_code: status.to_string(),
+    })
+}
+
+/// What differs between a listener and the settings a script asks for, as
+/// plan lines (`default action: forward web-tg -> redirect HTTPS:443 (301)`).
+fn differences(listener: &Resource, spec: &ListenerSpec) -> Vec<String> {
+    let action_text = |forward: &str, redirect: &str| match Redirect::parse(redirect) {
+        Some(r) => format!(
+            "redirect {}:{} ({})",
+            r.protocol,
+            r.port,
+            r.status_code.trim_start_matches("HTTP_")
+        ),
+        None => format!("forward {}", arn_name(forward)),
+    };
+    let mut out = Vec::new();
+    if listener.str("protocol") != spec.protocol {
+        out.push(format!(
+            "protocol: {} -> {}",
+            listener.str("protocol"),
+            spec.protocol
+        ));
+    }
+    let (have, want) = (
+        action_text(listener.str("forward"), listener.str("redirect")),
+        action_text(spec.action.forward(), &spec.action.redirect_text()),
+    );
+    if have != want {
+        out.push(format!("default action: {have} -> {want}"));
+    }
+    let cert = spec.certificate.as_deref().unwrap_or("");
+    if listener.str("certificate") != cert {
+        out.push(format!(
+            "certificate: {} -> {}",
+            or_none(arn_name(listener.str("certificate"))),
+            or_none(arn_name(cert))
+        ));
+    }
+    let policy = spec.ssl_policy.as_deref().unwrap_or("");
+    if listener.str("ssl_policy") != policy {
+        out.push(format!(
+            "ssl_policy: {} -> {}",
+            or_none(listener.str("ssl_policy")),
+            or_none(policy)
+        ));
+    }
+    out
+}
+
+fn or_none(text: &str) -> &str {
+    if text.is_empty() { "none" } else { text }
+}
+
+/// The readable part of an ARN: a target group's name, a certificate's id.
+fn arn_name(arn: &str) -> &str {
+    let resource = arn.rsplit(':').next().unwrap_or(arn);
+    if resource.starts_with("targetgroup/") {
+        return resource.split('/').nth(1).unwrap_or(resource);
+    }
+    resource.rsplit('/').next().unwrap_or(resource)
 }
 
 /// A second, different listener on a port this script already gave a
@@ -285,21 +431,22 @@ fn duplicate_port(s: &Session, lb: &Resource, name: &str, spec: &ListenerSpec) -
     let Ok(Some(held)) = s.cloud.find(Kind::Listener, &s.tags(name)) else {
         return Ok(());
     };
-    if held.str("forward") == spec.forward && held.str("protocol") == spec.protocol {
+    if differences(&held, spec).is_empty() {
         return Ok(());
     }
-    let group = |arn: &str| arn.split('/').rev().nth(1).unwrap_or(arn).to_string();
+    let action = match Redirect::parse(held.str("redirect")) {
+        Some(r) => format!("redirecting to {}:{}", r.protocol, r.port),
+        None => format!("forwarding to {}", arn_name(held.str("forward"))),
+    };
     Err(HostError::new(
         code::Resource::DuplicatePort,
         format!(
-            "load balancer \"{}\" already has a listener on port {} (forwarding to {}), made earlier in this script",
-            lb.name,
-            spec.port,
-            group(held.str("forward"))
+            "load balancer \"{}\" already has a listener on port {} ({action}), made earlier in this script",
+            lb.name, spec.port
         ),
     )
     .help(format!(
-        "a load balancer has one listener per port: give this one another port, or forward port {} to one target group",
+        "a load balancer has one listener per port: give this one another port, or give port {} one default action",
         spec.port
     ))
     .into())

@@ -7,6 +7,7 @@
 
 pub mod cidr;
 pub mod context;
+pub mod dns;
 pub mod ec2;
 pub mod elb;
 pub mod resource;
@@ -103,5 +104,6 @@ pub fn register_all(engine: &mut Engine, session: &Rc<Session>) {
     context::register(engine, session);
     ec2::register(engine, session);
     elb::register(engine, session);
+    dns::register(engine, session);
     wait::register(engine, session);
 }

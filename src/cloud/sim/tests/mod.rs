@@ -17,7 +17,7 @@ mod subnets;
 mod target_groups;
 mod vpcs;
 
-use crate::cloud::Spec;
+use crate::cloud::{ListenerAction, Spec};
 use std::fmt::Debug;
 
 use super::SimAccount;
@@ -202,7 +202,9 @@ pub(super) fn listener_spec(lb: &str, port: u16, tg: &str) -> ListenerSpec {
         load_balancer: lb.into(),
         port,
         protocol: "HTTP".into(),
-        forward: tg.into(),
+        action: ListenerAction::Forward(tg.into()),
+        certificate: None,
+        ssl_policy: None,
     }
 }
 
