@@ -14,8 +14,8 @@ use awsrun::cloud::sim::latency::{
 };
 use awsrun::cloud::sim::{Latency, SimAccount};
 use awsrun::cloud::{
-    Cloud, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource, Tags,
-    TargetGroupSpec,
+    Cloud, HealthCheck, InstanceSpec, ListenerAction, ListenerSpec, LoadBalancerSpec, Resource,
+    Tags, TargetGroupSpec,
 };
 use awsrun::cloud::{ElasticIpSpec, NatGatewaySpec};
 use awsrun::engine::session::{Quiet, Session};
@@ -171,7 +171,9 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
         load_balancer: lb.id.clone(),
         port: 80,
         protocol: "HTTP".into(),
-        forward: tg.id.clone(),
+        action: ListenerAction::Forward(tg.id.clone()),
+        certificate: None,
+        ssl_policy: None,
     };
     a.create(&Spec::Listener(listener.clone()), &tags("web-80"))
         .unwrap();

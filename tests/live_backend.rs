@@ -7,7 +7,7 @@ use std::process::Command;
 
 use awsrun::cloud::aws::{AwsCloud, AwsOptions};
 use awsrun::cloud::{
-    Cloud, CloudError, HealthCheck, IngressRule, InstanceSpec, Kind, ListenerSpec,
+    Cloud, CloudError, HealthCheck, IngressRule, InstanceSpec, Kind, ListenerAction, ListenerSpec,
     LoadBalancerSpec, Resource, Route, RouteTarget, SecurityGroupSpec, Source, SubnetSpec, Tags,
     TargetGroupSpec,
 };
@@ -160,7 +160,9 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             load_balancer: lb.id.clone(),
             port: 80,
             protocol: "HTTP".into(),
-            forward: tg.id.clone(),
+            action: ListenerAction::Forward(tg.id.clone()),
+            certificate: None,
+            ssl_policy: None,
         };
         cloud
             .create(&Spec::Listener(spec.clone()), &t("web-80"))

@@ -19,6 +19,7 @@ mod kill;
 mod latency;
 mod live;
 mod live_backend;
+mod live_https;
 mod modules;
 mod network;
 mod own_vpc;

@@ -12,7 +12,8 @@
 use awsrun::cloud::Spec;
 use awsrun::cloud::sim::SimAccount;
 use awsrun::cloud::{
-    Cloud, CloudResult, Identity, IngressRule, Kind, Mode, Resource, Route, Tags, TargetHealth,
+    Cloud, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource, Route, Tags,
+    TargetHealth,
 };
 use awsrun::engine::plan::{Op, Summary};
 use awsrun::engine::session::{Quiet, Session};
@@ -166,6 +167,18 @@ impl Cloud for Watch {
     }
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         self.then("find", self.inner.find(kind, tags))
+    }
+    fn hosted_zone(&self, domain: &str) -> CloudResult<Option<Resource>> {
+        self.then("hosted_zone", self.inner.hosted_zone(domain))
+    }
+    fn record_at(&self, zone: &str, name: &str, kind: &str) -> CloudResult<Option<Resource>> {
+        self.then("record_at", self.inner.record_at(zone, name, kind))
+    }
+    fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
+        self.then(
+            "modify_listener",
+            self.inner.modify_listener(listener, spec),
+        )
     }
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
         let made = self.inner.create(spec, tags);

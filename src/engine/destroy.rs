@@ -8,7 +8,9 @@
 //! `DeleteSubnet` and `DeleteSecurityGroup` of what it used answer
 //! `DependencyViolation`; the Elastic IP of a just-deleted NAT gateway
 //! cannot be released at once (`ReleaseAddress` answers `AuthFailure` or
-//! `InvalidIPAddress.InUse` for a while). Kinds that AWS
+//! `InvalidIPAddress.InUse` for a while); ACM keeps a certificate in use
+//! for a few seconds after the listener that used it is deleted
+//! (`ResourceInUseException`). Kinds that AWS
 //! deletes asynchronously (instances, NAT gateways) are waited for until
 //! gone before the next kind, since their parents stay in use until then.
 //!
@@ -26,9 +28,10 @@ use std::time::Duration;
 const PATIENCE: Duration = Duration::from_secs(900);
 
 /// Codes AWS returns while something that depends on a resource is still going away.
-const DEPENDENCY_CODES: [&str; 4] = [
+const DEPENDENCY_CODES: [&str; 5] = [
     code::Aws::DependencyViolation.as_str(),
     code::Aws::ResourceInUse.as_str(),
+    code::Aws::CertificateInUse.as_str(),
     code::Aws::InvalidIpAddressInUse.as_str(),
     code::Backend::InvalidNetworkInterfaceInUse.as_str(),
 ];

@@ -27,6 +27,9 @@
 //! - After DeleteLoadBalancer its network interfaces linger: for
 //!   [`Windows::lingering`], DeleteSubnet and DeleteSecurityGroup of its
 //!   subnets and groups get `DependencyViolation`.
+//! - A load balancer's `CanonicalHostedZoneId` is its region's ALB zone
+//!   (moto answers one fake id everywhere), so alias records to it are
+//!   what AWS accepts.
 //! - A terminated instance is `shutting-down` for
 //!   [`Windows::shutting_down`] (moto says `terminated` at once), and its
 //!   subnet and security groups are in use meanwhile (`DependencyViolation`).
@@ -235,6 +238,21 @@ impl AwsTiming {
     }
 }
 
+/// moto gives every load balancer the hosted zone id `Z2P70J7EXAMPLE`;
+/// AWS gives an ALB its region's (AWS General Reference, "Elastic Load
+/// Balancing endpoints and quotas": `ZWKZPGTI48KDX` in ap-northeast-2),
+/// which alias records must name.
+fn canonical_zone(answer: &str) -> Option<String> {
+    const MOTO: &str = "<CanonicalHostedZoneId>Z2P70J7EXAMPLE</CanonicalHostedZoneId>";
+    if !answer.contains(MOTO) || !answer.contains(".ap-northeast-2.elb.amazonaws.com") {
+        return None;
+    }
+    Some(answer.replace(
+        MOTO,
+        "<CanonicalHostedZoneId>ZWKZPGTI48KDX</CanonicalHostedZoneId>",
+    ))
+}
+
 pub(super) fn within(since: Instant, window: Duration) -> bool {
     since.elapsed() < window
 }
@@ -429,7 +447,7 @@ impl Behaviour for AwsTiming {
         match action {
             "CreateLoadBalancer" | "DescribeLoadBalancers" => {
                 memory.learn_load_balancers(answer);
-                None
+                canonical_zone(answer)
             }
             "DescribeInstances" => Some(memory.instance_states(answer, w)),
             "DescribeNatGateways" => Some(memory.nat_states(answer, w)),

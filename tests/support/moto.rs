@@ -118,8 +118,12 @@ fn free_port() -> u16 {
 fn spawn(port: u16) -> MotoServer {
     let log = std::env::temp_dir().join(format!("awsrun-moto-{port}.log"));
     let log_file = File::create(&log).expect("create the moto log file");
+    // moto issues a requested certificate after this many seconds, DNS or
+    // not (AWS issues it once the validation record is in the zone; the
+    // AWS-timing layer makes moto wait for it). moto reads it at start-up.
     let child = Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_ACM_VALIDATION_WAIT", "1")
         .stdin(Stdio::null())
         .stdout(log_file.try_clone().expect("clone the log file"))
         .stderr(log_file)
@@ -368,6 +372,59 @@ impl Moto {
             .endpoint_url(endpoint)
             .build();
         aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+    }
+
+    /// An ACM client of the test's own, independent of awsrun's code.
+    pub fn acm(&self) -> aws_sdk_acm::Client {
+        self.acm_at(&self.endpoint())
+    }
+
+    /// The test's own ACM client, talking to `endpoint`.
+    pub fn acm_at(&self, endpoint: &str) -> aws_sdk_acm::Client {
+        let config = aws_sdk_acm::Config::builder()
+            .behavior_version(aws_sdk_acm::config::BehaviorVersion::latest())
+            .region(aws_sdk_acm::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_acm::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(endpoint)
+            .build();
+        aws_sdk_acm::Client::from_conf(config)
+    }
+
+    /// A Route 53 client of the test's own, independent of awsrun's code.
+    pub fn route53(&self) -> aws_sdk_route53::Client {
+        self.route53_at(&self.endpoint())
+    }
+
+    /// The test's own Route 53 client, talking to `endpoint`.
+    pub fn route53_at(&self, endpoint: &str) -> aws_sdk_route53::Client {
+        let config = aws_sdk_route53::Config::builder()
+            .behavior_version(aws_sdk_route53::config::BehaviorVersion::latest())
+            .region(aws_sdk_route53::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_route53::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(endpoint)
+            .build();
+        aws_sdk_route53::Client::from_conf(config)
+    }
+
+    /// Makes the public hosted zone `domain` (a team's zone, made once by
+    /// hand: awsrun never makes one); returns its id without `/hostedzone/`.
+    pub fn hosted_zone(&self, domain: &str) -> String {
+        let route53 = self.route53();
+        self.block_on(async {
+            let out = route53
+                .create_hosted_zone()
+                .name(domain)
+                .caller_reference(format!("test-{domain}"))
+                .send()
+                .await
+                .expect("CreateHostedZone");
+            let id = out.hosted_zone().expect("a zone").id();
+            id.rsplit('/').next().unwrap_or(id).to_string()
+        })
     }
 
     /// Runs a request of the test's own clients.

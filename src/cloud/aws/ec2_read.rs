@@ -243,6 +243,10 @@ impl AwsCloud {
 
     /// One EC2 resource by id, in whatever state it is.
     pub(super) fn describe_ec2_by_id(&self, kind: Kind, id: &str) -> CloudResult<Option<Resource>> {
+        if kind == Kind::Vpc {
+            // The region's VPCs are read once per run, whoever owns them.
+            return Ok(self.vpcs()?.into_iter().find(|v| v.id == id));
+        }
         let found = if kind == Kind::Subnet {
             let out = self.send(
                 Service::Ec2,

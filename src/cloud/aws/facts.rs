@@ -8,13 +8,21 @@ use aws_sdk_ec2::types::LocationType;
 use super::AwsCloud;
 use super::call::Service;
 use super::ec2_read::filter;
-use crate::cloud::CloudResult;
 use crate::cloud::sim::AccountFacts;
+use crate::cloud::{CloudResult, Resource};
 
 /// The codes `DescribeImages` answers for an image the account cannot see.
 const IMAGE_NOT_VISIBLE: [&str; 2] = ["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 
 impl AccountFacts for AwsCloud {
+    fn zone_with_records(&self, domain: &str) -> CloudResult<Option<(Resource, Vec<Resource>)>> {
+        let Some(zone) = self.zone_for(domain)? else {
+            return Ok(None);
+        };
+        let records = self.owned_records(&zone.id)?;
+        Ok(Some((zone, records)))
+    }
+
     fn offered_azs(&self, instance_type: &str) -> CloudResult<Vec<String>> {
         if let Some(zones) = self.cache().offerings.get(instance_type) {
             return Ok(zones.clone());

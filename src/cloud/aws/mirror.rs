@@ -106,6 +106,19 @@ impl AwsCloud {
                 sim.seed(subnet.resource, tags);
             }
         }
+        // The zones of the stack's records, with everything they hold.
+        let zones: BTreeSet<&str> = resources
+            .iter()
+            .filter(|r| r.kind == Kind::DnsRecord)
+            .map(|r| r.str("zone"))
+            .collect();
+        if !zones.is_empty() {
+            for zone in self.public_zones()? {
+                if zones.contains(zone.id.as_str()) {
+                    sim.seed_zone(&zone, &self.owned_records(&zone.id)?);
+                }
+            }
+        }
         for resource in resources.into_iter().filter(|r| r.kind != Kind::Vpc) {
             let tags = Tags::new(stack, &resource.name);
             sim.seed(resource, Some(tags));

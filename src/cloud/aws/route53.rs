@@ -202,6 +202,40 @@ impl AwsCloud {
         }))
     }
 
+    /// Every record set of a zone, each with its `owner` ("" for none).
+    pub(super) fn owned_records(&self, zone: &str) -> CloudResult<Vec<Resource>> {
+        let sets = self.zone_records(zone)?;
+        let owners: std::collections::HashMap<(String, String), Tags> = sets
+            .iter()
+            .filter(|set| set.str("type") == "TXT")
+            .filter_map(|set| {
+                let owned = ownership::owned_by(set.str("record_name"))?;
+                let tags = set
+                    .strs("values")
+                    .iter()
+                    .find_map(|v| ownership::parse_owner(v))?;
+                Some((owned, tags))
+            })
+            .collect();
+        Ok(sets
+            .into_iter()
+            .map(|mut set| {
+                let key = (
+                    set.str("record_name").to_string(),
+                    set.str("type").to_string(),
+                );
+                match owners.get(&key) {
+                    Some(tags) => {
+                        set.name = tags.name.clone();
+                        set.set("owner", tags.stack.as_str());
+                    }
+                    None => set.set("owner", ""),
+                }
+                set
+            })
+            .collect())
+    }
+
     /// The stack's records, in every public zone of the account.
     pub(super) fn stack_records(&self, stack: &str) -> CloudResult<Vec<Resource>> {
         let mut owned = Vec::new();

@@ -199,22 +199,22 @@ impl State {
     /// right after the last one is gone.
     pub(super) fn delete_certificate(&mut self, arn: &str) -> CloudResult<()> {
         let account = self.identity.account.clone();
-        if let Some(slot) = self.certificates.get_mut(arn) {
-            if !slot.listeners.is_empty() || slot.lingering {
-                let users: Vec<String> = slot.listeners.iter().cloned().collect();
-                slot.lingering = false;
-                let hint = if users.is_empty() {
-                    "its listener was just deleted; ACM lets the certificate go a few seconds later (destroy retries)".to_string()
-                } else {
-                    format!("delete the listeners using it first: {}", users.join(", "))
-                };
-                return Err(CloudError::new(
-                    "DeleteCertificate",
-                    code::Aws::CertificateInUse,
-                    format!("Certificate {arn} in account {account} is in use."),
-                )
-                .with_hint(hint));
-            }
+        if let Some(slot) = self.certificates.get_mut(arn)
+            && (!slot.listeners.is_empty() || slot.lingering)
+        {
+            let users: Vec<String> = slot.listeners.iter().cloned().collect();
+            slot.lingering = false;
+            let hint = if users.is_empty() {
+                "its listener was just deleted; ACM lets the certificate go a few seconds later (destroy retries)".to_string()
+            } else {
+                format!("delete the listeners using it first: {}", users.join(", "))
+            };
+            return Err(CloudError::new(
+                "DeleteCertificate",
+                code::Aws::CertificateInUse,
+                format!("Certificate {arn} in account {account} is in use."),
+            )
+            .with_hint(hint));
         }
         self.certificates.remove(arn);
         self.certificate_tokens.retain(|_, held| held != arn);

@@ -121,6 +121,16 @@ impl State {
     /// brand-new account (no zones of its own), one is assumed.
     pub(super) fn hosted_zone(&mut self, domain: &str) -> CloudResult<Option<Resource>> {
         let domain = normalize(domain);
+        if let Some(facts) = self.facts.clone() {
+            // A mirror: the real account's zone, read the first time.
+            let Some((zone, records)) = facts.0.zone_with_records(&domain)? else {
+                return Ok(None);
+            };
+            if !self.zones.contains_key(&zone.id) {
+                self.seed_zone(&zone, &records);
+            }
+            return Ok(Some(self.zone_resource(&zone.id)));
+        }
         let labels: Vec<&str> = domain.split('.').collect();
         for start in 0..labels.len() {
             if let Some(id) = self.zone_names.get(&labels[start..].join(".")) {
@@ -323,6 +333,24 @@ impl State {
         Ok(())
     }
 
+    /// Seeds a real zone with every record set it holds; the records a
+    /// stack owns become findable by that stack's tags.
+    pub(super) fn seed_zone(&mut self, zone: &Resource, records: &[Resource]) {
+        self.add_zone(zone.str("domain"), Some(&zone.id), false);
+        if let Some(slot) = self.zones.get_mut(&zone.id) {
+            slot.records.clear();
+        }
+        for record in records {
+            self.seed_record(record);
+            let owner = record.str("owner");
+            if !owner.is_empty() && self.store.get(&record.id).is_none() {
+                let tags = Tags::new(owner, &record.name);
+                self.store
+                    .insert(record.clone(), Some(tags), super::store::Life::Live);
+            }
+        }
+    }
+
     /// Seeds a record set found in a real zone (its owner, if any, from the
     /// ownership record seeded beside it).
     pub(super) fn seed_record(&mut self, r: &Resource) {
@@ -332,7 +360,10 @@ impl State {
         let alias = (!r.str("alias").is_empty()).then(|| AliasTarget {
             dns_name: r.str("alias").to_string(),
             hosted_zone_id: r.str("alias_zone").to_string(),
-            evaluate_health: false,
+            evaluate_health: r
+                .attr("evaluate_health")
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false),
         });
         let set = RecordSet {
             ttl: r
@@ -379,6 +410,7 @@ pub(super) fn record_resource(
         "alias_zone",
         alias.map(|a| a.hosted_zone_id.clone()).unwrap_or_default(),
     )
+    .with("evaluate_health", alias.is_some_and(|a| a.evaluate_health))
     .with("target", target)
 }
 

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::rc::Rc;
 
-use crate::cloud::CloudResult;
+use crate::cloud::{CloudResult, Resource};
 
 /// The real account behind a mirror. Answers are read-only requests; an
 /// implementation caches them for the run.
@@ -23,6 +23,11 @@ pub trait AccountFacts {
 
     /// What `latest_ami(family)` answers in the real account.
     fn latest_image(&self, family: &str) -> CloudResult<String>;
+
+    /// The account's public hosted zone for `domain` (the zone of the
+    /// domain or its closest parent), with every record set it holds, each
+    /// with `owner` (the stack its ownership record names, or "").
+    fn zone_with_records(&self, domain: &str) -> CloudResult<Option<(Resource, Vec<Resource>)>>;
 }
 
 /// The account a simulated one mirrors, if any.

@@ -123,6 +123,14 @@ impl SimAccount {
         state.add_zone(domain, id, false)
     }
 
+    /// Seeds a real hosted zone with every record set it holds (each with
+    /// `owner`, the stack its ownership record names, or "").
+    pub fn seed_zone(&self, zone: &Resource, records: &[Resource]) {
+        let mut state = self.state.borrow_mut();
+        state.assume_zones = false;
+        state.seed_zone(zone, records);
+    }
+
     /// Who `whoami()` says the caller is (the real identity, when mirroring).
     pub fn set_identity(&self, identity: Identity) {
         self.state.borrow_mut().identity = identity;

@@ -271,6 +271,14 @@ impl crate::cloud::sim::AccountFacts for Account {
         Ok(image == "ami-0123456789abcdef0")
     }
 
+    fn zone_with_records(
+        &self,
+        _domain: &str,
+    ) -> crate::cloud::CloudResult<Option<(crate::cloud::Resource, Vec<crate::cloud::Resource>)>>
+    {
+        Ok(None)
+    }
+
     fn latest_image(&self, _family: &str) -> crate::cloud::CloudResult<String> {
         Ok("ami-0123456789abcdef0".into())
     }
