@@ -15,6 +15,7 @@ mod editor;
 mod ensure;
 mod errors;
 mod faults;
+mod https;
 mod kill;
 mod latency;
 mod live;
