@@ -11,7 +11,7 @@
 //! deleted, and stays in use for one more attempt after its last listener
 //! is gone (AWS keeps it for a few seconds).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::ids;
 use super::state::State;
@@ -31,8 +31,8 @@ const PATTERN: &str =
 pub(super) struct CertificateSlot {
     /// (record name, value) of each validation CNAME.
     pub(super) validation: Vec<(String, String)>,
-    /// Listeners using it now.
-    pub(super) listeners: BTreeSet<String>,
+    /// Listeners using it now, with their load balancers.
+    pub(super) listeners: BTreeMap<String, String>,
     /// Its last listener was just deleted: ACM still counts it in use.
     pub(super) lingering: bool,
 }
@@ -179,19 +179,15 @@ impl State {
             return;
         };
         if using {
-            slot.listeners.insert(listener.to_string());
+            slot.listeners.insert(listener.to_string(), lb.to_string());
             slot.lingering = false;
-        } else if slot.listeners.remove(listener) && slot.listeners.is_empty() {
+        } else if slot.listeners.remove(listener).is_some() && slot.listeners.is_empty() {
             slot.lingering = true;
         }
-        let in_use = !slot.listeners.is_empty();
+        // ACM's InUseBy names the load balancers, each once.
+        let users: BTreeSet<String> = slot.listeners.values().cloned().collect();
         if let Some(cert) = self.store.resource_mut(arn) {
-            let users: Vec<String> = if in_use {
-                vec![lb.to_string()]
-            } else {
-                Vec::new()
-            };
-            cert.set("in_use_by", users);
+            cert.set("in_use_by", users.into_iter().collect::<Vec<_>>());
         }
     }
 
@@ -202,7 +198,7 @@ impl State {
         if let Some(slot) = self.certificates.get_mut(arn)
             && (!slot.listeners.is_empty() || slot.lingering)
         {
-            let users: Vec<String> = slot.listeners.iter().cloned().collect();
+            let users: Vec<String> = slot.listeners.keys().cloned().collect();
             slot.lingering = false;
             let hint = if users.is_empty() {
                 "its listener was just deleted; ACM lets the certificate go a few seconds later (destroy retries)".to_string()
@@ -241,7 +237,7 @@ impl State {
             .store
             .existing()
             .filter(|l| l.kind == Kind::Listener && l.str("certificate") == r.id)
-            .map(|l| l.id.clone())
+            .map(|l| (l.id.clone(), l.str("load_balancer").to_string()))
             .collect();
         self.certificates.insert(
             r.id.clone(),

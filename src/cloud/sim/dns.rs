@@ -316,10 +316,8 @@ impl State {
             Some((z, n, t)) => (z.to_string(), n.to_string(), t.to_string()),
             None => return Err(missing_record(id, "")),
         };
-        let slot = self
-            .zones
-            .get_mut(&zone)
-            .ok_or_else(|| missing_record(&name, &record_type))?;
+        self.zone(&zone, OP)?;
+        let slot = self.zones.get_mut(&zone).expect("checked above");
         if slot
             .records
             .remove(&(name.clone(), record_type.clone()))
@@ -422,4 +420,5 @@ fn missing_record(name: &str, record_type: &str) -> CloudError {
             "[Tried to delete resource record set [name='{name}.', type='{record_type}'] but it was not found]"
         ),
     )
+    .with_hint("the record is gone from its zone (deleted outside awsrun?); nothing is left to delete")
 }

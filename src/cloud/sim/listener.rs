@@ -280,7 +280,7 @@ fn check_protocol_and_port(op: &str, spec: &ListenerSpec) -> CloudResult<()> {
             return Err(validation(
                 op,
                 format!("Protocol '{other}' is not supported by Application Load Balancers"),
-                "use HTTP (upper case)",
+                "use HTTP or HTTPS (upper case)",
             ));
         }
     }

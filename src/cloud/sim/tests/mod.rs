@@ -2,7 +2,9 @@
 //! AWS's error code, plus states, destroy rules, seeding and speed.
 
 mod account;
+mod certificates;
 mod destroy;
+mod dns;
 mod groups;
 mod instances;
 mod lifecycle;
@@ -21,11 +23,11 @@ use crate::cloud::{ListenerAction, Spec};
 use std::fmt::Debug;
 
 use super::SimAccount;
+use crate::cloud::{CertificateSpec, DnsRecordSpec, ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 use crate::cloud::{
     Cloud, CloudResult, HealthCheck, InstanceSpec, ListenerSpec, LoadBalancerSpec, Resource,
     SecurityGroupSpec, SubnetSpec, Tags, TargetGroupSpec,
 };
-use crate::cloud::{ElasticIpSpec, NatGatewaySpec, RouteTableSpec};
 
 pub(super) const REGION: &str = "ap-northeast-2";
 
@@ -219,4 +221,116 @@ pub(super) fn settle(a: &SimAccount, resource: &Resource, state: &str) -> Resour
     }
     assert_eq!(now.state(), state, "{now}");
     now
+}
+
+pub(super) fn cert_spec(domain: &str, alt_names: &[&str]) -> CertificateSpec {
+    CertificateSpec {
+        domain: domain.into(),
+        alt_names: alt_names.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+/// `RequestCertificate` for `domain` and `alt_names`, tagged `name`.
+pub(super) fn certificate(
+    a: &SimAccount,
+    name: &str,
+    domain: &str,
+    alt_names: &[&str],
+) -> CloudResult<Resource> {
+    a.create(
+        &Spec::Certificate(cert_spec(domain, alt_names)),
+        &tags(name),
+    )
+}
+
+/// The (name, value) of each validation CNAME ACM asks of a certificate.
+pub(super) fn validation(cert: &Resource) -> Vec<(String, String)> {
+    cert.attr("validation")
+        .and_then(|v| v.as_array())
+        .expect("a certificate lists its validation records")
+        .iter()
+        .map(|r| {
+            assert_eq!(r["type"], "CNAME");
+            (
+                r["name"].as_str().unwrap().to_string(),
+                r["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The id of the account's zone for `domain` (assumed in a new account).
+pub(super) fn zone(a: &SimAccount, domain: &str) -> String {
+    a.hosted_zone(domain).unwrap().expect("a zone").id
+}
+
+pub(super) fn record_spec(
+    zone: &str,
+    name: &str,
+    record_type: &str,
+    values: &[&str],
+) -> DnsRecordSpec {
+    DnsRecordSpec {
+        zone: zone.into(),
+        name: name.into(),
+        record_type: record_type.into(),
+        ttl: 300,
+        values: values.iter().map(|v| v.to_string()).collect(),
+        alias: None,
+    }
+}
+
+/// `ChangeResourceRecordSets`: a stack record (and its ownership record).
+pub(super) fn record(
+    a: &SimAccount,
+    zone: &str,
+    name: &str,
+    record_type: &str,
+    values: &[&str],
+) -> CloudResult<Resource> {
+    a.create(
+        &Spec::DnsRecord(record_spec(zone, name, record_type, values)),
+        &tags(&format!("{name} {record_type}")),
+    )
+}
+
+/// Writes every validation CNAME of `cert` into the zone of `domain`.
+pub(super) fn validate(a: &SimAccount, cert: &Resource, domain: &str) {
+    let zone = zone(a, domain);
+    for (name, value) in validation(cert) {
+        record(a, &zone, &name, "CNAME", &[&value]).unwrap();
+    }
+}
+
+/// A certificate for `domain`, validated and `ISSUED`.
+pub(super) fn issued_certificate(a: &SimAccount, name: &str, domain: &str) -> Resource {
+    let cert = certificate(a, name, domain, &[]).unwrap();
+    validate(a, &cert, domain);
+    settle(a, &cert, "ISSUED")
+}
+
+/// An HTTPS listener forwarding to `tg` with `certificate` and the default policy.
+pub(super) fn https_spec(lb: &str, port: u16, tg: &str, certificate: &str) -> ListenerSpec {
+    ListenerSpec {
+        protocol: "HTTPS".into(),
+        certificate: Some(certificate.into()),
+        ssl_policy: Some(crate::cloud::DEFAULT_SSL_POLICY.into()),
+        ..listener_spec(lb, port, tg)
+    }
+}
+
+/// A listener answering with a redirect to `protocol`:`port` (HTTP 301).
+pub(super) fn redirect_spec(lb: &str, port: u16, protocol: &str, to: (&str, u16)) -> ListenerSpec {
+    ListenerSpec {
+        load_balancer: lb.into(),
+        port,
+        protocol: protocol.into(),
+        action: ListenerAction::Redirect(crate::cloud::Redirect {
+            protocol: to.0.into(),
+            port: to.1,
+            status_code: "HTTP_301".into(),
+        }),
+        certificate: None,
+        ssl_policy: None,
+    }
 }
