@@ -130,8 +130,16 @@ fn a_domain_outside_every_zone_of_the_account_is_refused_before_any_change() {
         &[("domain", "api.example.org")],
     );
     let err = result.expect_err("no zone holds example.org");
-    let text = err.to_string();
-    assert!(text.contains("no public hosted zone for api.example.org"), "{text}");
+    let report =
+        awsrun::diagnostic::from_eval(&err, "test", &|_| None, &[], &Default::default());
+    assert_eq!(report.code, "awsrun::dns::no_zone");
+    assert!(
+        report
+            .message
+            .contains("no public hosted zone for api.example.org"),
+        "{}",
+        report.message
+    );
     assert!(
         !s.actions()
             .iter()
