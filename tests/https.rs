@@ -58,7 +58,10 @@ fn the_chapter_on_a_running_tutorial_changes_port_80_in_place_and_converges() {
     let (_, built) = run(&sim, "multi-server.rhai", &[]);
     built.expect("the tutorial");
     let port_80 = sim
-        .find(Kind::Listener, &awsrun::cloud::Tags::new(STACK, "awesome-api-80"))
+        .find(
+            Kind::Listener,
+            &awsrun::cloud::Tags::new(STACK, "awesome-api-80"),
+        )
         .unwrap()
         .expect("the tutorial's listener");
 
@@ -95,11 +98,17 @@ fn the_chapter_on_a_running_tutorial_changes_port_80_in_place_and_converges() {
 
     // The listeners as the account has them now.
     let https = sim
-        .find(Kind::Listener, &awsrun::cloud::Tags::new(STACK, "awesome-api-443"))
+        .find(
+            Kind::Listener,
+            &awsrun::cloud::Tags::new(STACK, "awesome-api-443"),
+        )
         .unwrap()
         .unwrap();
     let cert = sim
-        .find(Kind::Certificate, &awsrun::cloud::Tags::new(STACK, "api.example.com"))
+        .find(
+            Kind::Certificate,
+            &awsrun::cloud::Tags::new(STACK, "api.example.com"),
+        )
         .unwrap()
         .unwrap();
     assert_eq!(cert.state(), "ISSUED");
@@ -124,14 +133,9 @@ fn the_chapter_on_a_running_tutorial_changes_port_80_in_place_and_converges() {
 #[test]
 fn a_domain_outside_every_zone_of_the_account_is_refused_before_any_change() {
     let (sim, _) = account_with_zone();
-    let (s, result) = run(
-        &sim,
-        "multi-server.rhai",
-        &[("domain", "api.example.org")],
-    );
+    let (s, result) = run(&sim, "multi-server.rhai", &[("domain", "api.example.org")]);
     let err = result.expect_err("no zone holds example.org");
-    let report =
-        awsrun::diagnostic::from_eval(&err, "test", &|_| None, &[], &Default::default());
+    let report = awsrun::diagnostic::from_eval(&err, "test", &|_| None, &[], &Default::default());
     assert_eq!(report.code, "awsrun::dns::no_zone");
     assert!(
         report

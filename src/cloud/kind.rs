@@ -183,6 +183,18 @@ impl Kind {
         groups.into_iter().map(|(_, group)| group).collect()
     }
 
+    /// Whether AWS's answer (`code`, `message`) says a resource of this kind
+    /// is not there (any more): a `...NotFound` code, the kind's own
+    /// not-found code, or, for a record, the batch error naming a record
+    /// that was not found.
+    pub fn is_not_found(self, code: &str, message: &str) -> bool {
+        let own = self.info().not_found_code.as_str();
+        if self == Kind::DnsRecord {
+            return code == own && message.contains("but it was not found");
+        }
+        code.ends_with("NotFound") || code == own
+    }
+
     /// AWS's message for an id of this kind that it does not know.
     pub fn not_found_message(self, id: &str) -> String {
         self.info().not_found_message.replace("{id}", id)

@@ -159,7 +159,7 @@ fn delete_patiently(cloud: &dyn Cloud, r: &Resource, progress: Progress) -> Clou
     loop {
         match cloud.delete(r) {
             Ok(()) => return Ok(()),
-            Err(e) if e.code.ends_with("NotFound") => return Ok(()),
+            Err(e) if r.kind.is_not_found(&e.code, &e.message) => return Ok(()),
             Err(e) if still_in_use(r, &e.code) && !poll.over() => {
                 progress(&format!(
                     "{r}: still in use ({}: {}), retrying ({}s so far)",
@@ -226,6 +226,55 @@ fn wait_gone(
 mod tests {
     use super::*;
     use crate::cloud::sim::SimAccount;
+
+    #[test]
+    fn a_stack_with_a_domain_goes_records_first_and_its_certificate_once_acm_lets_go() {
+        use crate::engine::session::{Quiet, Session};
+        use std::rc::Rc;
+        let sim = Rc::new(SimAccount::new("ap-northeast-2"));
+        let zone = sim.add_hosted_zone("example.com", None);
+        let mut session = Session::new(sim.clone(), "web", Rc::new(Quiet));
+        session
+            .vars
+            .insert("domain".into(), "api.example.com".into());
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/multi-server.rhai");
+        let script = crate::engine::Script::read(&path).unwrap();
+        crate::engine::run(&Rc::new(session), &script).expect("the tutorial with its domain");
+        let resources = sim.stack_resources("web").unwrap();
+        let mut waits = Vec::new();
+        let done = delete_stack(&*sim, "web", &resources, |_| {}, &mut |line| {
+            waits.push(line.to_string())
+        })
+        .expect("the destroy");
+        let kinds: Vec<Kind> = done.iter().map(|a| a.kind).collect();
+        let pos = |k: Kind| kinds.iter().position(|x| *x == k).unwrap();
+        assert!(pos(Kind::DnsRecord) < pos(Kind::Listener));
+        assert!(pos(Kind::Listener) < pos(Kind::Certificate));
+        assert!(
+            waits
+                .iter()
+                .any(|w| w.contains("certificate") && w.contains("ResourceInUseException")),
+            "{waits:#?}"
+        );
+        assert!(sim.stack_resources("web").unwrap().is_empty());
+        // The zone holds only its own SOA and NS again.
+        for (name, kind) in [
+            ("api.example.com", "A"),
+            ("_awsrun-a.api.example.com", "TXT"),
+        ] {
+            assert_eq!(
+                sim.record_at(&zone, name, kind).unwrap(),
+                None,
+                "{name} {kind}"
+            );
+        }
+        assert!(
+            sim.record_at(&zone, "example.com", "SOA")
+                .unwrap()
+                .is_some()
+        );
+    }
 
     #[test]
     fn auth_failure_is_a_dependency_only_when_releasing_an_address() {

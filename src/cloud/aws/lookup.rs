@@ -6,8 +6,31 @@ use super::cache::gone;
 use crate::cloud::{CloudError, CloudResult, Kind, Resource, Service, Tags};
 
 /// Whether an error only says the resource is not there (any more).
-fn is_not_found(err: &CloudError) -> bool {
-    err.code.ends_with("NotFound")
+fn is_not_found(kind: Kind, err: &CloudError) -> bool {
+    kind.is_not_found(&err.code, &err.message)
+}
+
+/// A domain's kinds for credentials that may not read ACM or Route 53: a
+/// stack that never used a domain should still plan and destroy, so a
+/// permission error lists none of the kind, and says so on stderr (a
+/// stack that does hold some would keep them through a destroy).
+fn unlisted_if_denied(
+    kind: Kind,
+    listed: CloudResult<Vec<Resource>>,
+) -> CloudResult<Vec<Resource>> {
+    match listed {
+        Err(err)
+            if crate::diagnostic::code::Hinted::of(&err.code)
+                == Some(crate::diagnostic::code::Hinted::Permission) =>
+        {
+            eprintln!(
+                "awsrun: cannot list {kind} resources ({} {}: {}); taking the stack to hold none",
+                err.operation, err.code, err.message
+            );
+            Ok(Vec::new())
+        }
+        other => other,
+    }
 }
 
 impl AwsCloud {
@@ -36,11 +59,11 @@ impl AwsCloud {
                 self.cache().set_stack_kind(stack, kind, listeners);
             }
             Kind::Certificate => {
-                let found = self.stack_certificates(stack)?;
+                let found = unlisted_if_denied(kind, self.stack_certificates(stack))?;
                 self.cache().set_stack_kind(stack, kind, found);
             }
             Kind::DnsRecord => {
-                let found = self.stack_records(stack)?;
+                let found = unlisted_if_denied(kind, self.stack_records(stack))?;
                 self.cache().set_stack_kind(stack, kind, found);
             }
             Kind::HostedZone => return Ok(Vec::new()),
@@ -125,7 +148,7 @@ impl AwsCloud {
             Service::Route53 => Err(super::unsupported("Delete", resource.kind)),
         };
         match result {
-            Err(err) if !is_not_found(&err) => Err(err),
+            Err(err) if !is_not_found(resource.kind, &err) => Err(err),
             _ => {
                 self.cache().remove(&resource.id);
                 Ok(())
