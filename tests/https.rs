@@ -56,7 +56,8 @@ fn the_tutorial_with_a_domain_plans_https_in_front_of_it() {
 fn the_chapter_on_a_running_tutorial_changes_port_80_in_place_and_converges() {
     let (sim, zone) = account_with_zone();
     let (_, built) = run(&sim, "multi-server.rhai", &[]);
-    built.expect("the tutorial");
+    let dns_name = built.expect("the tutorial").to_string();
+    assert!(dns_name.ends_with(".elb.amazonaws.com"), "{dns_name}");
     let port_80 = sim
         .find(
             Kind::Listener,
@@ -125,7 +126,10 @@ fn the_chapter_on_a_running_tutorial_changes_port_80_in_place_and_converges() {
 
     // Again: nothing to do.
     let (s, again) = run(&sim, "https.rhai", &[("domain", "api.example.com")]);
-    again.expect("the chapter again");
+    assert_eq!(
+        again.expect("the chapter again").to_string(),
+        "https://api.example.com/"
+    );
     let summary = Summary::of(&s.actions());
     assert!(summary.is_noop(), "{:#?}", s.actions());
 }

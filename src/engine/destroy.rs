@@ -240,7 +240,9 @@ mod tests {
         let path =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/multi-server.rhai");
         let script = crate::engine::Script::read(&path).unwrap();
-        crate::engine::run(&Rc::new(session), &script).expect("the tutorial with its domain");
+        let url =
+            crate::engine::run(&Rc::new(session), &script).expect("the tutorial with its domain");
+        assert_eq!(url.to_string(), "https://api.example.com/");
         let resources = sim.stack_resources("web").unwrap();
         let mut waits = Vec::new();
         let done = delete_stack(&*sim, "web", &resources, |_| {}, &mut |line| {
