@@ -21,6 +21,9 @@ fn windows() -> Windows {
         address_held: second,
         lingering: second,
         shutting_down: second,
+        acm_records: second,
+        issuing: second,
+        cert_in_use: second,
     }
 }
 
@@ -423,4 +426,347 @@ fn a_terminated_instance_shuts_down_a_while_holding_its_group() {
     let seen = timing.seen();
     assert!(seen.contains_key("shutting-down"), "{seen:?}");
     assert!(seen.contains_key("DependencyViolation"), "{seen:?}");
+}
+
+/// A DNS-validated certificate for `domain`, requested through `acm`.
+fn request_certificate(m: &Moto, acm: &aws_sdk_acm::Client, domain: &str) -> String {
+    m.block_on(async {
+        let out = acm
+            .request_certificate()
+            .domain_name(domain)
+            .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+            .send()
+            .await
+            .unwrap();
+        out.certificate_arn().unwrap().to_string()
+    })
+}
+
+/// A certificate as `acm` describes it: its status, each name's
+/// validation status, and its validation record names.
+fn describe_certificate(
+    m: &Moto,
+    acm: &aws_sdk_acm::Client,
+    arn: &str,
+) -> (String, Vec<String>, Vec<String>) {
+    m.block_on(async {
+        let out = acm
+            .describe_certificate()
+            .certificate_arn(arn)
+            .send()
+            .await
+            .unwrap();
+        let cert = out.certificate().unwrap();
+        let options = cert.domain_validation_options();
+        (
+            cert.status().map_or("?", |s| s.as_str()).to_string(),
+            options
+                .iter()
+                .map(|o| {
+                    o.validation_status()
+                        .map_or("?", |s| s.as_str())
+                        .to_string()
+                })
+                .collect(),
+            options
+                .iter()
+                .filter_map(|o| o.resource_record())
+                .map(|r| r.name().to_string())
+                .collect(),
+        )
+    })
+}
+
+/// One change of a Route 53 change batch: action, name, type, value.
+fn change(action: &str, name: &str, kind: &str, value: &str) -> aws_sdk_route53::types::Change {
+    use aws_sdk_route53::types::{Change, ChangeAction, ResourceRecord, ResourceRecordSet, RrType};
+    let set = ResourceRecordSet::builder()
+        .name(name)
+        .r#type(RrType::from(kind))
+        .ttl(300)
+        .resource_records(ResourceRecord::builder().value(value).build().unwrap())
+        .build()
+        .unwrap();
+    Change::builder()
+        .action(ChangeAction::from(action))
+        .resource_record_set(set)
+        .build()
+        .unwrap()
+}
+
+/// A change batch sent through `route53`: its error code and message, or "ok".
+fn change_batch(
+    m: &Moto,
+    route53: &aws_sdk_route53::Client,
+    zone: &str,
+    changes: Vec<aws_sdk_route53::types::Change>,
+) -> (String, String) {
+    let batch = aws_sdk_route53::types::ChangeBatch::builder()
+        .set_changes(Some(changes))
+        .build()
+        .unwrap();
+    answer(
+        m.block_on(
+            route53
+                .change_resource_record_sets()
+                .hosted_zone_id(zone)
+                .change_batch(batch)
+                .send(),
+        ),
+    )
+}
+
+/// The zone's record sets straight from moto: (name, type, values).
+fn zone_records(m: &Moto, zone: &str) -> Vec<(String, String, Vec<String>)> {
+    m.block_on(async {
+        let out = m
+            .route53()
+            .list_resource_record_sets()
+            .hosted_zone_id(zone)
+            .send()
+            .await
+            .unwrap();
+        let mut sets: Vec<_> = out
+            .resource_record_sets()
+            .iter()
+            .filter(|s| !matches!(s.r#type().as_str(), "SOA" | "NS"))
+            .map(|s| {
+                let values = s.resource_records().iter().map(|r| r.value().to_string());
+                (
+                    s.name().to_string(),
+                    s.r#type().as_str().to_string(),
+                    values.collect(),
+                )
+            })
+            .collect();
+        sets.sort();
+        sets
+    })
+}
+
+/// A certificate for `domain` requested through the layer and issued: its
+/// validation records appear, its CNAME is written, ACM issues it.
+fn issued_certificate(
+    m: &Moto,
+    acm: &aws_sdk_acm::Client,
+    route53: &aws_sdk_route53::Client,
+    zone: &str,
+    domain: &str,
+) -> String {
+    let arn = request_certificate(m, acm, domain);
+    past_the_window();
+    let (_, _, records) = describe_certificate(m, acm, &arn);
+    let cname = change("CREATE", &records[0], "CNAME", "_x.acm-validations.aws.");
+    assert_eq!(change_batch(m, route53, zone, vec![cname]).0, "ok");
+    past_the_window();
+    assert_eq!(describe_certificate(m, acm, &arn).0, "ISSUED");
+    arn
+}
+
+/// moto issues a certificate after a second, DNS or not, with its
+/// validation record there from the first answer; AWS publishes the record
+/// after a few seconds and issues once the CNAME is in the zone.
+#[test]
+fn a_new_certificate_hides_its_validation_record_a_while_and_is_pending_until_its_cname() {
+    let m = moto();
+    let (timing, proxy) = layer(&m);
+    let (acm, route53) = (m.acm_at(&proxy.endpoint()), m.route53_at(&proxy.endpoint()));
+    let zone = m.hosted_zone("example.com");
+    let arn = request_certificate(&m, &acm, "api.example.com");
+    let (status, validation, records) = describe_certificate(&m, &acm, &arn);
+    assert_eq!(status, "PENDING_VALIDATION");
+    assert_eq!(validation, ["PENDING_VALIDATION"]);
+    assert!(records.is_empty(), "{records:?}");
+    past_the_window();
+    // moto has issued it by now; through the layer it waits for its CNAME.
+    assert_eq!(describe_certificate(&m, &m.acm(), &arn).0, "ISSUED");
+    let (status, validation, records) = describe_certificate(&m, &acm, &arn);
+    assert_eq!(status, "PENDING_VALIDATION");
+    assert_eq!(validation, ["PENDING_VALIDATION"]);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(records[0].ends_with(".api.example.com."), "{records:?}");
+    let listed = m.block_on(async {
+        let out = acm.list_certificates().send().await.unwrap();
+        let summary = &out.certificate_summary_list()[0];
+        summary.status().map(|s| s.as_str().to_string())
+    });
+    assert_eq!(listed.as_deref(), Some("PENDING_VALIDATION"));
+    // Another record in the zone validates nothing.
+    let other = change("CREATE", "www.example.com", "CNAME", "example.net");
+    assert_eq!(change_batch(&m, &route53, &zone, vec![other]).0, "ok");
+    past_the_window();
+    assert_eq!(describe_certificate(&m, &acm, &arn).0, "PENDING_VALIDATION");
+    // The validation CNAME (named without its trailing dot): issued a
+    // while later.
+    let name = records[0].trim_end_matches('.');
+    let cname = change("CREATE", name, "CNAME", "_x.acm-validations.aws.");
+    assert_eq!(change_batch(&m, &route53, &zone, vec![cname]).0, "ok");
+    assert_eq!(describe_certificate(&m, &acm, &arn).0, "PENDING_VALIDATION");
+    past_the_window();
+    let (status, validation, _) = describe_certificate(&m, &acm, &arn);
+    assert_eq!(
+        (status.as_str(), validation),
+        ("ISSUED", vec!["SUCCESS".into()])
+    );
+    let seen = timing.seen();
+    for what in ["validation records hidden", "pending validation"] {
+        assert!(seen.contains_key(what), "{what} not in {seen:?}");
+    }
+    assert_eq!(proxy.errors(), Vec::<String>::new());
+}
+
+/// moto takes a pending certificate on a listener and deletes a certificate
+/// a listener uses; AWS refuses both, and holds the certificate in use a
+/// while after the listener goes.
+#[test]
+fn a_listener_takes_only_an_issued_certificate_and_holds_it_in_use_until_a_while_after() {
+    let m = moto();
+    let timing = AwsTiming::new(Windows {
+        unknown: Duration::ZERO,
+        ..windows()
+    });
+    let proxy = timing.proxy(m.port(), Schedule::none());
+    let (acm, elb) = (m.acm_at(&proxy.endpoint()), m.elb_at(&proxy.endpoint()));
+    let route53 = m.route53_at(&proxy.endpoint());
+    let zone = m.hosted_zone("example.com");
+    let (vpc, subnets) = default_vpc_and_subnets(&m);
+    let tg = target_group(&m, &m.elb(), "web", &vpc);
+    let lb = m.block_on(async {
+        let out = m
+            .elb()
+            .create_load_balancer()
+            .name("web")
+            .set_subnets(Some(subnets[..2].to_vec()))
+            .send()
+            .await
+            .unwrap();
+        out.load_balancers()[0]
+            .load_balancer_arn()
+            .unwrap()
+            .to_string()
+    });
+    let https = |cert: &str| {
+        use aws_sdk_elasticloadbalancingv2::types::{
+            Action, ActionTypeEnum, Certificate, ProtocolEnum,
+        };
+        m.block_on(async {
+            let out = elb
+                .create_listener()
+                .load_balancer_arn(&lb)
+                .protocol(ProtocolEnum::Https)
+                .port(443)
+                .certificates(Certificate::builder().certificate_arn(cert).build())
+                .default_actions(
+                    Action::builder()
+                        .r#type(ActionTypeEnum::Forward)
+                        .target_group_arn(&tg)
+                        .build(),
+                )
+                .send()
+                .await;
+            match out {
+                Ok(o) => Ok(o.listeners()[0].listener_arn().unwrap().to_string()),
+                Err(err) => Err(answer::<(), _>(Err(err))),
+            }
+        })
+    };
+    let pending = request_certificate(&m, &acm, "pending.example.com");
+    past_the_window();
+    describe_certificate(&m, &acm, &pending);
+    let refused = https(&pending).unwrap_err();
+    assert_eq!(
+        refused,
+        (
+            "CertificateNotFound".to_string(),
+            format!("Certificate '{pending}' not found")
+        )
+    );
+
+    let cert = issued_certificate(&m, &acm, &route53, &zone, "api.example.com");
+    let listener = https(&cert).unwrap();
+    let delete = || answer(m.block_on(acm.delete_certificate().certificate_arn(&cert).send()));
+    let (code, message) = delete();
+    assert_eq!(code, "ResourceInUseException");
+    let account = cert.split(':').nth(4).unwrap();
+    assert_eq!(
+        message,
+        format!("Certificate {cert} in account {account} is in use.")
+    );
+    m.block_on(elb.delete_listener().listener_arn(&listener).send())
+        .unwrap();
+    assert_eq!(delete().0, "ResourceInUseException");
+    past_the_window();
+    assert_eq!(delete().0, "ok");
+    let seen = timing.seen();
+    assert_eq!(seen["CertificateNotFound"], 1, "{seen:?}");
+    assert_eq!(seen["certificate in use"], 2, "{seen:?}");
+}
+
+/// moto applies a batch change by change and creates a record set that
+/// exists as a twin; Route 53 refuses the whole batch.
+#[test]
+fn a_change_batch_creating_a_record_that_exists_is_refused_whole() {
+    let m = moto();
+    let (timing, proxy) = layer(&m);
+    let route53 = m.route53_at(&proxy.endpoint());
+    let zone = m.hosted_zone("example.com");
+    // A record made around the layer, straight on moto.
+    let a = |value: &str| change("CREATE", "a.example.com", "A", value);
+    assert_eq!(
+        change_batch(&m, &m.route53(), &zone, vec![a("192.0.2.1")]).0,
+        "ok"
+    );
+    let before = zone_records(&m, &zone);
+    let txt = change("CREATE", "b.example.com", "TXT", "\"b\"");
+    let upper = change("CREATE", "A.Example.com.", "A", "192.0.2.2");
+    let (code, message) = change_batch(&m, &route53, &zone, vec![txt.clone(), upper]);
+    assert_eq!(code, "InvalidChangeBatch");
+    assert_eq!(
+        message,
+        "[Tried to create resource record set [name='a.example.com.', type='A'] but it already exists]"
+    );
+    assert_eq!(
+        zone_records(&m, &zone),
+        before,
+        "part of the batch was applied"
+    );
+    // Twice in one batch: the second creates what the first made.
+    let (code, _) = change_batch(&m, &route53, &zone, vec![txt.clone(), txt.clone()]);
+    assert_eq!(code, "InvalidChangeBatch");
+    assert_eq!(zone_records(&m, &zone), before);
+    // Deleted and created again in one batch: a change of value.
+    let delete = change("DELETE", "a.example.com", "A", "192.0.2.1");
+    let batch = vec![delete, a("192.0.2.2"), txt];
+    assert_eq!(change_batch(&m, &route53, &zone, batch).0, "ok");
+    let after = zone_records(&m, &zone);
+    assert_eq!(
+        after,
+        [
+            (
+                "a.example.com.".into(),
+                "A".into(),
+                vec!["192.0.2.2".into()]
+            ),
+            ("b.example.com.".into(), "TXT".into(), vec!["\"b\"".into()]),
+        ]
+    );
+    assert_eq!(timing.seen()["InvalidChangeBatch"], 2);
+    // Route 53's REST actions are named, and its GETs are reads.
+    m.block_on(
+        route53
+            .list_resource_record_sets()
+            .hosted_zone_id(&zone)
+            .send(),
+    )
+    .unwrap();
+    let actions: Vec<String> = proxy.log().into_iter().map(|e| e.action).collect();
+    assert!(
+        actions.contains(&"ChangeResourceRecordSets".to_string()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"ListResourceRecordSets".to_string()),
+        "{actions:?}"
+    );
+    assert_eq!(proxy.errors(), Vec::<String>::new());
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 /// `awsrun` pointed at moto through the AWS-timing layer.
 struct Aws {
-    _timing: std::sync::Arc<AwsTiming>,
+    timing: std::sync::Arc<AwsTiming>,
     proxy: Proxy,
 }
 
@@ -19,10 +19,7 @@ impl Aws {
     fn new(m: &Moto) -> Aws {
         let timing = AwsTiming::new(Windows::short());
         let proxy = timing.proxy(m.port(), Schedule::none());
-        Aws {
-            _timing: timing,
-            proxy,
-        }
+        Aws { timing, proxy }
     }
 
     fn awsrun(&self, m: &Moto) -> snapbox::cmd::Command {
@@ -180,6 +177,17 @@ fn the_tutorial_with_a_domain_serves_https_and_destroys_without_leaving_a_record
     let out = tutorial_with_domain(&m, &aws).success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("open https://api.example.com/"), "{stdout}");
+    // As on AWS: the certificate's validation record came after a while,
+    // and it stayed pending until awsrun wrote the CNAME; awsrun waited
+    // for it to be issued before the HTTPS listener, and wrote no record
+    // twice.
+    let seen = aws.timing.seen();
+    for what in ["validation records hidden", "pending validation"] {
+        assert!(seen.contains_key(what), "no {what} in {seen:?}");
+    }
+    for what in ["CertificateNotFound", "InvalidChangeBatch"] {
+        assert!(!seen.contains_key(what), "{what} in {seen:?}");
+    }
 
     // The certificate: for the domain, issued, tagged with the stack.
     let certs = certificates(&m);
@@ -315,6 +323,10 @@ fn the_tutorial_with_a_domain_serves_https_and_destroys_without_leaving_a_record
         .args(["destroy", "--stack", STACK, "--yes"])
         .assert()
         .success();
+    // ACM held the certificate in use a while after its listener went.
+    let seen = aws.timing.seen();
+    println!("the layer during the chapter: {seen:?}");
+    assert!(seen.contains_key("certificate in use"), "{seen:?}");
     assert_eq!(records(&m, &zone), before);
     assert!(certificates(&m).is_empty(), "{:?}", certificates(&m));
     m.block_on(async {

@@ -34,12 +34,63 @@
 //!   [`Windows::shutting_down`] (moto says `terminated` at once), and its
 //!   subnet and security groups are in use meanwhile (`DependencyViolation`).
 //!
+//! For ACM, Route 53 and HTTPS listeners (`timing_https.rs`; the sources
+//! are quoted from `docs/research/https-and-domains.md`, sections 1-4 and 8):
+//! - A new certificate's validation records are not there yet: for
+//!   [`Windows::acm_records`] after RequestCertificate answered,
+//!   DescribeCertificate answers its `DomainValidationOptions` without
+//!   `ResourceRecord` (ACM API reference, RequestCertificate: "there is a
+//!   delay of several seconds before you can retrieve information about
+//!   the new certificate"; community: "oftentimes 'ResourceRecord' is
+//!   missing from the DomainValidationOptions[0] item",
+//!   dylburger/create-and-validate-acm-certificate#11, and CDK's handler
+//!   polls until `options[0].ResourceRecord`, aws/aws-cdk#8282). moto has
+//!   them at once.
+//! - A certificate is issued only once its validation CNAMEs are in the
+//!   zone (ACM API reference, CertificateDetail: "A certificate enters
+//!   status PENDING_VALIDATION upon being requested ... If validation
+//!   succeeds, the certificate enters status ISSUED"; ACM user guide, DNS
+//!   validation). moto issues after `MOTO_ACM_VALIDATION_WAIT`, DNS or
+//!   not. A certificate requested through the layer is
+//!   `PENDING_VALIDATION` (its `Status`, in DescribeCertificate and
+//!   ListCertificates, and each `ValidationStatus`) until a CNAME at each
+//!   of its validation record names (learnt from moto's DescribeCertificate
+//!   answers; compared as Route 53 does, case aside and trailing dot
+//!   ignored) was created through the layer or seen in a listing, and
+//!   [`Windows::issuing`] has passed since (community: about 23 s with
+//!   Route 53, DataBiosphere/azul#8321).
+//! - ELB takes only an issued certificate: CreateListener, ModifyListener
+//!   and AddListenerCertificates naming one the layer has not issued get
+//!   ELBv2's `CertificateNotFound`, "Certificate '<arn>' not found"
+//!   (community: aws/aws-cdk#6081); moto accepts a pending certificate.
+//! - A certificate in use cannot be deleted (ACM API reference,
+//!   DeleteCertificate: "You cannot delete an ACM certificate that is being
+//!   used by another Amazon Web Services service"): DeleteCertificate of a
+//!   certificate that a listener made or modified through the layer uses,
+//!   or used less than [`Windows::cert_in_use`] before the DeleteListener,
+//!   ModifyListener or DeleteLoadBalancer that stopped it ("it can take
+//!   around 10s for ACM to acknowledge that the certificate is no longer
+//!   in use", community aws/aws-cdk#4179), gets `ResourceInUseException`,
+//!   "Certificate <arn> in account <account> is in use." moto always deletes.
+//! - Route 53 applies a change batch all or nothing (API reference,
+//!   ChangeResourceRecordSets: "Route 53 validates the changes in the
+//!   request and then either makes all or none of the changes"), and a
+//!   CREATE of a record set that exists is refused: the batch gets
+//!   `InvalidChangeBatch`, "[Tried to create resource record set
+//!   [name='x.', type='T'] but it already exists]" (community:
+//!   DefangLabs/docs-chatbot#22), and is not forwarded. moto may create a
+//!   duplicate, or apply the changes before a bad one. The zone's record
+//!   sets are asked of moto itself when such a batch comes, so records
+//!   made around the layer count too.
+//!
 //! Every refusal and rewrite is recorded ([`AwsTiming::seen`]) so tests can
 //! check that each behaviour happened.
 
-use super::proxy::{Behaviour, Proxy, Schedule};
+use super::proxy::{Behaviour, Call, Proxy, Schedule};
+use super::timing_https::{Https, duplicate_creates};
 use super::timing_xml::{field, fields, form, set_first, text, texts};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,6 +107,14 @@ pub struct Windows {
     /// How long a terminated instance is `shutting-down`, holding its
     /// subnet address and security groups.
     pub shutting_down: Duration,
+    /// How long a new certificate's validation records stay unpublished.
+    pub acm_records: Duration,
+    /// How long ACM takes to issue a certificate once its validation
+    /// CNAMEs are in the zone.
+    pub issuing: Duration,
+    /// How long a certificate stays in use after the last listener using
+    /// it went (or stopped using it).
+    pub cert_in_use: Duration,
 }
 
 impl Windows {
@@ -72,6 +131,9 @@ impl Windows {
             address_held: s(8),
             lingering: s(10),
             shutting_down: s(3),
+            acm_records: s(3),
+            issuing: s(3),
+            cert_in_use: s(5),
         }
     }
 }
@@ -204,6 +266,8 @@ pub(super) struct Memory {
     pub(super) instance_uses: HashMap<String, Vec<String>>,
     /// Terminated instances, and when TerminateInstances was answered.
     pub(super) terminated: HashMap<String, Instant>,
+    /// Certificates, listeners' certificates and validation CNAMEs.
+    pub(super) https: Https,
     pub(super) seen: BTreeMap<String, usize>,
 }
 
@@ -211,6 +275,8 @@ pub(super) struct Memory {
 pub struct AwsTiming {
     windows: Windows,
     memory: Mutex<Memory>,
+    /// The server's port, which the layer asks about a zone's records.
+    upstream: AtomicU16,
 }
 
 impl AwsTiming {
@@ -218,17 +284,21 @@ impl AwsTiming {
         Arc::new(AwsTiming {
             windows,
             memory: Mutex::new(Memory::default()),
+            upstream: AtomicU16::new(0),
         })
     }
 
     /// A proxy on 127.0.0.1 in front of moto with this layer behind `schedule`.
     pub fn proxy(self: &Arc<Self>, upstream: u16, schedule: Schedule) -> Proxy {
+        self.upstream.store(upstream, Ordering::SeqCst);
         Proxy::start_with(upstream, schedule, Some(self.clone()))
     }
 
     /// How often each behaviour happened: `NotFound CreateRoute`,
     /// `InvalidTarget`, `pending`, `initial`, `NotInUse`, `nat pending`,
-    /// `deleting`, `AuthFailure`, `DependencyViolation`, `shutting-down`.
+    /// `deleting`, `AuthFailure`, `DependencyViolation`, `shutting-down`,
+    /// `validation records hidden`, `pending validation`,
+    /// `CertificateNotFound`, `certificate in use`, `InvalidChangeBatch`.
     pub fn seen(&self) -> BTreeMap<String, usize> {
         self.memory().seen.clone()
     }
@@ -431,19 +501,38 @@ impl Memory {
 }
 
 impl Behaviour for AwsTiming {
-    fn refuse(&self, service: &str, action: &str, body: &str) -> Option<(u16, String, String)> {
-        let form = form(body);
-        self.memory().refuse(service, action, &form, &self.windows)
-    }
-
-    fn answered(&self, _service: &str, action: &str, body: &str, answer: &str) -> Option<String> {
-        if answer.contains("<Errors>") || answer.contains("<ErrorResponse") {
-            return None;
+    fn refuse(&self, call: &Call) -> Option<(u16, String, String)> {
+        if call.service == "route53" && call.action == "ChangeResourceRecordSets" {
+            // Asked of the server without holding the memory.
+            let refused = duplicate_creates(self.upstream.load(Ordering::SeqCst), call)?;
+            self.memory().saw("InvalidChangeBatch");
+            return Some((400, "InvalidChangeBatch".into(), refused));
         }
-        let form = form(body);
+        let form = form(call.body);
         let w = &self.windows;
         let mut memory = self.memory();
+        memory
+            .refuse(call.service, call.action, &form, w)
+            .or_else(|| memory.refuse_https(call, &form, w))
+    }
+
+    fn answered(&self, call: &Call, status: u16, answer: &str) -> Option<String> {
+        if status >= 300 || answer.contains("<Errors>") || answer.contains("<ErrorResponse") {
+            return None;
+        }
+        let w = &self.windows;
+        let mut memory = self.memory();
+        match call.service {
+            "acm" => return memory.acm_answer(call, answer, w),
+            "route53" => {
+                memory.learn_route53(call, answer);
+                return None;
+            }
+            _ => {}
+        }
+        let (action, form) = (call.action, form(call.body));
         memory.learn(action, &form, answer);
+        memory.learn_listeners(action, &form, answer);
         match action {
             "CreateLoadBalancer" | "DescribeLoadBalancers" => {
                 memory.learn_load_balancers(answer);

@@ -7,6 +7,7 @@ pub mod aws_timing;
 pub mod moto;
 pub mod proxy;
 pub mod timing_answers;
+pub mod timing_https;
 pub mod timing_xml;
 
 use snapbox::cmd::Command;

@@ -99,14 +99,26 @@ pub struct Exchange {
     pub fault: Option<Fault>,
 }
 
+/// One request as a [`Behaviour`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    pub service: &'a str,
+    pub action: &'a str,
+    /// The request line's path, without its query (Route 53 names the
+    /// zone there: `/2013-04-01/hostedzone/{id}/rrset`).
+    pub path: &'a str,
+    /// The body: a query-protocol form (`Action=...&...`, still
+    /// percent-encoded), ACM's JSON or Route 53's XML.
+    pub body: &'a str,
+}
+
 /// A layer that makes the server behave otherwise: it answers some
-/// requests itself and rewrites some answers. `form` is the request's
-/// query-protocol body (`Action=...&...`), still percent-encoded.
+/// requests itself and rewrites some answers.
 pub trait Behaviour: Send + Sync {
     /// An answer instead of forwarding: HTTP status, AWS error code, message.
-    fn refuse(&self, service: &str, action: &str, form: &str) -> Option<(u16, String, String)>;
+    fn refuse(&self, call: &Call) -> Option<(u16, String, String)>;
     /// The server answered with `status` and `body`: what the client gets instead.
-    fn answered(&self, service: &str, action: &str, form: &str, body: &str) -> Option<String>;
+    fn answered(&self, call: &Call, status: u16, body: &str) -> Option<String>;
 }
 
 /// The service and action of a request, and whether it changes anything.
@@ -303,6 +315,26 @@ struct Head {
 }
 
 impl Head {
+    /// The request line's method (`GET`) or the status line's version.
+    fn method(&self) -> &str {
+        self.line.split(' ').next().unwrap_or("")
+    }
+
+    /// The request line's path without its query (or a status line's code).
+    fn path(&self) -> &str {
+        let target = self.line.split(' ').nth(1).unwrap_or("");
+        target.split('?').next().unwrap_or("")
+    }
+
+    /// A status line's code (`HTTP/1.1 200 OK` -> 200).
+    fn status(&self) -> u16 {
+        self.line
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or(0)
+    }
+
     fn get(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -389,8 +421,30 @@ fn read_body(reader: &mut impl BufRead, head: &Head, to_eof: bool) -> std::io::R
     Ok(body)
 }
 
+/// Route 53's REST actions by method and path (`/2013-04-01/...`).
+fn route53_action(method: &str, path: &str) -> String {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').skip(1).collect();
+    let action = match (method, parts.as_slice()) {
+        ("POST", ["hostedzone", _, "rrset"]) => "ChangeResourceRecordSets",
+        ("GET", ["hostedzone", _, "rrset"]) => "ListResourceRecordSets",
+        ("GET", ["hostedzone"]) => "ListHostedZones",
+        ("POST", ["hostedzone"]) => "CreateHostedZone",
+        ("GET", ["hostedzone", _]) => "GetHostedZone",
+        ("POST", ["hostedzone", _]) => "UpdateHostedZoneComment",
+        ("DELETE", ["hostedzone", _]) => "DeleteHostedZone",
+        ("GET", ["hostedzonesbyname"]) => "ListHostedZonesByName",
+        ("GET", ["hostedzonecount"]) => "GetHostedZoneCount",
+        ("GET", ["change", _]) => "GetChange",
+        ("GET", ["tags", _, _]) => "ListTagsForResource",
+        ("POST", ["tags", _, _]) => "ChangeTagsForResource",
+        _ => return format!("{method} {path}"),
+    };
+    action.to_string()
+}
+
 /// What a request is: the service from the SigV4 credential scope (or the
-/// API version), the action from the form body (or `X-Amz-Target`).
+/// API version), the action from the form body (or `X-Amz-Target`), or
+/// for Route 53 (REST) from the method and path.
 fn classify(head: &Head, body: &[u8]) -> Request {
     let body = String::from_utf8_lossy(body);
     let field = |name: &str| {
@@ -409,6 +463,14 @@ fn classify(head: &Head, body: &[u8]) -> Request {
         Some("2011-06-15") => "sts".into(),
         _ => "ec2".into(),
     });
+    if service == "route53" {
+        return Request {
+            action: route53_action(head.method(), head.path()),
+            write: head.method() != "GET",
+            service,
+            client_token: None,
+        };
+    }
     let action = field("Action")
         .or_else(|| {
             head.get("x-amz-target")
@@ -436,6 +498,7 @@ fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
             "RequestLimitExceeded",
             "Request limit exceeded.",
         ),
+        (Fault::Throttle, "acm") => (400, "Bad Request", "ThrottlingException", "Rate exceeded"),
         (Fault::Throttle, _) => (400, "Bad Request", "Throttling", "Rate exceeded"),
         (Fault::Internal, "ec2") => (
             500,
@@ -466,7 +529,8 @@ fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
 }
 
 /// An AWS error answer in the service's own format: EC2's `<Response>`,
-/// ELBv2's and STS's `<ErrorResponse>`.
+/// ELBv2's and STS's `<ErrorResponse>`, Route 53's `<ErrorResponse>` in
+/// its namespace, ACM's JSON 1.1 `{"__type", "message"}`.
 pub fn error_response(service: &str, status: u16, code: &str, message: &str, id: u64) -> Vec<u8> {
     let request_id = format!("00000000-0000-4000-8000-{id:012x}");
     let reason = match status {
@@ -474,20 +538,41 @@ pub fn error_response(service: &str, status: u16, code: &str, message: &str, id:
         500 => "Internal Server Error",
         _ => "Service Unavailable",
     };
-    let body = if service == "ec2" {
-        format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
-             <Message>{message}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
-        )
-    } else {
-        let kind = if status == 400 { "Sender" } else { "Receiver" };
-        format!(
-            "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>{message}</Message>\
-             </Error><RequestId>{request_id}</RequestId></ErrorResponse>"
-        )
+    let kind = if status < 500 { "Sender" } else { "Receiver" };
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let (content_type, body) = match service {
+        "ec2" => (
+            "text/xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+                 <Message>{escaped}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+            ),
+        ),
+        "acm" => (
+            "application/x-amz-json-1.1",
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
+        ),
+        "route53" => (
+            "text/xml",
+            format!(
+                "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">\
+                 <Error><Type>{kind}</Type><Code>{code}</Code><Message>{escaped}</Message></Error>\
+                 <RequestId>{request_id}</RequestId></ErrorResponse>"
+            ),
+        ),
+        _ => (
+            "text/xml",
+            format!(
+                "<ErrorResponse><Error><Type>{kind}</Type><Code>{code}</Code><Message>{escaped}</Message>\
+                 </Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+            ),
+        ),
     };
     let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: text/xml\r\nx-amzn-RequestId: {request_id}\r\n\
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nx-amzn-RequestId: {request_id}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
@@ -515,10 +600,16 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
         let fault = state.decide(&request, &body);
         (fault, state.log.len() as u64, state.behaviour.clone())
     };
-    let form = String::from_utf8_lossy(&body).into_owned();
-    let (service, action) = (request.service.as_str(), request.action.as_str());
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let service = request.service.as_str();
+    let call = Call {
+        service,
+        action: &request.action,
+        path: head.path(),
+        body: &text,
+    };
     let refusal = match (&behaviour, fault) {
-        (Some(layer), None | Some(Fault::DropAfter)) => layer.refuse(service, action, &form),
+        (Some(layer), None | Some(Fault::DropAfter)) => layer.refuse(&call),
         _ => None,
     };
     if let Some((status, code, message)) = refusal {
@@ -542,8 +633,8 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
         .map_err(|e| format!("forwarding {} {}: {e}", request.service, request.action))?;
     let payload = match &behaviour {
         Some(layer) => {
-            let text = String::from_utf8_lossy(&payload);
-            match layer.answered(service, action, &form, &text) {
+            let answered = String::from_utf8_lossy(&payload);
+            match layer.answered(&call, answer.status(), &answered) {
                 Some(rewritten) => rewritten.into_bytes(),
                 None => payload,
             }
@@ -557,6 +648,27 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
     }
     let _ = client.shutdown(Shutdown::Both);
     Ok(())
+}
+
+/// A GET of `path` (with its query) on the upstream server, signed for
+/// `service` as far as moto looks (it reads the credential scope to route
+/// the request, and checks no signature): the status and the body.
+pub fn get(upstream: u16, service: &str, path: &str) -> std::io::Result<(u16, String)> {
+    let head = Head {
+        line: format!("GET {path} HTTP/1.1"),
+        headers: vec![
+            ("Host".into(), format!("127.0.0.1:{upstream}")),
+            (
+                "Authorization".into(),
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
+                     SignedHeaders=host, Signature=0"
+                ),
+            ),
+        ],
+    };
+    let (answer, body) = forward(upstream, &head, &[])?;
+    Ok((answer.status(), String::from_utf8_lossy(&body).into_owned()))
 }
 
 /// Sends the request to the upstream server and returns its answer's head
@@ -573,4 +685,51 @@ fn forward(upstream: u16, head: &Head, body: &[u8]) -> std::io::Result<(Head, Ve
         .ok_or_else(|| std::io::Error::other("the server closed without answering"))?;
     let payload = read_body(&mut reader, &response, true)?;
     Ok((response, payload))
+}
+
+#[test]
+fn route53_actions_are_named_from_method_and_path_and_gets_are_reads() {
+    let head = |line: &str| Head {
+        line: line.to_string(),
+        headers: vec![(
+            "Authorization".into(),
+            "AWS4-HMAC-SHA256 Credential=k/20260101/ap-northeast-2/route53/aws4_request, x".into(),
+        )],
+    };
+    let named = |line: &str| {
+        let request = classify(&head(line), b"");
+        (request.action, request.write)
+    };
+    let zone = "/2013-04-01/hostedzone/Z1D633PJN98FT9";
+    let cases = [
+        (
+            format!("POST {zone}/rrset/ HTTP/1.1"),
+            "ChangeResourceRecordSets",
+            true,
+        ),
+        (
+            format!("GET {zone}/rrset?maxitems=300 HTTP/1.1"),
+            "ListResourceRecordSets",
+            false,
+        ),
+        (
+            "GET /2013-04-01/hostedzone HTTP/1.1".into(),
+            "ListHostedZones",
+            false,
+        ),
+        (format!("GET {zone} HTTP/1.1"), "GetHostedZone", false),
+        (
+            "GET /2013-04-01/change/C2682N5HXP0BZ4 HTTP/1.1".into(),
+            "GetChange",
+            false,
+        ),
+        (
+            "GET /2013-04-01/hostedzonesbyname?dnsname=x HTTP/1.1".into(),
+            "ListHostedZonesByName",
+            false,
+        ),
+    ];
+    for (line, action, write) in cases {
+        assert_eq!(named(&line), (action.to_string(), write), "{line}");
+    }
 }
