@@ -531,3 +531,87 @@ fn a_certificate_its_zone_cannot_validate_is_refused_before_any_change() {
         "cert-outside-zone.rhai:",
     );
 }
+
+/// Credentials that may use EC2 and ELB but not ACM or Route 53: both
+/// answer `AccessDeniedException` / `AccessDenied` (IAM denies per action).
+struct NoDomainRights;
+
+impl crate::support::proxy::Behaviour for NoDomainRights {
+    fn refuse(&self, call: &crate::support::proxy::Call) -> Option<(u16, String, String)> {
+        let code = match call.service {
+            "acm" => "AccessDeniedException",
+            "route53" => "AccessDenied",
+            _ => return None,
+        };
+        Some((
+            400,
+            code.to_string(),
+            format!(
+                "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: {}:{}",
+                call.service, call.action
+            ),
+        ))
+    }
+
+    fn answered(
+        &self,
+        _call: &crate::support::proxy::Call,
+        _status: u16,
+        _body: &str,
+    ) -> Option<String> {
+        None
+    }
+}
+
+#[test]
+fn credentials_without_acm_or_route_53_still_plan_run_and_destroy_a_stack_without_a_domain() {
+    let m = moto();
+    let proxy = Proxy::start_with(
+        m.port(),
+        Schedule::none(),
+        Some(std::sync::Arc::new(NoDomainRights)),
+    );
+    let run = |args: &[&str]| {
+        let out = m
+            .awsrun()
+            .env("AWS_ENDPOINT_URL", proxy.endpoint())
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    };
+    let stderr = run(&["tests/cases/live/one-server.rhai", "--yes"]);
+    assert!(
+        stderr
+            .contains("cannot list certificate resources (ListCertificates AccessDeniedException"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cannot list dns_record resources (ListHostedZones AccessDenied"),
+        "{stderr}"
+    );
+    run(&["destroy", "--stack", "one-server", "--yes"]);
+    let ec2 = m.ec2();
+    let left = m.block_on(async {
+        let tagged = aws_sdk_ec2::types::Filter::builder()
+            .name("tag:awsrun:stack")
+            .values("one-server")
+            .build();
+        let out = ec2
+            .describe_instances()
+            .filters(tagged)
+            .send()
+            .await
+            .unwrap();
+        out.reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| {
+                i.state()
+                    .and_then(|s| s.name())
+                    .is_some_and(|s| s.as_str() != "terminated")
+            })
+            .count()
+    });
+    assert_eq!(left, 0, "destroy left an instance");
+}

@@ -152,3 +152,29 @@ pub struct TargetHealth {
     pub reason: String,
     pub description: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_tokens_fit_acm() {
+        let long = "x".repeat(300);
+        for tags in [
+            Tags::new("multi-server", "api.example.com"),
+            Tags::new(&long, "나의 인증서 with spaces"),
+        ] {
+            let token = tags.idempotency_token();
+            assert!((1..=32).contains(&token.len()), "{token}");
+            assert!(
+                token.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{token}"
+            );
+            assert_eq!(token, tags.clone().idempotency_token(), "stable");
+        }
+        assert_ne!(
+            Tags::new("a", "x").idempotency_token(),
+            Tags::new("b", "x").idempotency_token()
+        );
+    }
+}

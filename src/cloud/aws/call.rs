@@ -240,4 +240,19 @@ mod tests {
             "https://elasticloadbalancing.ap-northeast-2.amazonaws.com"
         );
     }
+
+    #[test]
+    fn route_53_has_one_endpoint_for_every_region() {
+        for region in ["ap-northeast-2", "eu-west-1"] {
+            let calls = Calls::new(false, None, region);
+            assert_eq!(
+                calls.endpoint(Service::Route53),
+                "https://route53.amazonaws.com"
+            );
+            assert_eq!(
+                calls.endpoint(Service::Acm),
+                format!("https://acm.{region}.amazonaws.com")
+            );
+        }
+    }
 }
