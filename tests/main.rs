@@ -9,6 +9,7 @@ mod aws_timing;
 mod catalogue;
 mod check;
 mod corpus;
+mod cost;
 mod docs;
 mod dry_run;
 mod editor;

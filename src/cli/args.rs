@@ -43,8 +43,9 @@ pub struct Global {
     /// No colours in reports
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// Latency model of the simulated account: `realistic` gives slow resources AWS's typical
-    /// provisioning times and makes plans show a live run's estimated time and critical path
+    /// Latency model of the simulated account: `realistic` makes slow resources take AWS's
+    /// typical provisioning times, scaled (every plan estimates a live run's time and critical
+    /// path either way)
     #[arg(long, global = true, value_enum, value_name = "MODEL", default_value_t = SimLatency::None)]
     pub sim_latency: SimLatency,
     /// Multiplies the realistic times (0.01: 100 times faster than AWS; 1: as slow as AWS; 0: no
@@ -226,6 +227,10 @@ pub struct RunArgs {
     /// Do not ask for confirmation
     #[arg(long)]
     pub yes: bool,
+    /// Refuse (exit 1, before any write) when the plan leaves the stack costing more than USD a
+    /// month
+    #[arg(long, value_name = "USD", env = "AWSRUN_MAX_MONTHLY_COST")]
+    pub max_monthly_cost: Option<f64>,
 }
 
 const SUBCOMMANDS: [&str; 7] = [

@@ -14,6 +14,7 @@
 use super::config::{STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
 use super::run::usage;
+use crate::cloud::cost::Total;
 use crate::cloud::{Cloud, CloudError, Resource};
 use crate::engine::destroy::{self, Stopped};
 use crate::engine::plan::{Action, Op, Summary};
@@ -32,9 +33,10 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         Ok(list) => destroy::ordered(list),
         Err(e) => return failed(config, e),
     };
+    let region = cloud.region();
     let planned: Vec<Action> = resources
         .iter()
-        .map(|r| Action::new(Op::Delete, r, String::new()))
+        .map(|r| Action::new(Op::Delete, r, String::new()).priced(r, &region))
         .collect();
     if resources.is_empty() {
         let line = format!(
@@ -83,7 +85,11 @@ fn rehearse(
 ) -> Exit {
     match destroy::delete_stack(sim, stack, resources, |_| {}, &mut |_| {}) {
         Ok(_) => {
-            let line = Summary::of(planned).line(true);
+            let mut line = Summary::of(planned).line(true);
+            if let Some(estimate) = sim.estimate() {
+                line.push('\n');
+                line.push_str(&estimate.line());
+            }
             finish(config, sim, stack, planned, true, &line);
             Exit::Ok
         }
@@ -111,6 +117,12 @@ fn show_plan(config: &Config, cloud: &dyn Cloud, stack: &str, planned: &[Action]
     for action in planned {
         out(&format!("  {}", action.line(true)));
     }
+    out(&stops(planned).stops_line());
+}
+
+/// What a destroy stops billing: what the stack's resources cost now.
+fn stops(planned: &[Action]) -> Total {
+    Total::sum(planned.iter().map(|a| &a.cost))
 }
 
 /// Deletes the stack, a line per deletion; a failure stops the destroy:
@@ -159,13 +171,19 @@ fn finish(
     line: &str,
 ) {
     if config.json {
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "stack": stack,
             "region": cloud.region(),
             "mode": if dry_run { "dry-run" } else { "live" },
             "actions": actions,
             "summary": Summary::of(actions),
+            "cost": { "stops": stops(actions) },
         });
+        if let (true, Some(estimate), Some(fields)) =
+            (dry_run, cloud.estimate(), doc.as_object_mut())
+        {
+            fields.insert("estimate".into(), serde_json::json!(estimate));
+        }
         out(&serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         out(line);

@@ -4,6 +4,7 @@ use super::args::RunArgs;
 use super::config::{STACK_CODE, STACK_HELP, VAR_CODE, VAR_HELP, check_stack, parse_vars};
 use super::confirm::{Answer, confirm, refused};
 use crate::cloud::aws::AwsCloud;
+use crate::cloud::cost::money;
 use crate::cloud::{Cloud, Mode};
 use crate::diagnostic::code::{self, Code};
 use crate::diagnostic::{self, Report};
@@ -43,11 +44,55 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
         } else {
             Phase::DryRun
         };
-        let exit = execute(config, cloud, &script, &stack, vars, phase).0;
+        let (exit, session) = execute(config, cloud, &script, &stack, vars, phase);
         log_calls(config, aws.as_deref());
+        if exit == Exit::Ok
+            && let Some(limit) = args.max_monthly_cost
+        {
+            return over_limit(config, &session, limit).unwrap_or(exit);
+        }
         return exit;
     }
-    live(config, &script, &stack, vars, args.yes)
+    live(
+        config,
+        &script,
+        &stack,
+        vars,
+        args.yes,
+        args.max_monthly_cost,
+    )
+}
+
+/// `--max-monthly-cost`: a plan that leaves the stack costing more than
+/// `limit` a month (or whose cost the price table cannot tell) is refused.
+fn over_limit(config: &Config, session: &Session, limit: f64) -> Option<Exit> {
+    let cost = session.plan_cost()?;
+    let message = if !cost.after.unknown.is_empty() {
+        format!(
+            "the plan's monthly cost is unknown (price unknown: {}), so it cannot be kept under --max-monthly-cost {}",
+            cost.after.unknown.join(", "),
+            money(limit)
+        )
+    } else if cost.after.monthly_usd > limit {
+        format!(
+            "the plan leaves stack \"{}\" costing about {}/month, over --max-monthly-cost {}",
+            session.stack,
+            money(cost.after.monthly_usd),
+            money(limit)
+        )
+    } else {
+        return None;
+    };
+    report_alone(
+        config,
+        &Report::plain(
+            code::Stop::OverMonthlyCost,
+            &message,
+            Some("raise the limit, or change the script: the resource lines of the plan show what each costs (NAT gateways are the usual bulk: `#{nat: \"shared\"}` shares one)".into()),
+        ),
+    );
+    eprintln!("Nothing was changed.");
+    Some(Exit::Failure)
 }
 
 /// A live run: plan against the account as it is, confirm, apply.
@@ -57,6 +102,7 @@ fn live(
     stack: &str,
     vars: BTreeMap<String, String>,
     yes: bool,
+    max_monthly_cost: Option<f64>,
 ) -> Exit {
     let aws = match backend::live(config) {
         Ok(aws) => aws,
@@ -79,6 +125,12 @@ fn live(
     );
     if exit != Exit::Ok {
         eprintln!("Nothing was changed: the plan failed before any AWS write.");
+        log_calls(config, Some(&aws));
+        return exit;
+    }
+    if let Some(limit) = max_monthly_cost
+        && let Some(exit) = over_limit(config, &plan, limit)
+    {
         log_calls(config, Some(&aws));
         return exit;
     }
@@ -157,6 +209,9 @@ pub fn execute(
     if !config.json {
         out(&header(&*cloud, stack, &phase));
     }
+    if dry_run {
+        session.note_stack_before();
+    }
     let result = engine::run(&session, script);
     let summary = Summary::of(&session.actions());
     let (exit, value, failure) = match result {
@@ -190,6 +245,9 @@ pub fn execute(
         }
     } else if failure.is_none() {
         out(&summary.line(dry_run));
+        if let Some(cost) = session.plan_cost() {
+            out(&cost.line());
+        }
         if let Some(estimate) = cloud.estimate() {
             out(&estimate.line());
         }
@@ -303,7 +361,11 @@ fn json_document(
             .collect();
         fields.insert("warnings".into(), serde_json::json!(warnings));
     }
-    // Only under `--sim-latency realistic`: `{seconds, critical_path: [...]}`.
+    // A plan's cost: now, once applied, and what traffic adds.
+    if let (Some(cost), Some(fields)) = (session.plan_cost(), doc.as_object_mut()) {
+        fields.insert("cost".into(), serde_json::json!(cost));
+    }
+    // `{seconds, critical_path: [...]}`.
     if let (Some(estimate), Some(fields)) = (session.cloud.estimate(), doc.as_object_mut()) {
         fields.insert("estimate".into(), serde_json::json!(estimate));
     }

@@ -29,6 +29,7 @@
 //! `Z...` id; a record's is `<zone>/<name>/<type>` (see [`ownership`]).
 
 pub mod aws;
+pub mod cost;
 pub mod error;
 pub mod kind;
 pub mod ownership;

@@ -138,7 +138,7 @@ pub(crate) fn delete_stack(
             if let Err(error) = delete_patiently(cloud, r, progress) {
                 return Err(Box::new(Stopped { done, error }));
             }
-            let action = Action::new(Op::Delete, r, String::new());
+            let action = Action::new(Op::Delete, r, String::new()).priced(r, &cloud.region());
             deleted(&action);
             done.push(action);
         }

@@ -1,5 +1,6 @@
 //! The actions a run performs (or, in dry-run, would perform).
 
+use crate::cloud::cost::Hourly;
 use crate::cloud::{Kind, Resource};
 use serde::Serialize;
 
@@ -40,7 +41,7 @@ impl Op {
 }
 
 /// One line of the plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
     pub op: Op,
     pub kind: Kind,
@@ -51,6 +52,13 @@ pub struct Action {
     /// What was added to an existing or new resource (routes, rules, targets).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<String>,
+    /// What the resource costs by the hour (for a deletion: what stops).
+    #[serde(skip_serializing_if = "is_free")]
+    pub cost: Hourly,
+}
+
+fn is_free(cost: &Hourly) -> bool {
+    *cost == Hourly::Free
 }
 
 impl Action {
@@ -62,7 +70,14 @@ impl Action {
             id: resource.id.clone(),
             detail,
             changes: Vec::new(),
+            cost: Hourly::Free,
         }
+    }
+
+    /// The action with what its resource costs by the hour in `region`.
+    pub fn priced(mut self, resource: &Resource, region: &str) -> Self {
+        self.cost = crate::cloud::cost::hourly(resource, region);
+        self
     }
 
     /// The plan line: `+ subnet  private-2a  subnet-0123...  cidr=... az=...`.
@@ -78,6 +93,15 @@ impl Action {
         if !self.detail.is_empty() {
             text.push_str("  ");
             text.push_str(&self.detail);
+        }
+        let cost = self.cost.text();
+        if !cost.is_empty() {
+            text.push_str(if self.op == Op::Delete {
+                "  stops "
+            } else {
+                "  "
+            });
+            text.push_str(&cost);
         }
         for change in &self.changes {
             text.push_str("\n      ");

@@ -46,6 +46,9 @@ pub struct Session {
     default_vpc: RefCell<Option<Resource>>,
     shared_nat: RefCell<Option<Resource>>,
     sources: RefCell<BTreeMap<String, String>>,
+    region: RefCell<Option<String>>,
+    /// The stack's resources before the run (plans only), for its cost.
+    before: RefCell<Option<Vec<Resource>>>,
 }
 
 impl Session {
@@ -64,7 +67,37 @@ impl Session {
             default_vpc: RefCell::new(None),
             shared_nat: RefCell::new(None),
             sources: RefCell::new(BTreeMap::new()),
+            region: RefCell::new(None),
+            before: RefCell::new(None),
         }
+    }
+
+    /// Remembers what the stack holds before the run, so that
+    /// [`Session::plan_cost`] can say what the run changes.
+    pub fn note_stack_before(&self) {
+        let now = self.cloud.stack_resources(&self.stack).unwrap_or_default();
+        *self.before.borrow_mut() = Some(now);
+    }
+
+    /// What the stack costs before and after the run, for a run that noted
+    /// the stack before it ([`Session::note_stack_before`]).
+    pub fn plan_cost(&self) -> Option<crate::cloud::cost::PlanCost> {
+        let before = self.before.borrow();
+        let before = before.as_ref()?;
+        let after = self.cloud.stack_resources(&self.stack).ok()?;
+        Some(crate::cloud::cost::PlanCost::of(
+            before,
+            &after,
+            &self.region(),
+        ))
+    }
+
+    /// The region of the run (read once).
+    pub fn region(&self) -> String {
+        self.region
+            .borrow_mut()
+            .get_or_insert_with(|| self.cloud.region())
+            .clone()
     }
 
     pub fn dry_run(&self) -> bool {
@@ -115,8 +148,9 @@ impl Session {
     }
 
     fn record(&self, op: Op, resource: &Resource) -> usize {
+        let action = Action::new(op, resource, detail(resource)).priced(resource, &self.region());
         let mut actions = self.actions.borrow_mut();
-        actions.push(Action::new(op, resource, detail(resource)));
+        actions.push(action);
         actions.len() - 1
     }
 
@@ -134,6 +168,9 @@ impl Session {
     /// terminate); returns its index, for [`Session::change`].
     pub fn note(&self, op: Op, resource: &Resource, what: String) -> usize {
         let mut action = Action::new(op, resource, String::new());
+        if op == Op::Delete {
+            action = action.priced(resource, &self.region());
+        }
         action.detail = what;
         let mut actions = self.actions.borrow_mut();
         actions.push(action);

@@ -72,7 +72,7 @@ pub(crate) fn aws_configured(config: &Config) -> bool {
 /// configured latency model (`--sim-latency`).
 pub(crate) fn new_sim(config: &Config) -> SimAccount {
     let sim = SimAccount::new(&config.sim_region());
-    sim.set_latency(config.sim_latency);
+    sim.set_latency(config.sim_latency.planning());
     sim.set_quotas(config.sim_quotas);
     sim
 }
@@ -99,7 +99,7 @@ pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Rep
             e.hint.clone(),
         ))
     })?;
-    sim.set_latency(config.sim_latency);
+    sim.set_latency(config.sim_latency.planning());
     sim.set_quotas(config.sim_quotas);
     Ok((Rc::new(sim), Some(aws)))
 }

@@ -90,11 +90,19 @@ pub enum Latency {
 }
 
 impl Latency {
-    /// The same model, never sleeping: for plans shown before a live run.
+    /// The latency model never sleeping: for plans shown before a live
+    /// run, which estimate its time whatever the pacing asked for.
     pub fn instant(self) -> Latency {
+        Latency::Realistic { scale: 0.0 }
+    }
+
+    /// The model a plan runs under: the one asked for, or, with none, the
+    /// realistic times without waiting, so that every plan estimates the
+    /// time a live run takes.
+    pub fn planning(self) -> Latency {
         match self {
-            Latency::None => Latency::None,
-            Latency::Realistic { .. } => Latency::Realistic { scale: 0.0 },
+            Latency::None => Latency::Realistic { scale: 0.0 },
+            realistic => realistic,
         }
     }
 }

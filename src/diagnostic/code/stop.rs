@@ -1,4 +1,4 @@
-//! A run stopped by Ctrl-C or by a confirmation refused.
+//! A run stopped by Ctrl-C, by a confirmation refused, or by its cost.
 
 use super::{Code, Entry, Section};
 
@@ -16,5 +16,12 @@ section! {
                no terminal to ask on and no `--yes` (exit status 2). Also `:mode live` in the \
                REPL without a terminal. Nothing was changed.",
         what_to_do: "Review the plan and answer `yes`, or re-run with `--yes`.",
+    }
+    OverMonthlyCost = "awsrun::cost::over_limit" {
+        when: "`--max-monthly-cost USD` (or `AWSRUN_MAX_MONTHLY_COST`) is set and the plan leaves \
+               the stack costing more a month, or costing what the price table cannot tell \
+               (exit status 1, before any write). Nothing was changed.",
+        what_to_do: "Raise the limit, or change the script: each plan line shows what its \
+                     resource costs per hour.",
     }
 }
