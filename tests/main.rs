@@ -28,4 +28,5 @@ mod own_vpc;
 mod repl;
 mod rolling;
 mod secrets;
+mod status;
 mod timing_runs;

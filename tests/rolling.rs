@@ -261,6 +261,9 @@ impl Cloud for Watch {
     fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>> {
         self.then("stack_resources", self.inner.stack_resources(stack))
     }
+    fn stack_names(&self) -> CloudResult<Vec<String>> {
+        self.then("stack_names", self.inner.stack_names())
+    }
     fn delete(&self, resource: &Resource) -> CloudResult<()> {
         self.then("delete", self.inner.delete(resource))
     }

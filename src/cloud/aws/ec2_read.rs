@@ -370,3 +370,27 @@ impl AwsCloud {
         self.describe_ec2(Kind::InternetGateway, vec![attached], Vec::new())
     }
 }
+
+impl AwsCloud {
+    /// The stacks EC2 resources are tagged with (`DescribeTags`, key
+    /// `awsrun:stack`, every resource type at once).
+    pub(super) fn ec2_stack_names(&self) -> CloudResult<Vec<String>> {
+        let tags = self.pages(
+            Service::Ec2,
+            "DescribeTags",
+            |token| {
+                self.ec2
+                    .describe_tags()
+                    .filters(filter("key", crate::cloud::STACK_TAG))
+                    .set_next_token(token)
+                    .send()
+            },
+            |out| (out.tags.unwrap_or_default(), out.next_token),
+        )?;
+        Ok(tags
+            .into_iter()
+            .filter(|t| t.key() == Some(crate::cloud::STACK_TAG))
+            .filter_map(|t| t.value)
+            .collect())
+    }
+}

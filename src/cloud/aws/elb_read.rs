@@ -306,3 +306,31 @@ impl AwsCloud {
         Ok(health)
     }
 }
+
+impl AwsCloud {
+    /// The stacks the region's load balancers and target groups are tagged with.
+    pub(super) fn elb_stack_names(&self) -> CloudResult<Vec<String>> {
+        let elb = &self.elb;
+        let lbs = self.pages(
+            Service::Elb,
+            "DescribeLoadBalancers",
+            |marker| elb.describe_load_balancers().set_marker(marker).send(),
+            |out| (out.load_balancers.unwrap_or_default(), out.next_marker),
+        )?;
+        let tgs = self.pages(
+            Service::Elb,
+            "DescribeTargetGroups",
+            |marker| elb.describe_target_groups().set_marker(marker).send(),
+            |out| (out.target_groups.unwrap_or_default(), out.next_marker),
+        )?;
+        let lb_arns = lbs.iter().filter_map(|lb| some(lb.load_balancer_arn()));
+        let tg_arns = tgs.iter().filter_map(|tg| some(tg.target_group_arn()));
+        let arns: Vec<String> = lb_arns.chain(tg_arns).map(str::to_string).collect();
+        let tags = self.elb_tags(&arns)?;
+        Ok(tags
+            .into_values()
+            .map(|(_, stack)| stack)
+            .filter(|stack| !stack.is_empty())
+            .collect())
+    }
+}

@@ -14,10 +14,7 @@ fn is_not_found(kind: Kind, err: &CloudError) -> bool {
 /// stack that never used a domain should still plan and destroy, so a
 /// permission error lists none of the kind, and says so on stderr (a
 /// stack that does hold some would keep them through a destroy).
-fn unlisted_if_denied(
-    kind: Kind,
-    listed: CloudResult<Vec<Resource>>,
-) -> CloudResult<Vec<Resource>> {
+fn unlisted_if_denied<T>(kind: Kind, listed: CloudResult<Vec<T>>) -> CloudResult<Vec<T>> {
     match listed {
         Err(err)
             if crate::diagnostic::code::Hinted::of(&err.code)
@@ -154,5 +151,27 @@ impl AwsCloud {
                 Ok(())
             }
         }
+    }
+}
+
+impl AwsCloud {
+    /// Every stack of the region: the `awsrun:stack` tags of EC2 (one
+    /// `DescribeTags`), of ELB load balancers and target groups, of ACM
+    /// certificates, and the stacks named by ownership records in the
+    /// account's public zones.
+    pub(super) fn all_stack_names(&self) -> CloudResult<Vec<String>> {
+        let mut names = self.ec2_stack_names()?;
+        names.extend(self.elb_stack_names()?);
+        names.extend(unlisted_if_denied(
+            Kind::Certificate,
+            self.acm_stack_names(),
+        )?);
+        names.extend(unlisted_if_denied(
+            Kind::DnsRecord,
+            self.record_stack_names(),
+        )?);
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 }

@@ -251,6 +251,10 @@ impl Cloud for AwsCloud {
         self.list_stack(stack)
     }
 
+    fn stack_names(&self) -> CloudResult<Vec<String>> {
+        self.all_stack_names()
+    }
+
     fn delete(&self, resource: &Resource) -> CloudResult<()> {
         self.delete_one(resource)
     }

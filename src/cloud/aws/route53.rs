@@ -236,6 +236,20 @@ impl AwsCloud {
             .collect())
     }
 
+    /// The stacks that own a record in a public zone of the account.
+    pub(super) fn record_stack_names(&self) -> CloudResult<Vec<String>> {
+        let mut names = Vec::new();
+        for zone in self.public_zones()? {
+            for record in self.owned_records(&zone.id)? {
+                let owner = record.str("owner");
+                if !owner.is_empty() && ownership::owned_by(record.str("record_name")).is_none() {
+                    names.push(owner.to_string());
+                }
+            }
+        }
+        Ok(names)
+    }
+
     /// The stack's records, in every public zone of the account.
     pub(super) fn stack_records(&self, stack: &str) -> CloudResult<Vec<Resource>> {
         let mut owned = Vec::new();

@@ -335,6 +335,10 @@ impl Cloud for SimAccount {
         Ok(self.state.borrow().store.stack(stack))
     }
 
+    fn stack_names(&self) -> CloudResult<Vec<String>> {
+        Ok(self.state.borrow().store.stack_names())
+    }
+
     fn delete(&self, resource: &Resource) -> CloudResult<()> {
         self.state.borrow_mut().delete(resource)
     }

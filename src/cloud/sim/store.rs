@@ -135,6 +135,21 @@ impl Store {
             .map(|entry| &entry.resource)
     }
 
+    /// The stacks holding a resource not yet gone, sorted.
+    pub(super) fn stack_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .by_stack
+            .iter()
+            .filter(|(_, ids)| {
+                ids.iter()
+                    .any(|id| self.entries.get(id).is_some_and(|e| e.life != Life::Gone))
+            })
+            .map(|(stack, _)| stack.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Every resource of the stack not yet gone, in creation order.
     pub(super) fn stack(&self, stack: &str) -> Vec<Resource> {
         let Some(ids) = self.by_stack.get(stack) else {
