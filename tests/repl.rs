@@ -281,3 +281,19 @@ fn bare_awsrun_without_a_terminal_prints_the_usage_and_exits_2() {
     assert!(stderr.contains("Usage: awsrun"), "{stderr}");
     assert!(stderr.contains("`awsrun repl` on a terminal"), "{stderr}");
 }
+
+#[test]
+fn status_and_stacks_show_what_the_session_holds_and_costs() {
+    let mut repl = Repl::dry_run();
+    repl.expect(PROMPT);
+    repl.line("let a = private_subnet(\"2a\", \"172.31.112.0/20\")");
+    repl.expect("+ create  route_table");
+    repl.line(":status");
+    repl.expect("Stack \"repl\" in ap-northeast-2: 4 resources");
+    // The NAT gateway and its Elastic IP: 0.059 + 0.005 by the hour.
+    repl.expect("Costs $0.064/h");
+    repl.line(":stacks");
+    repl.expect("repl");
+    repl.expect("In all $0.064/h");
+    repl.quit();
+}

@@ -56,13 +56,17 @@ pub fn status(config: &Config, stack: &str) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
-    let cloud = match backend::live(config) {
-        Ok(aws) => aws,
+    match backend::live(config) {
+        Ok(aws) => status_of(config, &*aws, stack),
         Err(rep) => {
             report_alone(config, &rep);
-            return Exit::Failure;
+            Exit::Failure
         }
-    };
+    }
+}
+
+/// `status` of a stack in `cloud` (AWS, or the REPL's simulated account).
+pub fn status_of(config: &Config, cloud: &dyn Cloud, stack: &str) -> Exit {
     let region = cloud.region();
     let resources = match cloud.stack_resources(stack) {
         Ok(list) => list,
@@ -71,10 +75,7 @@ pub fn status(config: &Config, stack: &str) -> Exit {
             return Exit::Failure;
         }
     };
-    let problems: Vec<String> = resources
-        .iter()
-        .flat_map(|r| problems(&*cloud, r))
-        .collect();
+    let problems: Vec<String> = resources.iter().flat_map(|r| problems(cloud, r)).collect();
     let total = Total::of(&resources, &region);
     if config.json {
         let listed: Vec<serde_json::Value> = resources
@@ -151,13 +152,17 @@ pub fn status(config: &Config, stack: &str) -> Exit {
 }
 
 pub fn stacks(config: &Config) -> Exit {
-    let cloud = match backend::live(config) {
-        Ok(aws) => aws,
+    match backend::live(config) {
+        Ok(aws) => stacks_of(config, &*aws),
         Err(rep) => {
             report_alone(config, &rep);
-            return Exit::Failure;
+            Exit::Failure
         }
-    };
+    }
+}
+
+/// `stacks` of `cloud` (AWS, or the REPL's simulated account).
+pub fn stacks_of(config: &Config, cloud: &dyn Cloud) -> Exit {
     let region = cloud.region();
     let listed = cloud.stack_names().and_then(|names| {
         names

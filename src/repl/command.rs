@@ -20,18 +20,22 @@ pub(crate) enum Command {
     Mode(Option<Mode>),
     /// `:reset`: a fresh session (and, in dry-run, a fresh simulated account).
     Reset,
+    /// `:status`: what the session's stack holds now, its cost, what is stuck.
+    Status,
+    /// `:stacks`: the stacks of the account the session uses.
+    Stacks,
     /// `:quit`.
     Quit,
 }
 
 impl Command {
     /// Command names, for `:help` and completion.
-    pub(crate) const NAMES: [&'static str; 8] = [
-        "help", "plan", "vars", "load", "save", "mode", "reset", "quit",
+    pub(crate) const NAMES: [&'static str; 10] = [
+        "help", "plan", "vars", "load", "save", "mode", "reset", "status", "stacks", "quit",
     ];
 
     /// What each command does, for `:help`.
-    pub(crate) const USAGE: [(&'static str, &'static str); 8] = [
+    pub(crate) const USAGE: [(&'static str, &'static str); 10] = [
         (
             ":help [NAME]",
             "this list, or a function's signature, doc and example",
@@ -50,6 +54,14 @@ impl Command {
         (
             ":reset",
             "start over: no variables, a fresh simulated account",
+        ),
+        (
+            ":status",
+            "what the session's stack holds now, its cost per hour, what is stuck",
+        ),
+        (
+            ":stacks",
+            "the stacks of the account, with their cost per hour",
         ),
         (":quit", "leave (Ctrl-D too)"),
     ];
@@ -80,6 +92,8 @@ impl Command {
         match name {
             "help" | "h" | "?" => Ok(Command::Help(arg.map(str::to_string))),
             "plan" => no_arg(Command::Plan),
+            "status" => no_arg(Command::Status),
+            "stacks" => no_arg(Command::Stacks),
             "vars" => no_arg(Command::Vars),
             "load" => path("scripts/cidr-plan.rhai").map(Command::Load),
             "save" => path("tutorial.rhai").map(Command::Save),

@@ -141,6 +141,14 @@ impl Shell {
         match command {
             Command::Help(name) => self.help(name.as_deref()),
             Command::Plan => self.plan(),
+            Command::Status => {
+                let cloud = self.workspace.session.cloud.clone();
+                crate::cli::status::status_of(&self.config, &*cloud, STACK);
+            }
+            Command::Stacks => {
+                let cloud = self.workspace.session.cloud.clone();
+                crate::cli::status::stacks_of(&self.config, &*cloud);
+            }
             Command::Vars => self.vars(),
             Command::Load(path) => {
                 let result = self.workspace.load(&path);
