@@ -197,10 +197,20 @@ fn a_plan_over_the_monthly_limit_is_refused_live_before_any_write() {
     );
     assert!(text.contains(&stops), "expected {stops:?} in:\n{text}");
     assert!(text.contains("Estimate: about"), "{text}");
-    m.awsrun()
+    // The live destroy's plan says both too, before it asks.
+    let out = m
+        .awsrun()
         .args(["destroy", "--stack", "multi-server", "--yes"])
         .assert()
         .success();
+    let text = stdout(&out);
+    assert!(text.contains(&stops), "expected {stops:?} in:\n{text}");
+    let estimate = text
+        .lines()
+        .find(|l| l.starts_with("Estimate: about"))
+        .unwrap_or_else(|| panic!("no estimate:\n{text}"));
+    // The NAT gateways take a minute to go (deleting -> deleted).
+    assert!(estimate.contains("nat_gateway"), "{estimate}");
 }
 
 #[test]

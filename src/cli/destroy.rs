@@ -25,8 +25,8 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
-    let cloud = match connect(config, stack, dry_run) {
-        Ok(cloud) => cloud,
+    let (cloud, aws) = match connect(config, stack, dry_run) {
+        Ok(pair) => pair,
         Err(exit) => return exit,
     };
     let resources = match cloud.stack_resources(stack) {
@@ -50,6 +50,11 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     if dry_run {
         return rehearse(config, &*cloud, stack, &resources, &planned);
     }
+    if let (false, Some(aws)) = (config.json, &aws)
+        && let Some(estimate) = rehearsed_time(aws, stack)
+    {
+        out(&estimate.line());
+    }
     let question = format!("Delete these {} resources of {stack}?", planned.len());
     let answer = confirm(&question, yes);
     if answer != Answer::Go {
@@ -59,13 +64,27 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     apply(config, &*cloud, stack, &resources)
 }
 
+/// How long a live destroy takes: the stack deleted in a mirror of the
+/// account under the latency model (never sleeping); `None` when the
+/// rehearsal cannot tell (a refusal is left to the destroy itself).
+fn rehearsed_time(
+    aws: &Rc<crate::cloud::aws::AwsCloud>,
+    stack: &str,
+) -> Option<crate::cloud::sim::Estimate> {
+    let sim = aws.mirror(stack).ok()?;
+    sim.set_latency(crate::cloud::sim::Latency::Realistic { scale: 0.0 });
+    let resources = destroy::ordered(sim.stack_resources(stack).ok()?);
+    destroy::delete_stack(&sim, stack, &resources, |_| {}, &mut |_| {}).ok()?;
+    sim.estimate()
+}
+
 /// A dry-run looks at the simulated account a plan runs on (the real one
 /// mirrored, or a brand-new one); a destroy at AWS itself.
-fn connect(config: &Config, stack: &str, dry_run: bool) -> Result<Rc<dyn Cloud>, Exit> {
+fn connect(config: &Config, stack: &str, dry_run: bool) -> Result<backend::Planning, Exit> {
     let connected = if dry_run {
-        backend::planning(config, stack).map(|(sim, _)| sim)
+        backend::planning(config, stack).map(|(sim, _)| (sim, None))
     } else {
-        backend::live(config).map(|aws| aws as Rc<dyn Cloud>)
+        backend::live(config).map(|aws| (aws.clone() as Rc<dyn Cloud>, Some(aws)))
     };
     connected.map_err(|rep| {
         report_alone(config, &rep);
