@@ -241,4 +241,28 @@ fn the_scripts_readme_states_the_tutorials_prices_as_the_table_has_them() {
     }
     let total = format!("about **${:.2}**", tutorial_hourly());
     assert!(row.contains(&total), "README's total is not {total}: {row}");
+    // own-vpc: as the tutorial with `per_az`; `single` has one NAT gateway
+    // and one Elastic IP less, `none` neither.
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| `own-vpc.rhai`"))
+        .unwrap();
+    let one_nat = price("nat_gateway") + price("public_ipv4");
+    for (strategy, usd) in [
+        ("per_az", tutorial_hourly()),
+        ("single", tutorial_hourly() - one_nat),
+        ("none", tutorial_hourly() - 2.0 * one_nat),
+    ] {
+        let figure = format!("${usd:.2}");
+        let at = row
+            .rfind(&format!("`{strategy}`"))
+            .unwrap_or_else(|| panic!("no {strategy}: {row}"));
+        let after = &row[at..];
+        let said = &after[after.find('$').unwrap()..];
+        assert!(
+            said.trim_start_matches('$')
+                .starts_with(figure.trim_start_matches('$')),
+            "README's {strategy} is not about {figure}: {after}"
+        );
+    }
 }

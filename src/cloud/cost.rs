@@ -315,17 +315,72 @@ mod tests {
         }
     }
 
+    /// A resource of each kind as a stack holds it.
+    fn sample(kind: Kind) -> Resource {
+        Resource::new(kind, "x", "id")
+            .with("state", kind.info().ready_state.unwrap_or(""))
+            .with("instance_type", "t2.micro")
+            .with("scheme", "internet-facing")
+            .with("subnets", vec!["subnet-a", "subnet-b"])
+            .with("public_ip", "")
+    }
+
     #[test]
-    fn every_billed_part_has_a_price_in_the_default_region() {
-        for item in [
-            "nat_gateway",
-            "alb",
-            "alb_lcu",
-            "public_ipv4",
-            "instance:t2.micro",
-        ] {
-            assert!(price(item, "ap-northeast-2").is_some(), "{item}");
+    fn every_billed_kind_has_its_prices_in_the_default_region() {
+        let mut billed = Vec::new();
+        for kind in Kind::ALL {
+            let r = sample(kind);
+            match hourly(&r, "ap-northeast-2") {
+                Hourly::Free => assert!(parts(&r).is_empty(), "{kind}"),
+                Hourly::Usd { .. } => billed.push(kind),
+                Hourly::Unknown { missing } => panic!("{kind}: {missing:?}"),
+            }
         }
+        assert_eq!(
+            billed,
+            [
+                Kind::ElasticIp,
+                Kind::NatGateway,
+                Kind::Instance,
+                Kind::LoadBalancer
+            ]
+        );
+    }
+
+    #[test]
+    fn the_regions_with_the_most_users_have_the_tutorials_prices() {
+        let regions = [
+            "ap-northeast-2",
+            "us-east-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+            "ap-northeast-1",
+            "ap-southeast-1",
+        ];
+        let mut gaps = Vec::new();
+        for region in regions {
+            for item in [
+                "nat_gateway",
+                "nat_gateway_data",
+                "alb",
+                "alb_lcu",
+                "public_ipv4",
+                "instance:t2.micro",
+                "instance:t3.micro",
+                "hosted_zone",
+            ] {
+                if price(item, region).is_none() {
+                    gaps.push(format!("{item} in {region}"));
+                }
+            }
+        }
+        // The gaps are reviewed here: no evidence was found for them, so
+        // a plan there says "price unknown" for a load balancer.
+        assert_eq!(
+            gaps,
+            ["alb_lcu in eu-central-1", "alb_lcu in ap-southeast-1"]
+        );
     }
 
     #[test]
