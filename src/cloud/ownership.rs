@@ -20,7 +20,7 @@
 //! the dot alike); [`normalize`] makes one from what a user or Route 53
 //! writes.
 
-use super::Tags;
+use super::{AliasTarget, Kind, Resource, Tags};
 
 /// The first label of every ownership record starts with this.
 pub const PREFIX: &str = "_awsrun-";
@@ -101,6 +101,38 @@ pub fn split_record_id(id: &str) -> Option<(&str, &str, &str)> {
 /// The `Name` a record has in its stack: `api.example.com A`.
 pub fn record_label(name: &str, record_type: &str) -> String {
     format!("{} {record_type}", normalize(name))
+}
+
+/// A record set as both backends hand it out (its `owner` set apart): `Name`
+/// `label`, id [`record_id`], and the attributes of `cloud`'s table.
+pub fn record_resource(
+    zone: &str,
+    name: &str,
+    record_type: &str,
+    ttl: u64,
+    values: Vec<String>,
+    alias: Option<&AliasTarget>,
+    label: &str,
+) -> Resource {
+    let name = normalize(name);
+    let alias_name = alias.map(|a| normalize(&a.dns_name)).unwrap_or_default();
+    let target = match alias {
+        Some(_) => format!("alias:{alias_name}"),
+        None => values.join(","),
+    };
+    Resource::new(Kind::DnsRecord, label, record_id(zone, &name, record_type))
+        .with("zone", zone)
+        .with("record_name", name.as_str())
+        .with("type", record_type)
+        .with("ttl", if alias.is_some() { 0 } else { ttl })
+        .with("values", values)
+        .with("alias", alias_name)
+        .with(
+            "alias_zone",
+            alias.map(|a| a.hosted_zone_id.clone()).unwrap_or_default(),
+        )
+        .with("evaluate_health", alias.is_some_and(|a| a.evaluate_health))
+        .with("target", target)
 }
 
 /// The text of a TXT value: its quoted strings joined, escapes undone.

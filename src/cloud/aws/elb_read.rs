@@ -144,23 +144,7 @@ impl AwsCloud {
     /// Describes every load balancer and target group once and caches the
     /// stack's (both kinds share the tag requests).
     pub(super) fn load_elb(&self, stack: &str) -> CloudResult<()> {
-        let elb = &self.elb;
-        let lbs = self.pages(
-            Service::Elb,
-            "DescribeLoadBalancers",
-            |marker| elb.describe_load_balancers().set_marker(marker).send(),
-            |out| (out.load_balancers.unwrap_or_default(), out.next_marker),
-        )?;
-        let tgs = self.pages(
-            Service::Elb,
-            "DescribeTargetGroups",
-            |marker| elb.describe_target_groups().set_marker(marker).send(),
-            |out| (out.target_groups.unwrap_or_default(), out.next_marker),
-        )?;
-        let lb_arns = lbs.iter().filter_map(|lb| some(lb.load_balancer_arn()));
-        let tg_arns = tgs.iter().filter_map(|tg| some(tg.target_group_arn()));
-        let arns: Vec<String> = lb_arns.chain(tg_arns).map(str::to_string).collect();
-        let tags = self.elb_tags(&arns)?;
+        let (lbs, tgs, tags) = self.all_elb()?;
         let name_in_stack = |arn: Option<&str>| match tags.get(text(arn)) {
             Some((name, owner)) if owner == stack => Some(name.as_str()),
             _ => None,
@@ -307,9 +291,16 @@ impl AwsCloud {
     }
 }
 
+/// Load balancers, target groups, and the `(Name, awsrun:stack)` tags of each by ARN.
+type ElbListing = (
+    Vec<LoadBalancer>,
+    Vec<TargetGroup>,
+    HashMap<String, (String, String)>,
+);
+
 impl AwsCloud {
-    /// The stacks the region's load balancers and target groups are tagged with.
-    pub(super) fn elb_stack_names(&self) -> CloudResult<Vec<String>> {
+    /// Every load balancer and target group of the region, with their tags.
+    fn all_elb(&self) -> CloudResult<ElbListing> {
         let elb = &self.elb;
         let lbs = self.pages(
             Service::Elb,
@@ -327,6 +318,12 @@ impl AwsCloud {
         let tg_arns = tgs.iter().filter_map(|tg| some(tg.target_group_arn()));
         let arns: Vec<String> = lb_arns.chain(tg_arns).map(str::to_string).collect();
         let tags = self.elb_tags(&arns)?;
+        Ok((lbs, tgs, tags))
+    }
+
+    /// The stacks the region's load balancers and target groups are tagged with.
+    pub(super) fn elb_stack_names(&self) -> CloudResult<Vec<String>> {
+        let (_, _, tags) = self.all_elb()?;
         Ok(tags
             .into_values()
             .map(|(_, stack)| stack)

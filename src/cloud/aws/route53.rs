@@ -35,41 +35,26 @@ fn build_error(operation: &str, err: impl std::fmt::Display) -> CloudError {
 /// A record set as awsrun hands it out (its `owner` filled in later).
 fn record_resource(zone: &str, set: &ResourceRecordSet) -> Resource {
     let name = normalize(set.name());
-    let record_type = set.r#type().as_str().to_string();
+    let record_type = set.r#type().as_str();
     let values: Vec<String> = set
         .resource_records()
         .iter()
         .map(|r| r.value().to_string())
         .collect();
-    let alias = set.alias_target();
-    let alias_name = alias.map(|a| normalize(a.dns_name())).unwrap_or_default();
-    let target = if alias.is_some() {
-        format!("alias:{alias_name}")
-    } else {
-        values.join(",")
-    };
-    Resource::new(
-        Kind::DnsRecord,
-        ownership::record_label(&name, &record_type),
-        ownership::record_id(zone, &name, &record_type),
+    let alias = set.alias_target().map(|a| crate::cloud::AliasTarget {
+        dns_name: a.dns_name().to_string(),
+        hosted_zone_id: a.hosted_zone_id().to_string(),
+        evaluate_health: a.evaluate_target_health(),
+    });
+    ownership::record_resource(
+        zone,
+        &name,
+        record_type,
+        set.ttl().and_then(|t| u64::try_from(t).ok()).unwrap_or(0),
+        values,
+        alias.as_ref(),
+        &ownership::record_label(&name, record_type),
     )
-    .with("zone", zone)
-    .with("record_name", name)
-    .with("type", record_type)
-    .with("ttl", set.ttl().unwrap_or(0))
-    .with("values", values)
-    .with("alias", alias_name)
-    .with(
-        "alias_zone",
-        alias
-            .map(|a| a.hosted_zone_id().to_string())
-            .unwrap_or_default(),
-    )
-    .with(
-        "evaluate_health",
-        alias.is_some_and(|a| a.evaluate_target_health()),
-    )
-    .with("target", target)
 }
 
 /// The owner (stack and name) of the record (name, type), read from the

@@ -385,31 +385,15 @@ pub(super) fn record_resource(
     set: &RecordSet,
     label: &str,
 ) -> Resource {
-    let alias = set.alias.as_ref();
-    let target = match alias {
-        Some(a) => format!("alias:{}", normalize(&a.dns_name)),
-        None => set.values.join(","),
-    };
-    Resource::new(
-        Kind::DnsRecord,
+    ownership::record_resource(
+        zone,
+        name,
+        record_type,
+        u64::from(set.ttl),
+        set.values.clone(),
+        set.alias.as_ref(),
         label,
-        ownership::record_id(zone, name, record_type),
     )
-    .with("zone", zone)
-    .with("record_name", name)
-    .with("type", record_type)
-    .with("ttl", if alias.is_some() { 0 } else { set.ttl })
-    .with("values", set.values.clone())
-    .with(
-        "alias",
-        alias.map(|a| normalize(&a.dns_name)).unwrap_or_default(),
-    )
-    .with(
-        "alias_zone",
-        alias.map(|a| a.hosted_zone_id.clone()).unwrap_or_default(),
-    )
-    .with("evaluate_health", alias.is_some_and(|a| a.evaluate_health))
-    .with("target", target)
 }
 
 fn missing_record(name: &str, record_type: &str) -> CloudError {
