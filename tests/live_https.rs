@@ -592,26 +592,10 @@ fn credentials_without_acm_or_route_53_still_plan_run_and_destroy_a_stack_withou
     );
     run(&["destroy", "--stack", "one-server", "--yes"]);
     let ec2 = m.ec2();
-    let left = m.block_on(async {
-        let tagged = aws_sdk_ec2::types::Filter::builder()
-            .name("tag:awsrun:stack")
-            .values("one-server")
-            .build();
-        let out = ec2
-            .describe_instances()
-            .filters(tagged)
-            .send()
-            .await
-            .unwrap();
-        out.reservations()
-            .iter()
-            .flat_map(|r| r.instances())
-            .filter(|i| {
-                i.state()
-                    .and_then(|s| s.name())
-                    .is_some_and(|s| s.as_str() != "terminated")
-            })
-            .count()
-    });
+    let left = m
+        .block_on(crate::support::moto::stack_instances(&ec2, "one-server"))
+        .into_iter()
+        .filter(|(_, _, state)| state != "terminated")
+        .count();
     assert_eq!(left, 0, "destroy left an instance");
 }

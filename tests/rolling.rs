@@ -875,7 +875,7 @@ async fn healthy_count(elb: &aws_sdk_elasticloadbalancingv2::Client, tg: &str) -
 
 /// Stops the running instances whose Name starts with `prefix`; their ids.
 async fn stop_named(ec2: &aws_sdk_ec2::Client, prefix: &str) -> Vec<String> {
-    let ids: Vec<String> = live_instances(ec2)
+    let ids: Vec<String> = crate::support::moto::stack_instances(ec2, STACK)
         .await
         .into_iter()
         .filter(|(name, _, state)| name.starts_with(prefix) && state == "running")
@@ -889,42 +889,6 @@ async fn stop_named(ec2: &aws_sdk_ec2::Client, prefix: &str) -> Vec<String> {
             .unwrap();
     }
     ids
-}
-
-/// Every instance of the stack: (Name, id, state).
-async fn live_instances(ec2: &aws_sdk_ec2::Client) -> Vec<(String, String, String)> {
-    let filter = aws_sdk_ec2::types::Filter::builder()
-        .name("tag:awsrun:stack")
-        .values(STACK)
-        .build();
-    let out = ec2
-        .describe_instances()
-        .filters(filter)
-        .send()
-        .await
-        .unwrap();
-    out.reservations()
-        .iter()
-        .flat_map(|r| r.instances())
-        .map(|i| {
-            let name = i
-                .tags()
-                .iter()
-                .find(|t| t.key() == Some("Name"))
-                .and_then(|t| t.value())
-                .unwrap_or("");
-            let state = i
-                .state()
-                .and_then(|s| s.name())
-                .map(|s| s.as_str())
-                .unwrap_or("");
-            (
-                name.to_string(),
-                i.instance_id().unwrap_or("").to_string(),
-                state.to_string(),
-            )
-        })
-        .collect()
 }
 
 /// The tutorial's target group ARN and its targets' health, by instance id.
@@ -974,7 +938,7 @@ pub(crate) fn assert_only_these_serve(m: &Moto, servers: &BTreeSet<String>) {
 pub(crate) fn live_by_name(m: &Moto) -> BTreeMap<String, Vec<(String, String)>> {
     let ec2 = m.ec2();
     let mut out: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (name, id, state) in m.block_on(live_instances(&ec2)) {
+    for (name, id, state) in m.block_on(crate::support::moto::stack_instances(&ec2, STACK)) {
         out.entry(name).or_default().push((id, state));
     }
     out

@@ -432,3 +432,43 @@ impl Moto {
         self.runtime.block_on(future)
     }
 }
+
+/// Every instance of `stack` (terminated ones too), read with the test's
+/// own client: (Name, id, state).
+pub async fn stack_instances(
+    ec2: &aws_sdk_ec2::Client,
+    stack: &str,
+) -> Vec<(String, String, String)> {
+    let filter = aws_sdk_ec2::types::Filter::builder()
+        .name("tag:awsrun:stack")
+        .values(stack)
+        .build();
+    let out = ec2
+        .describe_instances()
+        .filters(filter)
+        .send()
+        .await
+        .unwrap();
+    out.reservations()
+        .iter()
+        .flat_map(|r| r.instances())
+        .map(|i| {
+            let name = i
+                .tags()
+                .iter()
+                .find(|t| t.key() == Some("Name"))
+                .and_then(|t| t.value())
+                .unwrap_or("");
+            let state = i
+                .state()
+                .and_then(|s| s.name())
+                .map(|s| s.as_str())
+                .unwrap_or("");
+            (
+                name.to_string(),
+                i.instance_id().unwrap_or("").to_string(),
+                state.to_string(),
+            )
+        })
+        .collect()
+}
