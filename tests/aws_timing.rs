@@ -3,7 +3,7 @@
 //! and ends when its window does.
 
 use crate::support::aws_timing::{AwsTiming, Windows};
-use crate::support::moto::{Moto, moto};
+use crate::support::moto::{Moto, moto, record_change as change};
 use crate::support::proxy::{Proxy, Schedule};
 use aws_sdk_ec2::error::ProvideErrorMetadata;
 use std::sync::Arc;
@@ -475,23 +475,6 @@ fn describe_certificate(
                 .collect(),
         )
     })
-}
-
-/// One change of a Route 53 change batch: action, name, type, value.
-fn change(action: &str, name: &str, kind: &str, value: &str) -> aws_sdk_route53::types::Change {
-    use aws_sdk_route53::types::{Change, ChangeAction, ResourceRecord, ResourceRecordSet, RrType};
-    let set = ResourceRecordSet::builder()
-        .name(name)
-        .r#type(RrType::from(kind))
-        .ttl(300)
-        .resource_records(ResourceRecord::builder().value(value).build().unwrap())
-        .build()
-        .unwrap();
-    Change::builder()
-        .action(ChangeAction::from(action))
-        .resource_record_set(set)
-        .build()
-        .unwrap()
 }
 
 /// A change batch sent through `route53`: its error code and message, or "ok".

@@ -78,25 +78,11 @@ fn records(m: &Moto, zone: &str) -> Vec<Record> {
 
 /// A record made by hand in the zone: awsrun must never touch it.
 fn hand_made(m: &Moto, zone: &str, name: &str, kind: &str, value: &str) {
-    use aws_sdk_route53::types::{
-        Change, ChangeAction, ChangeBatch, ResourceRecord, ResourceRecordSet, RrType,
-    };
     let route53 = m.route53();
-    let set = ResourceRecordSet::builder()
-        .name(name)
-        .r#type(RrType::from(kind))
-        .ttl(300)
-        .resource_records(ResourceRecord::builder().value(value).build().unwrap())
-        .build()
-        .unwrap();
-    let batch = ChangeBatch::builder()
-        .changes(
-            Change::builder()
-                .action(ChangeAction::Create)
-                .resource_record_set(set)
-                .build()
-                .unwrap(),
-        )
+    let batch = aws_sdk_route53::types::ChangeBatch::builder()
+        .changes(crate::support::moto::record_change(
+            "CREATE", name, kind, value,
+        ))
         .build()
         .unwrap();
     m.block_on(async {

@@ -472,3 +472,25 @@ pub async fn stack_instances(
         })
         .collect()
 }
+
+/// One change of a Route 53 change batch: action, name, type, value.
+pub fn record_change(
+    action: &str,
+    name: &str,
+    kind: &str,
+    value: &str,
+) -> aws_sdk_route53::types::Change {
+    use aws_sdk_route53::types::{Change, ChangeAction, ResourceRecord, ResourceRecordSet, RrType};
+    let set = ResourceRecordSet::builder()
+        .name(name)
+        .r#type(RrType::from(kind))
+        .ttl(300)
+        .resource_records(ResourceRecord::builder().value(value).build().unwrap())
+        .build()
+        .unwrap();
+    Change::builder()
+        .action(ChangeAction::from(action))
+        .resource_record_set(set)
+        .build()
+        .unwrap()
+}
