@@ -20,7 +20,7 @@
 //! the dot alike); [`normalize`] makes one from what a user or Route 53
 //! writes.
 
-use super::{AliasTarget, Kind, Resource, Tags};
+use super::{AliasTarget, DnsRecordSpec, Kind, Resource, Tags};
 
 /// The first label of every ownership record starts with this.
 pub const PREFIX: &str = "_awsrun-";
@@ -135,8 +135,33 @@ pub fn record_resource(
         .with("target", target)
 }
 
+/// The record set a record resource describes: the inverse of
+/// [`record_resource`] (a DELETE repeats every value; a mirror seeds it).
+pub fn record_spec(r: &Resource) -> DnsRecordSpec {
+    let alias = (!r.str("alias").is_empty()).then(|| AliasTarget {
+        dns_name: r.str("alias").to_string(),
+        hosted_zone_id: r.str("alias_zone").to_string(),
+        evaluate_health: r
+            .attr("evaluate_health")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false),
+    });
+    let ttl = r.attr("ttl").and_then(serde_json::Value::as_u64);
+    DnsRecordSpec {
+        zone: r.str("zone").to_string(),
+        name: normalize(r.str("record_name")),
+        record_type: r.str("type").to_string(),
+        ttl: ttl.and_then(|t| u32::try_from(t).ok()).unwrap_or(300),
+        values: r.strs("values"),
+        alias,
+    }
+}
+
 /// The text of a TXT value: its quoted strings joined, escapes undone.
 fn unquote(value: &str) -> String {
+    if !value.contains('"') {
+        return value.to_string();
+    }
     let mut out = String::new();
     let mut inside = false;
     let mut chars = value.chars();
@@ -151,9 +176,6 @@ fn unquote(value: &str) -> String {
             (c, true) => out.push(c),
             (_, false) => {}
         }
-    }
-    if !value.contains('"') {
-        return value.to_string();
     }
     out
 }

@@ -409,23 +409,5 @@ fn owner_set(name: &str, record_type: &str, tags: &Tags) -> CloudResult<Resource
 
 /// A record set as it is now (a DELETE must repeat every value).
 fn set_of(r: &Resource) -> CloudResult<ResourceRecordSet> {
-    let alias = (!r.str("alias").is_empty()).then(|| crate::cloud::AliasTarget {
-        dns_name: r.str("alias").to_string(),
-        hosted_zone_id: r.str("alias_zone").to_string(),
-        evaluate_health: r
-            .attr("evaluate_health")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
-    });
-    record_set(&DnsRecordSpec {
-        zone: r.str("zone").to_string(),
-        name: r.str("record_name").to_string(),
-        record_type: r.str("type").to_string(),
-        ttl: r
-            .attr("ttl")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(300) as u32,
-        values: r.strs("values"),
-        alias,
-    })
+    record_set(&ownership::record_spec(r))
 }

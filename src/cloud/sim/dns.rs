@@ -352,24 +352,12 @@ impl State {
     /// Seeds a record set found in a real zone (its owner, if any, from the
     /// ownership record seeded beside it).
     pub(super) fn seed_record(&mut self, r: &Resource) {
-        let zone = r.str("zone").to_string();
-        let name = normalize(r.str("record_name"));
-        let record_type = r.str("type").to_string();
-        let alias = (!r.str("alias").is_empty()).then(|| AliasTarget {
-            dns_name: r.str("alias").to_string(),
-            hosted_zone_id: r.str("alias_zone").to_string(),
-            evaluate_health: r
-                .attr("evaluate_health")
-                .and_then(serde_json::Value::as_bool)
-                .unwrap_or(false),
-        });
+        let spec = ownership::record_spec(r);
+        let (zone, name, record_type) = (spec.zone, spec.name, spec.record_type);
         let set = RecordSet {
-            ttl: r
-                .attr("ttl")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(300) as u32,
-            values: r.strs("values"),
-            alias,
+            ttl: spec.ttl,
+            values: spec.values,
+            alias: spec.alias,
         };
         if let Some(slot) = self.zones.get_mut(&zone) {
             slot.records.insert((name, record_type), set);

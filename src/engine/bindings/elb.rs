@@ -286,11 +286,13 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     let mut waited = None;
     if let Some(cert) = certificate.take() {
         // ELB takes only an issued certificate: wait for a pending one.
-        if cert.state() != "ISSUED" {
+        certificate = Some(if cert.state() == "ISSUED" {
+            cert
+        } else {
             waited = Some(cert.name.clone());
-        }
-        let fresh = s.cloud.refresh(&cert).map_err(HostError::from)?;
-        certificate = Some(super::dns::issued(s, fresh, s.wait_timeout)?);
+            let fresh = s.cloud.refresh(&cert).map_err(HostError::from)?;
+            super::dns::issued(s, fresh, s.wait_timeout)?
+        });
     }
     let spec = ListenerSpec {
         load_balancer: lb.id.clone(),
