@@ -238,6 +238,10 @@ pub struct RunArgs {
     /// month
     #[arg(long, value_name = "USD", env = "AWSRUN_MAX_MONTHLY_COST")]
     pub max_monthly_cost: Option<f64>,
+    /// Tag matching hand-made resources into the stack instead of creating twins (only tags are
+    /// written to them)
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 const SUBCOMMANDS: [&str; 9] = [
