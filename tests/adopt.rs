@@ -1,0 +1,678 @@
+//! `awsrun run SCRIPT --adopt` against moto's server: what the tutorial's
+//! reader built by hand, with the real AWS CLI, is tagged into the stack
+//! instead of built twice. Every count is taken with the test's own
+//! clients, never awsrun's.
+
+use crate::support::moto::{ACCESS_KEY, REGION, SECRET_KEY};
+use crate::support::moto::{Moto, moto};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const STACK: &str = "multi-server";
+
+/// Runs the AWS CLI (`aws ARGS --output json`) against the test's server.
+fn aws(m: &Moto, args: &[&str]) -> Value {
+    let out = std::process::Command::new("aws")
+        .args([
+            "--endpoint-url",
+            &m.endpoint(),
+            "--region",
+            REGION,
+            "--output",
+            "json",
+        ])
+        .args(args)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_PAGER", "")
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/aws-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("the aws CLI runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "aws {args:?}: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&stdout).expect("aws prints JSON")
+    }
+}
+
+fn text(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{pointer} in {v}"))
+        .to_string()
+}
+
+/// The default VPC and its default subnet in each AZ letter.
+fn defaults(m: &Moto) -> (String, BTreeMap<String, String>) {
+    let vpcs = aws(
+        m,
+        &[
+            "ec2",
+            "describe-vpcs",
+            "--filters",
+            "Name=isDefault,Values=true",
+        ],
+    );
+    let vpc = text(&vpcs, "/Vpcs/0/VpcId");
+    let subnets = aws(
+        m,
+        &[
+            "ec2",
+            "describe-subnets",
+            "--filters",
+            "Name=default-for-az,Values=true",
+        ],
+    );
+    let by_az = subnets["Subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let az = s["AvailabilityZone"].as_str().unwrap();
+            (
+                az.trim_start_matches(REGION).to_string(),
+                s["SubnetId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (vpc, by_az)
+}
+
+/// The image `latest_ami("al2023")` picks: Amazon's newest
+/// `al2023-ami-2023*-x86_64` (by creation date, then name).
+fn al2023(m: &Moto) -> String {
+    let images = aws(
+        m,
+        &[
+            "ec2",
+            "describe-images",
+            "--owners",
+            "amazon",
+            "--filters",
+            "Name=name,Values=al2023-ami-2023*-x86_64",
+        ],
+    );
+    let newest = images["Images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["State"].as_str().is_none_or(|s| s == "available"))
+        .max_by_key(|i| {
+            (
+                i["CreationDate"].as_str().unwrap_or("").to_string(),
+                i["Name"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .expect("moto publishes an al2023 image");
+    text(newest, "/ImageId")
+}
+
+/// The tutorial built by hand with the AWS CLI, under the names
+/// scripts/multi-server.rhai and the stdlib give: both private subnets
+/// with their Elastic IP, NAT gateway and route table, the two security
+/// groups, one server per private subnet, the target group, the load
+/// balancer, its listener and the registrations.
+fn build_by_hand(m: &Moto) {
+    let (vpc, public) = defaults(m);
+    let mut private = Vec::new();
+    for (az, cidr) in [("a", "172.31.112.0/20"), ("c", "172.31.144.0/20")] {
+        let subnet = aws(
+            m,
+            &[
+                "ec2",
+                "create-subnet",
+                "--vpc-id",
+                &vpc,
+                "--cidr-block",
+                cidr,
+                "--availability-zone",
+                &format!("{REGION}{az}"),
+            ],
+        );
+        let subnet = text(&subnet, "/Subnet/SubnetId");
+        let eip = text(
+            &aws(m, &["ec2", "allocate-address", "--domain", "vpc"]),
+            "/AllocationId",
+        );
+        let nat = aws(
+            m,
+            &[
+                "ec2",
+                "create-nat-gateway",
+                "--subnet-id",
+                &public[az],
+                "--allocation-id",
+                &eip,
+            ],
+        );
+        let nat = text(&nat, "/NatGateway/NatGatewayId");
+        let table = text(
+            &aws(m, &["ec2", "create-route-table", "--vpc-id", &vpc]),
+            "/RouteTable/RouteTableId",
+        );
+        aws(
+            m,
+            &[
+                "ec2",
+                "create-route",
+                "--route-table-id",
+                &table,
+                "--destination-cidr-block",
+                "0.0.0.0/0",
+                "--nat-gateway-id",
+                &nat,
+            ],
+        );
+        aws(
+            m,
+            &[
+                "ec2",
+                "associate-route-table",
+                "--route-table-id",
+                &table,
+                "--subnet-id",
+                &subnet,
+            ],
+        );
+        private.push(subnet);
+    }
+    let alb_sg = aws(
+        m,
+        &[
+            "ec2",
+            "create-security-group",
+            "--group-name",
+            "multi-server-awesome-api-alb",
+            "--description",
+            "ALB",
+            "--vpc-id",
+            &vpc,
+        ],
+    );
+    let alb_sg = text(&alb_sg, "/GroupId");
+    aws(
+        m,
+        &[
+            "ec2",
+            "authorize-security-group-ingress",
+            "--group-id",
+            &alb_sg,
+            "--protocol",
+            "tcp",
+            "--port",
+            "80",
+            "--cidr",
+            "0.0.0.0/0",
+        ],
+    );
+    let app_sg = aws(
+        m,
+        &[
+            "ec2",
+            "create-security-group",
+            "--group-name",
+            "multi-server-awesome-api-server-app",
+            "--description",
+            "app",
+            "--vpc-id",
+            &vpc,
+        ],
+    );
+    let app_sg = text(&app_sg, "/GroupId");
+    aws(
+        m,
+        &[
+            "ec2",
+            "authorize-security-group-ingress",
+            "--group-id",
+            &app_sg,
+            "--protocol",
+            "tcp",
+            "--port",
+            "3000",
+            "--source-group",
+            &alb_sg,
+        ],
+    );
+    let image = al2023(m);
+    let mut servers = Vec::new();
+    for subnet in &private {
+        let run = aws(
+            m,
+            &[
+                "ec2",
+                "run-instances",
+                "--image-id",
+                &image,
+                "--instance-type",
+                "t2.micro",
+                "--subnet-id",
+                subnet,
+                "--security-group-ids",
+                &app_sg,
+                "--no-associate-public-ip-address",
+                "--count",
+                "1",
+            ],
+        );
+        servers.push(text(&run, "/Instances/0/InstanceId"));
+    }
+    let tg = aws(
+        m,
+        &[
+            "elbv2",
+            "create-target-group",
+            "--name",
+            "awesome-api-tg",
+            "--protocol",
+            "HTTP",
+            "--port",
+            "3000",
+            "--vpc-id",
+            &vpc,
+            "--target-type",
+            "instance",
+        ],
+    );
+    let tg = text(&tg, "/TargetGroups/0/TargetGroupArn");
+    let lb = aws(
+        m,
+        &[
+            "elbv2",
+            "create-load-balancer",
+            "--name",
+            "awesome-api",
+            "--type",
+            "application",
+            "--scheme",
+            "internet-facing",
+            "--subnets",
+            &public["a"],
+            &public["c"],
+            "--security-groups",
+            &alb_sg,
+        ],
+    );
+    let lb = text(&lb, "/LoadBalancers/0/LoadBalancerArn");
+    aws(
+        m,
+        &[
+            "elbv2",
+            "create-listener",
+            "--load-balancer-arn",
+            &lb,
+            "--protocol",
+            "HTTP",
+            "--port",
+            "80",
+            "--default-actions",
+            &format!("Type=forward,TargetGroupArn={tg}"),
+        ],
+    );
+    let targets: Vec<String> = servers.iter().map(|id| format!("Id={id}")).collect();
+    let mut args = vec![
+        "elbv2",
+        "register-targets",
+        "--target-group-arn",
+        &tg,
+        "--targets",
+    ];
+    args.extend(targets.iter().map(String::as_str));
+    aws(m, &args);
+}
+
+/// How many resources of each kind the region holds (live ones).
+fn census(m: &Moto) -> BTreeMap<&'static str, usize> {
+    let count = |v: Value, key: &str| v[key].as_array().map_or(0, Vec::len);
+    let nats = aws(m, &["ec2", "describe-nat-gateways"]);
+    let nats = nats["NatGateways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| !matches!(n["State"].as_str(), Some("deleted" | "deleting")))
+        .count();
+    let reservations = aws(m, &["ec2", "describe-instances"]);
+    let instances = reservations["Reservations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["Instances"].as_array().unwrap().clone())
+        .filter(|i| i["State"]["Name"].as_str() != Some("terminated"))
+        .count();
+    let lbs = aws(m, &["elbv2", "describe-load-balancers"]);
+    let mut listeners = 0;
+    for lb in lbs["LoadBalancers"].as_array().unwrap() {
+        let arn = lb["LoadBalancerArn"].as_str().unwrap();
+        listeners += count(
+            aws(
+                m,
+                &["elbv2", "describe-listeners", "--load-balancer-arn", arn],
+            ),
+            "Listeners",
+        );
+    }
+    BTreeMap::from([
+        ("vpc", count(aws(m, &["ec2", "describe-vpcs"]), "Vpcs")),
+        (
+            "subnet",
+            count(aws(m, &["ec2", "describe-subnets"]), "Subnets"),
+        ),
+        (
+            "elastic_ip",
+            count(aws(m, &["ec2", "describe-addresses"]), "Addresses"),
+        ),
+        ("nat_gateway", nats),
+        (
+            "route_table",
+            count(aws(m, &["ec2", "describe-route-tables"]), "RouteTables"),
+        ),
+        (
+            "security_group",
+            count(
+                aws(m, &["ec2", "describe-security-groups"]),
+                "SecurityGroups",
+            ),
+        ),
+        ("instance", instances),
+        (
+            "target_group",
+            count(aws(m, &["elbv2", "describe-target-groups"]), "TargetGroups"),
+        ),
+        ("load_balancer", count(lbs, "LoadBalancers")),
+        ("listener", listeners),
+    ])
+}
+
+/// How many resources carry an `awsrun:stack` tag: EC2's (one
+/// DescribeTags) and ELB's (the load balancers, target groups and listeners).
+fn tagged(m: &Moto) -> usize {
+    let ec2 = aws(
+        m,
+        &[
+            "ec2",
+            "describe-tags",
+            "--filters",
+            "Name=key,Values=awsrun:stack",
+        ],
+    );
+    let mut n = ec2["Tags"].as_array().unwrap().len();
+    let mut arns: Vec<String> = Vec::new();
+    let lbs = aws(m, &["elbv2", "describe-load-balancers"]);
+    for lb in lbs["LoadBalancers"].as_array().unwrap() {
+        let arn = lb["LoadBalancerArn"].as_str().unwrap().to_string();
+        let listeners = aws(
+            m,
+            &["elbv2", "describe-listeners", "--load-balancer-arn", &arn],
+        );
+        for l in listeners["Listeners"].as_array().unwrap() {
+            arns.push(l["ListenerArn"].as_str().unwrap().to_string());
+        }
+        arns.push(arn);
+    }
+    let tgs = aws(m, &["elbv2", "describe-target-groups"]);
+    for tg in tgs["TargetGroups"].as_array().unwrap() {
+        arns.push(tg["TargetGroupArn"].as_str().unwrap().to_string());
+    }
+    for arn in arns {
+        let tags = aws(m, &["elbv2", "describe-tags", "--resource-arns", &arn]);
+        let stacked = tags["TagDescriptions"][0]["Tags"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["Key"] == "awsrun:stack"));
+        n += usize::from(stacked);
+    }
+    n
+}
+
+/// Runs awsrun with `--output json`: exit success, and the document.
+fn run_json(m: &Moto, args: &[&str]) -> (bool, Value, String) {
+    let out = m
+        .awsrun()
+        .args(args)
+        .args(["--output", "json"])
+        .output()
+        .expect("awsrun runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let doc = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (
+        out.status.success(),
+        doc,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The ops of a JSON document's actions, counted.
+fn ops(doc: &Value) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for action in doc["actions"].as_array().unwrap_or(&Vec::new()) {
+        *counts
+            .entry(action["op"].as_str().unwrap().to_string())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+#[test]
+fn the_tutorial_built_by_hand_is_adopted_not_duplicated_and_destroyed_with_the_stack() {
+    let m = moto();
+    let empty = census(&m);
+    build_by_hand(&m);
+    let by_hand = census(&m);
+    assert_eq!(tagged(&m), 0);
+
+    // A dry run adopts everything and writes nothing.
+    let (ok, plan, stderr) = run_json(&m, &["scripts/multi-server.rhai", "--dry-run", "--adopt"]);
+    assert!(ok, "{stderr}\n{plan}");
+    let planned = ops(&plan);
+    assert_eq!(planned.get("adopted"), Some(&15), "{planned:?}\n{plan}");
+    assert_eq!(planned.get("created"), None, "{planned:?}\n{plan}");
+    assert_eq!(plan["summary"]["adopted"], 15);
+    assert_eq!(tagged(&m), 0, "a dry run tags nothing");
+    assert_eq!(census(&m), by_hand);
+    let text = m
+        .awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run", "--adopt"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("< adopt   elastic_ip"), "{text}");
+    assert!(text.contains("< adopt   nat_gateway"), "{text}");
+    assert!(text.contains("to delete, 15 to adopt."), "{text}");
+
+    // The live run tags the 15 and creates nothing.
+    let (ok, done, stderr) = run_json(&m, &["scripts/multi-server.rhai", "--adopt", "--yes"]);
+    assert!(ok, "{stderr}\n{done}");
+    let applied = ops(&done);
+    assert_eq!(applied.get("adopted"), Some(&15), "{applied:?}\n{done}");
+    assert_eq!(applied.get("created"), None, "{applied:?}\n{done}");
+    assert_eq!(census(&m), by_hand, "nothing is duplicated");
+    // Name and awsrun:stack on each EC2 resource, both on each ELB one.
+    let ec2_tags = aws(
+        &m,
+        &[
+            "ec2",
+            "describe-tags",
+            "--filters",
+            "Name=key,Values=awsrun:stack",
+        ],
+    );
+    assert_eq!(ec2_tags["Tags"].as_array().unwrap().len(), 12, "{ec2_tags}");
+    assert_eq!(tagged(&m), 15);
+
+    // A plain re-run finds the stack as it is.
+    let (ok, again, stderr) = run_json(&m, &["scripts/multi-server.rhai", "--yes"]);
+    assert!(ok, "{stderr}\n{again}");
+    let summary = &again["summary"];
+    assert_eq!(
+        (
+            summary["created"].as_u64(),
+            summary["changed"].as_u64(),
+            summary["deleted"].as_u64()
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{again}"
+    );
+    assert_eq!(summary["existing"], 15);
+
+    // Destroy removes what was built by hand, leaving the defaults.
+    m.awsrun()
+        .args(["destroy", "--stack", STACK, "--yes"])
+        .assert()
+        .success();
+    assert_eq!(census(&m), empty);
+}
+
+/// Writes a script for the test and returns its path (relative to the repo root).
+fn script(name: &str, body: &str) -> String {
+    let dir = crate::support::root().join("target/adopt-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.rhai"));
+    std::fs::write(&path, body).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn two_matching_servers_are_an_error_listing_both_and_nothing_is_tagged() {
+    let m = moto();
+    let (vpc, _) = defaults(&m);
+    let subnet = aws(
+        &m,
+        &[
+            "ec2",
+            "create-subnet",
+            "--vpc-id",
+            &vpc,
+            "--cidr-block",
+            "172.31.112.0/20",
+            "--availability-zone",
+            "ap-northeast-2a",
+        ],
+    );
+    let subnet = text(&subnet, "/Subnet/SubnetId");
+    let sg = aws(
+        &m,
+        &[
+            "ec2",
+            "create-security-group",
+            "--group-name",
+            "twins-web",
+            "--description",
+            "web",
+            "--vpc-id",
+            &vpc,
+        ],
+    );
+    let sg = text(&sg, "/GroupId");
+    let image = al2023(&m);
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let run = aws(
+            &m,
+            &[
+                "ec2",
+                "run-instances",
+                "--image-id",
+                &image,
+                "--instance-type",
+                "t2.micro",
+                "--subnet-id",
+                &subnet,
+                "--security-group-ids",
+                &sg,
+            ],
+        );
+        ids.push(text(&run, "/Instances/0/InstanceId"));
+    }
+    let path = script(
+        "twins",
+        r#"
+let sub = subnet("app", #{ cidr: "172.31.112.0/20", az: "2a" });
+let sg = security_group("web", #{ description: "web" });
+instances("srv", #{ subnets: [sub], security_groups: [sg] });
+"#,
+    );
+    let out = m
+        .awsrun()
+        .args([path.as_str(), "--adopt", "--yes", "--output", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("a JSON document");
+    assert_eq!(doc["error"]["code"], "awsrun::adopt::ambiguous", "{doc}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    for id in &ids {
+        assert!(message.contains(id.as_str()), "{id} in {message}");
+    }
+    assert!(stderr.contains("Nothing was changed"), "{stderr}");
+    assert_eq!(tagged(&m), 0, "nothing is tagged");
+}
+
+#[test]
+fn a_hand_made_target_group_on_another_port_is_drift_and_stays_untagged() {
+    let m = moto();
+    let (vpc, _) = defaults(&m);
+    aws(
+        &m,
+        &[
+            "elbv2",
+            "create-target-group",
+            "--name",
+            "web-tg",
+            "--protocol",
+            "HTTP",
+            "--port",
+            "8080",
+            "--vpc-id",
+            &vpc,
+        ],
+    );
+    let path = script("drift", r#"target_group("web-tg", #{ port: 3000 });"#);
+    for extra in [&["--dry-run"][..], &["--yes"][..]] {
+        let out = m
+            .awsrun()
+            .arg(path.as_str())
+            .arg("--adopt")
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("awsrun::ensure::drift"), "{stderr}");
+        assert!(stderr.contains("port = 8080"), "{stderr}");
+        assert_eq!(tagged(&m), 0, "nothing is tagged");
+    }
+    let groups = aws(&m, &["elbv2", "describe-target-groups"]);
+    assert_eq!(
+        groups["TargetGroups"].as_array().unwrap().len(),
+        1,
+        "no twin: {groups}"
+    );
+}
+
+#[test]
+fn a_dry_run_without_an_account_takes_adopt_too() {
+    let out = crate::support::awsrun()
+        .args(["scripts/multi-server.rhai", "--dry-run", "--adopt"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A brand-new account holds nothing but its defaults: nothing to adopt.
+    assert!(stdout.contains("Plan: 15 to create"), "{stdout}");
+    assert!(!stdout.contains("adopt"), "{stdout}");
+}
