@@ -477,6 +477,14 @@ fn the_tutorial_built_by_hand_is_adopted_not_duplicated_and_destroyed_with_the_s
     assert_eq!(planned.get("adopted"), Some(&15), "{planned:?}\n{plan}");
     assert_eq!(planned.get("created"), None, "{planned:?}\n{plan}");
     assert_eq!(plan["summary"]["adopted"], 15);
+    // What is adopted starts counting in the stack's cost.
+    assert_eq!(plan["cost"]["now"]["monthly_usd"], 0.0, "{}", plan["cost"]);
+    let after = plan["cost"]["after"]["monthly_usd"].as_f64().unwrap();
+    assert!(
+        after > 60.0,
+        "two NAT gateways, a load balancer, two servers: {}",
+        plan["cost"]
+    );
     assert_eq!(tagged(&m), 0, "a dry run tags nothing");
     assert_eq!(census(&m), by_hand);
     let text = m

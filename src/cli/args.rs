@@ -13,7 +13,8 @@ use std::path::PathBuf;
     about = "AWS infrastructure as editable, re-runnable Rhai scripts",
     long_about = "AWS infrastructure as editable, re-runnable Rhai scripts.\n\n\
         `awsrun SCRIPT` is `awsrun run SCRIPT`; `--dry-run` plans against a simulated account \
-        and needs no AWS credentials."
+        and needs no AWS credentials; `--adopt` tags what was built by hand (AWS CLI, console) \
+        into the stack instead of building twins."
 )]
 pub struct Cli {
     #[command(subcommand)]
