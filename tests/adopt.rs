@@ -5,8 +5,14 @@
 
 use crate::support::moto::{ACCESS_KEY, REGION, SECRET_KEY};
 use crate::support::moto::{Moto, moto};
-use serde_json::Value;
+use awsrun::cloud::sim::SimAccount;
+use awsrun::cloud::{Cloud, Kind, Resource};
+use awsrun::engine::plan::Op;
+use awsrun::engine::session::{Hints, Quiet, Session};
+use awsrun::engine::{self, Script};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 const STACK: &str = "multi-server";
 
@@ -683,4 +689,139 @@ fn a_dry_run_without_an_account_takes_adopt_too() {
     // A brand-new account holds nothing but its defaults: nothing to adopt.
     assert!(stdout.contains("Plan: 15 to create"), "{stdout}");
     assert!(!stdout.contains("adopt"), "{stdout}");
+}
+
+/// A simulated account holding, untagged, what the tutorial's step 2 makes
+/// by hand in 2a: the private subnet, an Elastic IP, a NAT gateway in the
+/// default public subnet holding it, and a route table to it associated
+/// with the subnet.
+fn hand_built_account() -> (Rc<SimAccount>, String) {
+    let sim = SimAccount::new(REGION);
+    let vpc = sim.default_vpc().unwrap().id;
+    let public = sim
+        .vpc_subnets(&vpc)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.str("az") == "ap-northeast-2a")
+        .unwrap()
+        .id;
+    let subnet = Resource::new(Kind::Subnet, "", "subnet-0aaaaaaaaaaaaaaa1")
+        .with("vpc", vpc.as_str())
+        .with("cidr", "172.31.112.0/20")
+        .with("az", "ap-northeast-2a")
+        .with("public_ip", false)
+        .with("default", false);
+    sim.seed(subnet, None);
+    let eip = "eipalloc-0aaaaaaaaaaaaaaa1";
+    sim.seed(
+        Resource::new(Kind::ElasticIp, "", eip)
+            .with("public_ip", "3.34.0.1")
+            .with("association", ""),
+        None,
+    );
+    // An address nobody uses: not the NAT gateway's.
+    sim.seed(
+        Resource::new(Kind::ElasticIp, "", "eipalloc-0aaaaaaaaaaaaaaa2")
+            .with("public_ip", "3.34.0.2")
+            .with("association", ""),
+        None,
+    );
+    let nat = "nat-0aaaaaaaaaaaaaaa1";
+    sim.seed(
+        Resource::new(Kind::NatGateway, "", nat)
+            .with("subnet", public.as_str())
+            .with("eip", eip)
+            .with("public_ip", "3.34.0.1")
+            .with("private_ip", "172.31.0.10")
+            .with("state", "available"),
+        None,
+    );
+    sim.seed(
+        Resource::new(Kind::RouteTable, "", "rtb-0aaaaaaaaaaaaaaa1")
+            .with("vpc", vpc.as_str())
+            .with("routes", vec![json!({"dest": "0.0.0.0/0", "target": nat})])
+            .with("subnets", vec![json!("subnet-0aaaaaaaaaaaaaaa1")]),
+        None,
+    );
+    (Rc::new(sim), eip.to_string())
+}
+
+/// One adopting plan of `script` on `cloud` with `hints`.
+fn adopting(cloud: &Rc<SimAccount>, script: &Script, hints: Hints) -> Rc<Session> {
+    let cloud: Rc<dyn Cloud> = cloud.clone();
+    let session = Session::new(cloud, "net", Rc::new(Quiet));
+    session.set_adopt(hints);
+    let session = Rc::new(session);
+    if let Err(err) = engine::run(&session, script) {
+        panic!("{} failed: {err}", script.name());
+    }
+    session
+}
+
+#[test]
+fn a_plan_learns_the_elastic_ip_from_the_nat_gateway_and_the_next_adopts_it() {
+    let script = Script {
+        path: "net.rhai".into(),
+        source: r#"private_subnet("2a", "172.31.112.0/20", #{ name: "p" });"#.into(),
+    };
+    // The first plan allocates an address (the script's comes first), then
+    // meets the hand-made NAT gateway holding an untagged one.
+    let (cloud, eip) = hand_built_account();
+    let first = adopting(&cloud, &script, Hints::new());
+    let learnt = first.learnt();
+    assert_eq!(
+        learnt.get(&(Kind::ElasticIp, "p-nat".to_string())),
+        Some(&eip),
+        "{learnt:?}"
+    );
+    // The next plan, on a fresh copy of the account, adopts that address:
+    // nothing is allocated, nothing is created.
+    let (cloud, _) = hand_built_account();
+    let second = adopting(&cloud, &script, learnt);
+    let ops: Vec<(Op, Kind, String)> = second
+        .actions()
+        .into_iter()
+        .map(|a| (a.op, a.kind, a.id))
+        .collect();
+    assert_eq!(
+        ops,
+        [
+            (
+                Op::Adopt,
+                Kind::Subnet,
+                "subnet-0aaaaaaaaaaaaaaa1".to_string()
+            ),
+            (Op::Adopt, Kind::ElasticIp, eip.clone()),
+            (
+                Op::Adopt,
+                Kind::NatGateway,
+                "nat-0aaaaaaaaaaaaaaa1".to_string()
+            ),
+            (
+                Op::Adopt,
+                Kind::RouteTable,
+                "rtb-0aaaaaaaaaaaaaaa1".to_string()
+            ),
+        ]
+    );
+    assert!(second.learnt().is_empty(), "nothing new to learn");
+    // The unused address stays untagged, and a plain re-run finds the rest.
+    let left: Vec<String> = cloud
+        .untagged(Kind::ElasticIp)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, ["eipalloc-0aaaaaaaaaaaaaaa2"]);
+    let plain = Rc::new(Session::new(
+        cloud.clone() as Rc<dyn Cloud>,
+        "net",
+        Rc::new(Quiet),
+    ));
+    engine::run(&plain, &script).unwrap();
+    assert!(
+        plain.actions().iter().all(|a| a.op == Op::Exists),
+        "{:?}",
+        plain.actions()
+    );
 }

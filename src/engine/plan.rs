@@ -185,3 +185,45 @@ impl Summary {
         self.created == 0 && self.changed == 0 && self.deleted == 0 && self.adopted == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adoptions_have_their_symbol_words_and_count_only_when_there_are_some() {
+        let subnet = Resource::new(Kind::Subnet, "private-2a", "subnet-1");
+        let action = Action::new(Op::Adopt, &subnet, "cidr=172.31.112.0/20".into());
+        assert!(
+            action.line(true).starts_with("< adopt   subnet"),
+            "{}",
+            action.line(true)
+        );
+        assert!(
+            action.line(false).starts_with("< adopted subnet"),
+            "{}",
+            action.line(false)
+        );
+        assert_eq!(serde_json::to_value(Op::Adopt).unwrap(), "adopted");
+
+        let none = Summary::of(&[Action::new(Op::Exists, &subnet, String::new())]);
+        assert_eq!(
+            none.line(true),
+            "Plan: 0 to create, 0 to change, 1 existing, 0 to delete."
+        );
+        assert!(serde_json::to_value(none).unwrap().get("adopted").is_none());
+        assert!(none.is_noop());
+
+        let some = Summary::of(&[action]);
+        assert_eq!(
+            some.line(true),
+            "Plan: 0 to create, 0 to change, 0 existing, 0 to delete, 1 to adopt."
+        );
+        assert_eq!(
+            some.line(false),
+            "Done: 0 created, 0 changed, 0 existing, 0 deleted, 1 adopted."
+        );
+        assert_eq!(serde_json::to_value(some).unwrap()["adopted"], 1);
+        assert!(!some.is_noop(), "tagging is a change: it is confirmed");
+    }
+}
