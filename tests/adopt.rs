@@ -38,7 +38,7 @@ fn aws(m: &Moto, args: &[&str]) -> Value {
         )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
-        .expect("the aws CLI runs");
+        .expect("the AWS CLI runs (install it with `pip install awscli==1.45.11`)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -338,106 +338,137 @@ fn build_by_hand(m: &Moto) {
     aws(m, &args);
 }
 
-/// How many resources of each kind the region holds (live ones).
+/// How many resources of each kind the region holds (live ones), counted
+/// with the SDK's clients.
 fn census(m: &Moto) -> BTreeMap<&'static str, usize> {
-    let count = |v: Value, key: &str| v[key].as_array().map_or(0, Vec::len);
-    let nats = aws(m, &["ec2", "describe-nat-gateways"]);
-    let nats = nats["NatGateways"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|n| !matches!(n["State"].as_str(), Some("deleted" | "deleting")))
-        .count();
-    let reservations = aws(m, &["ec2", "describe-instances"]);
-    let instances = reservations["Reservations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r["Instances"].as_array().unwrap().clone())
-        .filter(|i| i["State"]["Name"].as_str() != Some("terminated"))
-        .count();
-    let lbs = aws(m, &["elbv2", "describe-load-balancers"]);
-    let mut listeners = 0;
-    for lb in lbs["LoadBalancers"].as_array().unwrap() {
-        let arn = lb["LoadBalancerArn"].as_str().unwrap();
-        listeners += count(
-            aws(
-                m,
-                &["elbv2", "describe-listeners", "--load-balancer-arn", arn],
-            ),
-            "Listeners",
-        );
-    }
-    BTreeMap::from([
-        ("vpc", count(aws(m, &["ec2", "describe-vpcs"]), "Vpcs")),
-        (
-            "subnet",
-            count(aws(m, &["ec2", "describe-subnets"]), "Subnets"),
-        ),
-        (
-            "elastic_ip",
-            count(aws(m, &["ec2", "describe-addresses"]), "Addresses"),
-        ),
-        ("nat_gateway", nats),
-        (
-            "route_table",
-            count(aws(m, &["ec2", "describe-route-tables"]), "RouteTables"),
-        ),
-        (
-            "security_group",
-            count(
-                aws(m, &["ec2", "describe-security-groups"]),
-                "SecurityGroups",
-            ),
-        ),
-        ("instance", instances),
-        (
-            "target_group",
-            count(aws(m, &["elbv2", "describe-target-groups"]), "TargetGroups"),
-        ),
-        ("load_balancer", count(lbs, "LoadBalancers")),
-        ("listener", listeners),
-    ])
+    let (ec2, elb) = (m.ec2(), m.elb());
+    m.block_on(async {
+        let vpcs = ec2.describe_vpcs().send().await.unwrap().vpcs().len();
+        let subnets = ec2.describe_subnets().send().await.unwrap().subnets().len();
+        let eips = ec2
+            .describe_addresses()
+            .send()
+            .await
+            .unwrap()
+            .addresses()
+            .len();
+        let nats = ec2.describe_nat_gateways().send().await.unwrap();
+        let nats = nats
+            .nat_gateways()
+            .iter()
+            .filter(|n| !matches!(n.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
+            .count();
+        let tables = ec2
+            .describe_route_tables()
+            .send()
+            .await
+            .unwrap()
+            .route_tables()
+            .len();
+        let groups = ec2
+            .describe_security_groups()
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .len();
+        let reservations = ec2.describe_instances().send().await.unwrap();
+        let instances = reservations
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| i.state().and_then(|s| s.name()).map(|n| n.as_str()) != Some("terminated"))
+            .count();
+        let tgs = elb
+            .describe_target_groups()
+            .send()
+            .await
+            .unwrap()
+            .target_groups()
+            .len();
+        let lbs = elb.describe_load_balancers().send().await.unwrap();
+        let mut listeners = 0;
+        for lb in lbs.load_balancers() {
+            let arn = lb.load_balancer_arn().unwrap();
+            let out = elb
+                .describe_listeners()
+                .load_balancer_arn(arn)
+                .send()
+                .await
+                .unwrap();
+            listeners += out.listeners().len();
+        }
+        BTreeMap::from([
+            ("vpc", vpcs),
+            ("subnet", subnets),
+            ("elastic_ip", eips),
+            ("nat_gateway", nats),
+            ("route_table", tables),
+            ("security_group", groups),
+            ("instance", instances),
+            ("target_group", tgs),
+            ("load_balancer", lbs.load_balancers().len()),
+            ("listener", listeners),
+        ])
+    })
 }
 
 /// How many resources carry an `awsrun:stack` tag: EC2's (one
 /// DescribeTags) and ELB's (the load balancers, target groups and listeners).
 fn tagged(m: &Moto) -> usize {
-    let ec2 = aws(
-        m,
-        &[
-            "ec2",
-            "describe-tags",
-            "--filters",
-            "Name=key,Values=awsrun:stack",
-        ],
-    );
-    let mut n = ec2["Tags"].as_array().unwrap().len();
-    let mut arns: Vec<String> = Vec::new();
-    let lbs = aws(m, &["elbv2", "describe-load-balancers"]);
-    for lb in lbs["LoadBalancers"].as_array().unwrap() {
-        let arn = lb["LoadBalancerArn"].as_str().unwrap().to_string();
-        let listeners = aws(
-            m,
-            &["elbv2", "describe-listeners", "--load-balancer-arn", &arn],
-        );
-        for l in listeners["Listeners"].as_array().unwrap() {
-            arns.push(l["ListenerArn"].as_str().unwrap().to_string());
+    let (ec2, elb) = (m.ec2(), m.elb());
+    m.block_on(async {
+        let key = aws_sdk_ec2::types::Filter::builder()
+            .name("key")
+            .values("awsrun:stack")
+            .build();
+        let tags = ec2.describe_tags().filters(key).send().await.unwrap();
+        let mut n = tags
+            .tags()
+            .iter()
+            .filter(|t| t.key() == Some("awsrun:stack"))
+            .count();
+        let mut arns: Vec<String> = Vec::new();
+        let lbs = elb.describe_load_balancers().send().await.unwrap();
+        for lb in lbs.load_balancers() {
+            let arn = lb.load_balancer_arn().unwrap().to_string();
+            let out = elb
+                .describe_listeners()
+                .load_balancer_arn(&arn)
+                .send()
+                .await
+                .unwrap();
+            arns.extend(
+                out.listeners()
+                    .iter()
+                    .filter_map(|l| l.listener_arn())
+                    .map(str::to_string),
+            );
+            arns.push(arn);
         }
-        arns.push(arn);
-    }
-    let tgs = aws(m, &["elbv2", "describe-target-groups"]);
-    for tg in tgs["TargetGroups"].as_array().unwrap() {
-        arns.push(tg["TargetGroupArn"].as_str().unwrap().to_string());
-    }
-    for arn in arns {
-        let tags = aws(m, &["elbv2", "describe-tags", "--resource-arns", &arn]);
-        let stacked = tags["TagDescriptions"][0]["Tags"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|t| t["Key"] == "awsrun:stack"));
-        n += usize::from(stacked);
-    }
-    n
+        let tgs = elb.describe_target_groups().send().await.unwrap();
+        arns.extend(
+            tgs.target_groups()
+                .iter()
+                .filter_map(|t| t.target_group_arn())
+                .map(str::to_string),
+        );
+        for arn in arns {
+            let out = elb
+                .describe_tags()
+                .resource_arns(&arn)
+                .send()
+                .await
+                .unwrap();
+            let stacked = out
+                .tag_descriptions()
+                .iter()
+                .flat_map(|d| d.tags())
+                .any(|t| t.key() == Some("awsrun:stack"));
+            n += usize::from(stacked);
+        }
+        n
+    })
 }
 
 /// Runs awsrun with `--output json`: exit success, and the document.
@@ -510,17 +541,37 @@ fn the_tutorial_built_by_hand_is_adopted_not_duplicated_and_destroyed_with_the_s
     assert_eq!(applied.get("adopted"), Some(&15), "{applied:?}\n{done}");
     assert_eq!(applied.get("created"), None, "{applied:?}\n{done}");
     assert_eq!(census(&m), by_hand, "nothing is duplicated");
-    // Name and awsrun:stack on each EC2 resource, both on each ELB one.
-    let ec2_tags = aws(
-        &m,
-        &[
-            "ec2",
-            "describe-tags",
-            "--filters",
-            "Name=key,Values=awsrun:stack",
-        ],
+    // Name and awsrun:stack on each EC2 resource, the names the script gives.
+    let all = aws(&m, &["ec2", "describe-tags"]);
+    let all = all["Tags"].as_array().unwrap();
+    let stacked: Vec<&str> = all
+        .iter()
+        .filter(|t| t["Key"] == "awsrun:stack" && t["Value"] == STACK)
+        .map(|t| t["ResourceId"].as_str().unwrap())
+        .collect();
+    let mut names: Vec<&str> = all
+        .iter()
+        .filter(|t| t["Key"] == "Name" && stacked.contains(&t["ResourceId"].as_str().unwrap()))
+        .map(|t| t["Value"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "awesome-api-alb",
+            "awesome-api-private-2a",
+            "awesome-api-private-2a",
+            "awesome-api-private-2a-nat",
+            "awesome-api-private-2a-nat",
+            "awesome-api-private-2c",
+            "awesome-api-private-2c",
+            "awesome-api-private-2c-nat",
+            "awesome-api-private-2c-nat",
+            "awesome-api-server-1",
+            "awesome-api-server-2",
+            "awesome-api-server-app",
+        ]
     );
-    assert_eq!(ec2_tags["Tags"].as_array().unwrap().len(), 12, "{ec2_tags}");
     assert_eq!(tagged(&m), 15);
 
     // A plain re-run finds the stack as it is.

@@ -156,8 +156,11 @@ impl AwsCloud {
             .collect();
         if adopt {
             seeding.extend(self.seed_untagged(&vpc_ids, &seeding)?);
-            // Parents first: an untagged NAT gateway may sit in a stack's subnet.
-            seeding.sort_by_key(|(r, _)| r.kind);
+            // Parents first (an untagged NAT gateway may sit in a stack's
+            // subnet), in the order the stack is listed: certificates
+            // before the listeners that use them.
+            let order = Kind::stack_kinds();
+            seeding.sort_by_key(|(r, _)| order.iter().position(|k| *k == r.kind));
         }
         for (resource, tags) in seeding {
             sim.seed(resource, tags);

@@ -1,6 +1,10 @@
 //! Adoption in the simulated account: the untagged resources `--adopt` may
 //! tag into a stack, and the tagging itself (EC2 `CreateTags`, ELBv2
 //! `AddTags`: only tags change, the resource stays as it is).
+//!
+//! Listing is linear in the store (the tag index only holds tagged
+//! resources): only `--adopt` asks, and only for an ensure that found
+//! nothing tagged.
 
 use super::state::State;
 use crate::cloud::adopt::adoptable;
