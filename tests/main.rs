@@ -4,6 +4,7 @@
 
 mod support;
 
+mod adopt;
 mod aws_rules;
 mod aws_timing;
 mod catalogue;

@@ -168,6 +168,12 @@ impl Cloud for Watch {
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         self.then("find", self.inner.find(kind, tags))
     }
+    fn untagged(&self, kind: Kind) -> CloudResult<Vec<Resource>> {
+        self.then("untagged", self.inner.untagged(kind))
+    }
+    fn adopt(&self, resource: &Resource, tags: &Tags) -> CloudResult<Resource> {
+        self.then("adopt", self.inner.adopt(resource, tags))
+    }
     fn hosted_zone(&self, domain: &str) -> CloudResult<Option<Resource>> {
         self.then("hosted_zone", self.inner.hosted_zone(domain))
     }

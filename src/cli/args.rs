@@ -13,7 +13,8 @@ use std::path::PathBuf;
     about = "AWS infrastructure as editable, re-runnable Rhai scripts",
     long_about = "AWS infrastructure as editable, re-runnable Rhai scripts.\n\n\
         `awsrun SCRIPT` is `awsrun run SCRIPT`; `--dry-run` plans against a simulated account \
-        and needs no AWS credentials."
+        and needs no AWS credentials; `--adopt` tags what was built by hand (AWS CLI, console) \
+        into the stack instead of building twins."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -238,6 +239,10 @@ pub struct RunArgs {
     /// month
     #[arg(long, value_name = "USD", env = "AWSRUN_MAX_MONTHLY_COST")]
     pub max_monthly_cost: Option<f64>,
+    /// Tag matching hand-made resources into the stack instead of creating twins (only tags are
+    /// written to them)
+    #[arg(long)]
+    pub adopt: bool,
 }
 
 const SUBCOMMANDS: [&str; 9] = [

@@ -3,6 +3,7 @@
 //! terminal) hands off to [`crate::repl`]; what the two share lives in
 //! [`crate::ui`].
 
+pub mod adopt;
 pub mod args;
 pub mod check;
 pub mod config;

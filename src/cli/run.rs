@@ -35,7 +35,7 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
     if args.dry_run {
-        let (cloud, aws) = match backend::planning(config, &stack) {
+        let (cloud, aws) = match backend::planning_for(config, &stack, args.adopt) {
             Ok(pair) => pair,
             Err(rep) => return fail(config, &rep),
         };
@@ -44,7 +44,16 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
         } else {
             Phase::DryRun
         };
-        let (exit, session) = execute(config, cloud, &script, &stack, vars, phase);
+        let adopt = args.adopt.then(|| {
+            let fresh = || -> Option<Rc<dyn Cloud>> {
+                let sim = aws.as_ref()?.mirror_for(&stack, true).ok()?;
+                sim.set_latency(config.sim_latency.planning());
+                sim.set_quotas(config.sim_quotas);
+                Some(Rc::new(sim))
+            };
+            super::adopt::learn(config, &fresh, &script, &stack, &vars)
+        });
+        let (exit, session) = execute_with(config, cloud, &script, &stack, vars, phase, adopt);
         log_calls(config, aws.as_deref());
         if exit == Exit::Ok
             && let Some(limit) = args.max_monthly_cost
@@ -60,6 +69,7 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
         vars,
         args.yes,
         args.max_monthly_cost,
+        args.adopt,
     )
 }
 
@@ -103,25 +113,37 @@ fn live(
     vars: BTreeMap<String, String>,
     yes: bool,
     max_monthly_cost: Option<f64>,
+    adopt: bool,
 ) -> Exit {
     let aws = match backend::live(config) {
         Ok(aws) => aws,
         Err(rep) => return fail(config, &rep),
     };
-    let sim = match aws.mirror(stack) {
+    let sim = match aws.mirror_for(stack, adopt) {
         Ok(sim) => sim,
         Err(e) => return fail(config, &backend::connect_report(&e)),
     };
     // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
     sim.set_latency(config.sim_latency.instant());
     sim.set_quotas(config.sim_quotas);
-    let (exit, plan) = execute(
+    // `--adopt`: what quiet plans learnt; the live run gets the same hints.
+    let hints = adopt.then(|| {
+        let fresh = || -> Option<Rc<dyn Cloud>> {
+            let sim = aws.mirror_for(stack, true).ok()?;
+            sim.set_latency(config.sim_latency.instant());
+            sim.set_quotas(config.sim_quotas);
+            Some(Rc::new(sim))
+        };
+        super::adopt::learn(config, &fresh, script, stack, &vars)
+    });
+    let (exit, plan) = execute_with(
         config,
         Rc::new(sim),
         script,
         stack,
         vars.clone(),
         Phase::Plan,
+        hints.clone(),
     );
     if exit != Exit::Ok {
         eprintln!("Nothing was changed: the plan failed before any AWS write.");
@@ -147,7 +169,8 @@ fn live(
         }
     }
     let cloud: Rc<dyn Cloud> = aws.clone();
-    let (exit, _) = execute(config, cloud, script, stack, vars, Phase::Apply(planned));
+    let phase = Phase::Apply(planned);
+    let (exit, _) = execute_with(config, cloud, script, stack, vars, phase, hints);
     log_calls(config, Some(&aws));
     exit
 }
@@ -194,6 +217,20 @@ pub fn execute(
     vars: BTreeMap<String, String>,
     phase: Phase,
 ) -> (Exit, Rc<Session>) {
+    execute_with(config, cloud, script, stack, vars, phase, None)
+}
+
+/// [`execute`]; with `adopt` (`--adopt`, with what quiet plans learnt),
+/// ensures adopt matching hand-made resources.
+pub fn execute_with(
+    config: &Config,
+    cloud: Rc<dyn Cloud>,
+    script: &Script,
+    stack: &str,
+    vars: BTreeMap<String, String>,
+    phase: Phase,
+    adopt: Option<crate::engine::session::Hints>,
+) -> (Exit, Rc<Session>) {
     let dry_run = cloud.mode() == Mode::DryRun;
     let json_now = config.json && phase != Phase::Plan;
     let sink: Rc<dyn Sink> = if config.json {
@@ -205,6 +242,9 @@ pub fn execute(
     session.vars = vars;
     session.limits = config.limits;
     session.interrupted = interrupt_flag();
+    if let Some(hints) = adopt {
+        session.set_adopt(hints);
+    }
     let session = Rc::new(session);
     if !config.json {
         out(&header(&*cloud, stack, &phase));
@@ -307,6 +347,7 @@ fn stopped_note(session: &Session, stack: &str) {
             Op::Create => "created",
             Op::Change => "changed",
             Op::Delete => "removed",
+            Op::Adopt => "adopted",
         };
         out(&format!("  {} {} {} ({what})", a.kind, a.name, a.id));
     }

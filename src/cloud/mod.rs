@@ -28,6 +28,7 @@
 //! For ELB and ACM resources the id is the ARN; a hosted zone's id is its
 //! `Z...` id; a record's is `<zone>/<name>/<type>` (see [`ownership`]).
 
+pub mod adopt;
 pub mod aws;
 pub mod cost;
 pub mod error;
@@ -76,6 +77,15 @@ pub trait Cloud {
 
     /// The live (not deleted/terminated) resource of this kind with these tags.
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>>;
+
+    /// The live resources of `kind` without an `awsrun:stack` tag that
+    /// `--adopt` may tag into a stack: never the account's defaults (see
+    /// [`adopt::adoptable`]); none for a kind that is never adopted.
+    fn untagged(&self, kind: Kind) -> CloudResult<Vec<Resource>>;
+    /// Tags one of [`Cloud::untagged`]'s resources into a stack (`Name` and
+    /// `awsrun:stack`: EC2 `CreateTags`, ELBv2 `AddTags`) and changes
+    /// nothing else; returns it as `find` would now (with its name).
+    fn adopt(&self, resource: &Resource, tags: &Tags) -> CloudResult<Resource>;
 
     /// Creates one resource, tagged at creation with `tags`.
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource>;

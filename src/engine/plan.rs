@@ -15,6 +15,9 @@ pub enum Op {
     Change,
     #[serde(rename = "deleted")]
     Delete,
+    /// Built by hand, tagged into the stack (`--adopt`).
+    #[serde(rename = "adopted")]
+    Adopt,
 }
 
 impl Op {
@@ -24,6 +27,7 @@ impl Op {
             Op::Exists => '=',
             Op::Change => '~',
             Op::Delete => '-',
+            Op::Adopt => '<',
         }
     }
 
@@ -36,6 +40,8 @@ impl Op {
             (Op::Change, false) => "changed",
             (Op::Delete, true) => "delete",
             (Op::Delete, false) => "deleted",
+            (Op::Adopt, true) => "adopt",
+            (Op::Adopt, false) => "adopted",
         }
     }
 }
@@ -131,6 +137,14 @@ pub struct Summary {
     pub changed: usize,
     pub existing: usize,
     pub deleted: usize,
+    /// Resources built by hand and tagged into the stack (`--adopt`); left
+    /// out of the JSON summary and the line when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub adopted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -142,26 +156,74 @@ impl Summary {
                 Op::Change => s.changed += 1,
                 Op::Exists => s.existing += 1,
                 Op::Delete => s.deleted += 1,
+                Op::Adopt => s.adopted += 1,
             }
         }
         s
     }
 
     pub fn line(&self, dry_run: bool) -> String {
+        let adopted = match (self.adopted, dry_run) {
+            (0, _) => String::new(),
+            (n, true) => format!(", {n} to adopt"),
+            (n, false) => format!(", {n} adopted"),
+        };
         if dry_run {
             format!(
-                "Plan: {} to create, {} to change, {} existing, {} to delete.",
+                "Plan: {} to create, {} to change, {} existing, {} to delete{adopted}.",
                 self.created, self.changed, self.existing, self.deleted
             )
         } else {
             format!(
-                "Done: {} created, {} changed, {} existing, {} deleted.",
+                "Done: {} created, {} changed, {} existing, {} deleted{adopted}.",
                 self.created, self.changed, self.existing, self.deleted
             )
         }
     }
 
     pub fn is_noop(&self) -> bool {
-        self.created == 0 && self.changed == 0 && self.deleted == 0
+        self.created == 0 && self.changed == 0 && self.deleted == 0 && self.adopted == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adoptions_have_their_symbol_words_and_count_only_when_there_are_some() {
+        let subnet = Resource::new(Kind::Subnet, "private-2a", "subnet-1");
+        let action = Action::new(Op::Adopt, &subnet, "cidr=172.31.112.0/20".into());
+        assert!(
+            action.line(true).starts_with("< adopt   subnet"),
+            "{}",
+            action.line(true)
+        );
+        assert!(
+            action.line(false).starts_with("< adopted subnet"),
+            "{}",
+            action.line(false)
+        );
+        assert_eq!(serde_json::to_value(Op::Adopt).unwrap(), "adopted");
+
+        let none = Summary::of(&[Action::new(Op::Exists, &subnet, String::new())]);
+        assert_eq!(
+            none.line(true),
+            "Plan: 0 to create, 0 to change, 1 existing, 0 to delete."
+        );
+        assert!(serde_json::to_value(none).unwrap().get("adopted").is_none());
+        assert!(none.is_noop());
+
+        let some = Summary::of(&[action]);
+        assert_eq!(
+            some.line(true),
+            "Plan: 0 to create, 0 to change, 0 existing, 0 to delete, 1 to adopt."
+        );
+        assert_eq!(
+            some.line(false),
+            "Done: 0 created, 0 changed, 0 existing, 0 deleted, 1 adopted."
+        );
+        assert_eq!(serde_json::to_value(some).unwrap()["adopted"], 1);
+        assert!(!some.is_noop(), "tagging is a change: it is confirmed");
     }
 }

@@ -6,7 +6,7 @@ use super::plan::{Action, Op};
 use crate::cloud::{Cloud, Kind, Mode, Resource, Tags};
 use crate::diagnostic::code;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,6 +26,27 @@ pub struct Quiet;
 impl Sink for Quiet {
     fn action(&self, _: &Action, _: bool) {}
     fn print(&self, _: &str) {}
+}
+
+/// What one plan of `--adopt` learnt for the next: the untagged resource
+/// an ensure of the script is to adopt, by (kind, script name). An Elastic
+/// IP has nothing of its own to match; the NAT gateway that holds it tells.
+pub type Hints = BTreeMap<(Kind, String), String>;
+
+/// How an ensure may adopt an untagged resource (`--adopt`): which ones are
+/// its candidates, and the fixed attributes not to compare on them.
+pub struct Adoption<'a> {
+    pub matches: &'a dyn Fn(&Resource) -> bool,
+    pub unchecked: &'a [&'a str],
+}
+
+impl<'a> Adoption<'a> {
+    pub fn by(matches: &'a dyn Fn(&Resource) -> bool) -> Self {
+        Adoption {
+            matches,
+            unchecked: &[],
+        }
+    }
 }
 
 /// Everything a run shares.
@@ -49,6 +70,13 @@ pub struct Session {
     region: RefCell<Option<String>>,
     /// The stack's resources before the run (plans only), for its cost.
     before: RefCell<Option<Vec<Resource>>>,
+    /// `--adopt`: ensures that find nothing tagged adopt a matching
+    /// untagged resource instead of creating one.
+    adopt: Cell<bool>,
+    hints: RefCell<Hints>,
+    learnt: RefCell<Hints>,
+    /// Ids of what this run created.
+    made: RefCell<HashSet<String>>,
 }
 
 impl Session {
@@ -69,7 +97,39 @@ impl Session {
             sources: RefCell::new(BTreeMap::new()),
             region: RefCell::new(None),
             before: RefCell::new(None),
+            adopt: Cell::new(false),
+            hints: RefCell::new(Hints::new()),
+            learnt: RefCell::new(Hints::new()),
+            made: RefCell::new(HashSet::new()),
         }
+    }
+
+    /// Turns `--adopt` on, with what earlier plans learnt.
+    pub fn set_adopt(&self, hints: Hints) {
+        self.adopt.set(true);
+        *self.hints.borrow_mut() = hints;
+    }
+
+    pub fn adopting(&self) -> bool {
+        self.adopt.get()
+    }
+
+    /// Notes that the untagged `id` is the one to adopt for the script's
+    /// `kind` named `name`, for the next plan.
+    pub fn learn(&self, kind: Kind, name: &str, id: &str) {
+        self.learnt
+            .borrow_mut()
+            .insert((kind, name.to_string()), id.to_string());
+    }
+
+    /// What this run learnt ([`Session::learn`]).
+    pub fn learnt(&self) -> Hints {
+        self.learnt.borrow().clone()
+    }
+
+    /// Whether this run created the resource `id`.
+    pub fn made_here(&self, id: &str) -> bool {
+        self.made.borrow().contains(id)
     }
 
     /// Remembers what the stack holds before the run, so that
@@ -129,6 +189,23 @@ impl Session {
         fixed: &[(&str, String)],
         create: impl FnOnce(&Tags) -> HostResult<Resource>,
     ) -> HostResult<(Resource, usize)> {
+        self.ensure_or_adopt(kind, name, fixed, None, create)
+    }
+
+    /// [`Session::ensure`] that, under `--adopt`, when nothing tagged is
+    /// found, tags the one untagged resource `adoption` matches into the
+    /// stack instead of creating it (a hint of an earlier plan names it
+    /// outright). The fixed attributes are compared on it as on a found
+    /// resource: one that differs is a drift error and is not tagged; two
+    /// candidates are an error listing both, and nothing is tagged.
+    pub fn ensure_or_adopt(
+        &self,
+        kind: Kind,
+        name: &str,
+        fixed: &[(&str, String)],
+        adoption: Option<Adoption>,
+        create: impl FnOnce(&Tags) -> HostResult<Resource>,
+    ) -> HostResult<(Resource, usize)> {
         self.checkpoint()?;
         check_name(kind, name)?;
         let tags = self.tags(name);
@@ -142,9 +219,57 @@ impl Session {
             let index = self.record(Op::Exists, &existing);
             return Ok((existing, index));
         }
+        if self.adopting()
+            && let Some(adopted) = self.adopt_one(kind, name, fixed, adoption, &tags)?
+        {
+            let index = self.record(Op::Adopt, &adopted);
+            return Ok((adopted, index));
+        }
         let created = create(&tags)?;
+        self.made.borrow_mut().insert(created.id.clone());
         let index = self.record(Op::Create, &created);
         Ok((created, index))
+    }
+
+    /// The untagged resource an ensure adopts, tagged; `None` when there is
+    /// no candidate.
+    fn adopt_one(
+        &self,
+        kind: Kind,
+        name: &str,
+        fixed: &[(&str, String)],
+        adoption: Option<Adoption>,
+        tags: &Tags,
+    ) -> HostResult<Option<Resource>> {
+        let hint = self.hints.borrow().get(&(kind, name.to_string())).cloned();
+        let by_hint = |r: &Resource| Some(r.id.as_str()) == hint.as_deref();
+        let adoption = match (&hint, adoption) {
+            (Some(_), _) => Adoption::by(&by_hint),
+            (None, Some(a)) => a,
+            (None, None) => return Ok(None),
+        };
+        let (matches, unchecked) = (adoption.matches, adoption.unchecked);
+        let candidates: Vec<Resource> = self
+            .cloud
+            .untagged(kind)
+            .map_err(HostError::from)?
+            .into_iter()
+            .filter(|r| matches(r))
+            .collect();
+        let candidate = match candidates.as_slice() {
+            [] => return Ok(None),
+            [one] => one,
+            several => return Err(ambiguous(kind, name, several).into()),
+        };
+        for (key, wanted) in fixed.iter().filter(|(k, _)| !unchecked.contains(k)) {
+            let actual = attr_text(candidate, key);
+            if &actual != wanted {
+                return Err(adopt_drift(candidate, name, key, &actual, wanted).into());
+            }
+        }
+        self.checkpoint()?;
+        let adopted = self.cloud.adopt(candidate, tags).map_err(HostError::from)?;
+        Ok(Some(adopted))
     }
 
     fn record(&self, op: Op, resource: &Resource) -> usize {
@@ -269,6 +394,55 @@ fn drift(existing: &Resource, key: &str, actual: &str, wanted: &str, stack: &str
     .help(format!(
         "awsrun never replaces a resource silently: change the script back to {key} = {actual}, \
          give the resource a new name, or remove the stack first with `awsrun destroy --stack {stack}`"
+    ))
+}
+
+/// Two or more untagged resources match one ensure: none is adopted.
+fn ambiguous(kind: Kind, name: &str, candidates: &[Resource]) -> HostError {
+    let list: Vec<String> = candidates
+        .iter()
+        .map(|r| {
+            let detail = detail(r);
+            if detail.is_empty() {
+                format!("{kind} {}", r.id)
+            } else {
+                format!("{kind} {} ({detail})", r.id)
+            }
+        })
+        .collect();
+    HostError::new(
+        code::Resource::AdoptAmbiguous,
+        format!(
+            "--adopt: {} untagged resources match {kind} \"{name}\": {}; nothing was tagged",
+            candidates.len(),
+            list.join("; ")
+        ),
+    )
+    .help(format!(
+        "tell awsrun which one is meant: tag it by hand with Name={name} and awsrun:stack=STACK \
+         (`aws ec2 create-tags` / `aws elbv2 add-tags`), or remove the other one, then run again"
+    ))
+}
+
+/// An untagged candidate that matches an ensure but differs in a fixed
+/// attribute: the drift error, and nothing is tagged.
+fn adopt_drift(
+    candidate: &Resource,
+    name: &str,
+    key: &str,
+    actual: &str,
+    wanted: &str,
+) -> HostError {
+    HostError::new(
+        code::Resource::Drift,
+        format!(
+            "{} {} (untagged, a candidate for \"{name}\") already exists with {key} = {actual}, but the script asks for {key} = {wanted}",
+            candidate.kind, candidate.id
+        ),
+    )
+    .help(format!(
+        "awsrun never replaces a resource silently, and adopted nothing: change the script to {key} = {actual} to adopt it, \
+         or remove it (or run without --adopt) to have awsrun create its own"
     ))
 }
 

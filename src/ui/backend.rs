@@ -81,6 +81,16 @@ pub(crate) fn new_sim(config: &Config) -> SimAccount {
 /// a simulated one, or, with no AWS configuration, a brand-new account.
 /// Returns the AWS connection too when there is one.
 pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Report>> {
+    planning_for(config, stack, false)
+}
+
+/// [`planning`]; with `adopt`, the mirror holds the region's untagged
+/// resources too (`--adopt`).
+pub(crate) fn planning_for(
+    config: &Config,
+    stack: &str,
+    adopt: bool,
+) -> Result<Planning, Box<Report>> {
     if !aws_configured(config) {
         return Ok((Rc::new(new_sim(config)), None));
     }
@@ -92,7 +102,7 @@ pub(crate) fn planning(config: &Config, stack: &str) -> Result<Planning, Box<Rep
         }
         Err(e) => return Err(Box::new(connect_report(&e))),
     };
-    let sim = aws.mirror(stack).map_err(|e| {
+    let sim = aws.mirror_for(stack, adopt).map_err(|e| {
         Box::new(Report::carrying(
             &e.report_code(),
             format!("reading the account: {e}"),

@@ -48,6 +48,11 @@ pub(super) struct Cache {
     /// The ids (ARNs for ELB) of everything this run created and has not
     /// deleted: AWS may not know them yet (see `fresh.rs`).
     made: HashSet<String>,
+    /// The region's untagged resources of a kind `--adopt` may take, once
+    /// listed (adopted ones leave the list).
+    pub untagged: HashMap<Kind, Vec<Resource>>,
+    /// The ids this run tagged into a stack (`--adopt`).
+    pub adopted: HashSet<String>,
 }
 
 impl Cache {
@@ -88,6 +93,40 @@ impl Cache {
             }
         } else if let Some(list) = self.kinds.get_mut(&(stack.to_string(), resource.kind)) {
             list.push(resource);
+        }
+    }
+
+    /// Records a resource this run tagged into `stack`: it leaves the
+    /// untagged lists and joins the stack's, as if it had been created
+    /// (the stack's kind must have been described first).
+    pub fn adopted(&mut self, stack: &str, resource: Resource) {
+        for list in self.untagged.values_mut() {
+            list.retain(|r| r.id != resource.id);
+        }
+        self.adopted.insert(resource.id.clone());
+        match resource.kind {
+            Kind::Subnet => {
+                for t in self.subnets.iter_mut().flatten() {
+                    if t.resource.id == resource.id {
+                        t.stack = Some(stack.to_string());
+                        t.resource = resource.clone();
+                    }
+                }
+            }
+            Kind::Vpc => {
+                self.vpc_stacks
+                    .insert(resource.id.clone(), stack.to_string());
+                for vpc in self.vpcs.iter_mut().flatten() {
+                    if vpc.id == resource.id {
+                        *vpc = resource.clone();
+                    }
+                }
+            }
+            kind => {
+                if let Some(list) = self.kinds.get_mut(&(stack.to_string(), kind)) {
+                    list.push(resource);
+                }
+            }
         }
     }
 

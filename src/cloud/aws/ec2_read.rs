@@ -264,7 +264,7 @@ impl AwsCloud {
     }
 
     /// Describes one kind by filters or ids.
-    fn describe_ec2(
+    pub(super) fn describe_ec2(
         &self,
         kind: Kind,
         filters: Vec<Filter>,

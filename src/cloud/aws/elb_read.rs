@@ -183,7 +183,7 @@ impl AwsCloud {
         Ok(listeners)
     }
 
-    fn listeners_of(&self, lb: &str) -> CloudResult<Vec<Listener>> {
+    pub(super) fn listeners_of(&self, lb: &str) -> CloudResult<Vec<Listener>> {
         self.pages(
             Service::Elb,
             "DescribeListeners",
@@ -292,7 +292,7 @@ impl AwsCloud {
 }
 
 /// Load balancers, target groups, and the `(Name, awsrun:stack)` tags of each by ARN.
-type ElbListing = (
+pub(super) type ElbListing = (
     Vec<LoadBalancer>,
     Vec<TargetGroup>,
     HashMap<String, (String, String)>,
@@ -300,7 +300,7 @@ type ElbListing = (
 
 impl AwsCloud {
     /// Every load balancer and target group of the region, with their tags.
-    fn all_elb(&self) -> CloudResult<ElbListing> {
+    pub(super) fn all_elb(&self) -> CloudResult<ElbListing> {
         let elb = &self.elb;
         let lbs = self.pages(
             Service::Elb,

@@ -17,7 +17,7 @@ use crate::cloud::{
 };
 use crate::diagnostic::code;
 
-fn tags_of(tags: &Tags) -> Vec<Tag> {
+pub(super) fn tags_of(tags: &Tags) -> Vec<Tag> {
     vec![
         Tag::builder().key("Name").value(&tags.name).build(),
         Tag::builder().key(STACK_TAG).value(&tags.stack).build(),

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::AwsCloud;
 use crate::cloud::sim::SimAccount;
-use crate::cloud::{Cloud, CloudResult, Kind, Tags};
+use crate::cloud::{Cloud, CloudResult, Kind, Resource, Tags};
 
 impl AwsCloud {
     /// A simulated account holding this region's AZs, the caller's
@@ -17,9 +17,16 @@ impl AwsCloud {
     /// every live resource of `stack`, with this account behind it for what
     /// only the real one knows (see [`crate::cloud::sim::AccountFacts`]).
     pub fn mirror(self: &Rc<Self>, stack: &str) -> CloudResult<SimAccount> {
+        self.mirror_for(stack, false)
+    }
+
+    /// [`AwsCloud::mirror`]; with `adopt`, the mirror also holds the
+    /// region's untagged resources `--adopt` may take (see
+    /// [`AwsCloud::seed_untagged`]), so that a plan adopts what a live run will.
+    pub fn mirror_for(self: &Rc<Self>, stack: &str, adopt: bool) -> CloudResult<SimAccount> {
         self.prefetch(stack)?;
         let sim = SimAccount::empty(&self.region, self.availability_zones()?);
-        self.mirror_into(stack, &sim)?;
+        self.seed_into(stack, &sim, adopt)?;
         sim.set_facts(self.clone());
         Ok(sim)
     }
@@ -66,9 +73,22 @@ impl AwsCloud {
     /// the stack uses, their internet gateways and subnets, then the stack's
     /// resources, parents first.
     pub fn mirror_into(&self, stack: &str, sim: &SimAccount) -> CloudResult<()> {
+        self.seed_into(stack, sim, false)
+    }
+
+    fn seed_into(&self, stack: &str, sim: &SimAccount, adopt: bool) -> CloudResult<()> {
         sim.set_identity(self.whoami()?);
         let resources = self.list_stack(stack)?;
+        let untagged_vpcs: Vec<String> = if adopt {
+            self.untagged_of(Kind::Vpc)?
+                .into_iter()
+                .map(|v| v.id)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut used: BTreeSet<&str> = resources.iter().map(|r| r.str("vpc")).collect();
+        used.extend(untagged_vpcs.iter().map(String::as_str));
         used.extend(
             resources
                 .iter()
@@ -92,7 +112,14 @@ impl AwsCloud {
             // The stack's own gateways are seeded with the stack below.
             for gateway in self.internet_gateways(&vpc_ids)? {
                 if !gateway.in_stack(stack) {
-                    sim.seed(gateway.resource, None);
+                    // Under adopt, another stack's gateway keeps its tags:
+                    // it is not there to be adopted.
+                    let tags = gateway
+                        .stack
+                        .as_deref()
+                        .filter(|_| adopt)
+                        .map(|s| Tags::new(s, &gateway.resource.name));
+                    sim.seed(gateway.resource, tags);
                 }
             }
         }
@@ -119,10 +146,87 @@ impl AwsCloud {
                 }
             }
         }
-        for resource in resources.into_iter().filter(|r| r.kind != Kind::Vpc) {
-            let tags = Tags::new(stack, &resource.name);
-            sim.seed(resource, Some(tags));
+        let mut seeding: Vec<(Resource, Option<Tags>)> = resources
+            .into_iter()
+            .filter(|r| r.kind != Kind::Vpc)
+            .map(|r| {
+                let tags = Tags::new(stack, &r.name);
+                (r, Some(tags))
+            })
+            .collect();
+        if adopt {
+            seeding.extend(self.seed_untagged(&vpc_ids, &seeding)?);
+            // Parents first (an untagged NAT gateway may sit in a stack's
+            // subnet), in the order the stack is listed: certificates
+            // before the listeners that use them.
+            let order = Kind::stack_kinds();
+            seeding.sort_by_key(|(r, _)| order.iter().position(|k| *k == r.kind));
+        }
+        for (resource, tags) in seeding {
+            sim.seed(resource, tags);
         }
         Ok(())
+    }
+
+    /// The untagged resources of the kinds under subnets that `--adopt`
+    /// may take, whose VPC (subnet, load balancer) the mirror holds: Elastic
+    /// IPs, NAT gateways, route tables, security groups, instances, target
+    /// groups (with their targets), load balancers and their listeners.
+    fn seed_untagged(
+        &self,
+        vpcs: &[String],
+        stack: &[(Resource, Option<Tags>)],
+    ) -> CloudResult<Vec<(Resource, Option<Tags>)>> {
+        let mut subnets: BTreeSet<String> = self
+            .all_subnets()?
+            .into_iter()
+            .filter(|t| vpcs.contains(&t.resource.str("vpc").to_string()))
+            .map(|t| t.resource.id)
+            .collect();
+        subnets.extend(
+            stack
+                .iter()
+                .filter(|(r, _)| r.kind == Kind::Subnet)
+                .map(|(r, _)| r.id.clone()),
+        );
+        let mut lbs: BTreeSet<String> = stack
+            .iter()
+            .filter(|(r, _)| r.kind == Kind::LoadBalancer)
+            .map(|(r, _)| r.id.clone())
+            .collect();
+        let in_vpc = |r: &Resource| vpcs.contains(&r.str("vpc").to_string());
+        let mut out = Vec::new();
+        for kind in [
+            Kind::ElasticIp,
+            Kind::NatGateway,
+            Kind::RouteTable,
+            Kind::SecurityGroup,
+            Kind::Instance,
+            Kind::TargetGroup,
+            Kind::LoadBalancer,
+            Kind::Listener,
+        ] {
+            for r in self.untagged_of(kind)? {
+                let held = match kind {
+                    Kind::ElasticIp => true,
+                    Kind::NatGateway | Kind::Instance => subnets.contains(r.str("subnet")),
+                    Kind::Listener => lbs.contains(r.str("load_balancer")),
+                    _ => in_vpc(&r),
+                };
+                if !held {
+                    continue;
+                }
+                let r = match kind {
+                    Kind::TargetGroup => self.with_targets(r)?,
+                    Kind::LoadBalancer => {
+                        lbs.insert(r.id.clone());
+                        r
+                    }
+                    _ => r,
+                };
+                out.push((r, None));
+            }
+        }
+        Ok(out)
     }
 }

@@ -12,7 +12,8 @@
 //!   on the client because some AWS-compatible servers ignore it), later
 //!   finds and creates work on that cache for the rest of the run.
 //! - Tags go on at creation (`TagSpecifications` / `Tags`), never in a
-//!   second call that could be lost.
+//!   second call that could be lost. The one exception is `--adopt`,
+//!   which tags what was built by hand (`adopt.rs`): only tags are written.
 //! - The SDK is async; the [`Cloud`] trait is not. `AwsCloud` owns a
 //!   multi-thread tokio runtime and `block_on`s inside each method, so it
 //!   must never be called from inside a tokio task.
@@ -30,9 +31,11 @@
 //! | `route53.rs` | hosted zones and record sets, with their ownership records |
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
 //! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
+//! | `adopt.rs` | `--adopt`: the untagged resources of a kind, and tagging one into a stack |
 //! | `facts.rs` | what a plan asks the real account while it runs (offerings, images) |
 
 mod acm;
+mod adopt;
 mod cache;
 mod call;
 mod connect;
@@ -178,6 +181,14 @@ impl Cloud for AwsCloud {
 
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         self.find_tagged(kind, tags)
+    }
+
+    fn untagged(&self, kind: Kind) -> CloudResult<Vec<Resource>> {
+        self.untagged_of(kind)
+    }
+
+    fn adopt(&self, resource: &Resource, tags: &Tags) -> CloudResult<Resource> {
+        self.adopt_one(resource, tags)
     }
 
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {

@@ -30,10 +30,12 @@
 //! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
 //! | `certificate.rs`, `dns.rs` | ACM certificates; Route 53 zones and records |
 //! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
+//! | `adopt.rs` | the untagged resources `--adopt` may tag into a stack |
 //! | `latency.rs` | the latency model: AWS's times, the clocks, the estimate |
 //! | `ids.rs`, `rules.rs`, `errors.rs` | ids, request-only rules, shared errors |
 
 mod addresses;
+mod adopt;
 mod certificate;
 mod destroy;
 mod dns;
@@ -257,6 +259,14 @@ impl Cloud for SimAccount {
 
     fn find(&self, kind: Kind, tags: &Tags) -> CloudResult<Option<Resource>> {
         Ok(self.state.borrow().store.find(kind, tags).cloned())
+    }
+
+    fn untagged(&self, kind: Kind) -> CloudResult<Vec<Resource>> {
+        Ok(self.state.borrow().untagged(kind))
+    }
+
+    fn adopt(&self, resource: &Resource, tags: &Tags) -> CloudResult<Resource> {
+        self.state.borrow_mut().adopt(resource, tags)
     }
 
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {

@@ -100,6 +100,41 @@ impl Store {
         self.live(kind, id)
     }
 
+    /// The live resources of `kind` with no awsrun tags, by id.
+    pub(super) fn untagged(&self, kind: Kind) -> Vec<&Resource> {
+        let mut found: Vec<&Resource> = self
+            .entries
+            .values()
+            .filter(|e| e.life == Life::Live && e.tags.is_none() && e.resource.kind == kind)
+            .map(|e| &e.resource)
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found
+    }
+
+    /// Gives a live untagged resource its tags (and its name), as if it had
+    /// been created with them; `None` when there is no such resource.
+    pub(super) fn tag(&mut self, id: &str, tags: &Tags) -> Option<Resource> {
+        let entry = self.entries.get_mut(id)?;
+        if entry.life != Life::Live || entry.tags.is_some() {
+            return None;
+        }
+        entry.tags = Some(tags.clone());
+        entry.resource.name = tags.name.clone();
+        let resource = entry.resource.clone();
+        self.by_tags
+            .entry(resource.kind)
+            .or_default()
+            .entry(tags.stack.clone())
+            .or_default()
+            .insert(tags.name.clone(), id.to_string());
+        self.by_stack
+            .entry(tags.stack.clone())
+            .or_default()
+            .push(id.to_string());
+        Some(resource)
+    }
+
     pub(super) fn life(&self, id: &str) -> Option<Life> {
         self.entries.get(id).map(|entry| entry.life)
     }

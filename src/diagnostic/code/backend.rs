@@ -37,6 +37,13 @@ section! {
         when: "AWS answered a create call without the resource.",
         what_to_do: "Re-run the script; it resumes where it stopped.",
     }
+    NotAdoptable = "NotAdoptable" {
+        when: "`--adopt` was about to tag a resource awsrun never adopts (the default VPC, a \
+               default subnet, a main route table, a `default` security group) or one already \
+               tagged into a stack.",
+        what_to_do: "Report it as a bug in awsrun: the engine only adopts what the backend lists \
+                     as untagged.",
+    }
     UnsupportedKind = "UnsupportedKind" {
         when: "The AWS backend was asked for a kind of resource it does not manage.",
         what_to_do: "Report it as a bug in awsrun.",

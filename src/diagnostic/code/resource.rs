@@ -50,6 +50,14 @@ section! {
                      or remove the stack with `awsrun destroy --stack NAME`. awsrun never \
                      replaces a resource silently.",
     }
+    AdoptAmbiguous = "awsrun::adopt::ambiguous" {
+        when: "`--adopt`: two or more untagged resources match one ensure of the script (e.g. \
+               two untagged instances of the same type and groups in one subnet); the message \
+               lists them with their key attributes. Nothing is tagged.",
+        what_to_do: "Tell awsrun which one is meant: tag it into the stack by hand (`Name` = the \
+                     script's name, `awsrun:stack` = the stack), or remove the other one, then \
+                     run again.",
+    }
     NoHostedZone = "awsrun::dns::no_zone" {
         when: "`hosted_zone(domain)` (or a certificate or record for the domain) finds no \
                public hosted zone of the account holding the domain.",

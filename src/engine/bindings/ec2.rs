@@ -13,7 +13,7 @@ use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, describe, expect_kind};
 use crate::engine::plan::Op;
-use crate::engine::session::Session;
+use crate::engine::session::{Adoption, Session};
 use rhai::{Array, Dynamic, Engine, Map};
 use std::rc::Rc;
 
@@ -91,16 +91,18 @@ fn vpc(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let text = o.cidr("cidr")?.ok_or_else(|| o.missing("cidr"))?;
     let block = super::cidr::parse(&text)?.to_string();
     let fixed = [("cidr", block.clone())];
-    let (vpc, _) = s.ensure(Kind::Vpc, name, &fixed, |tags| {
-        s.cloud
-            .create(
-                &Spec::Vpc(VpcSpec {
-                    cidr: block.to_string(),
-                }),
-                tags,
-            )
-            .map_err(|e| HostError::from(e).into())
-    })?;
+    let same = |r: &Resource| r.str("cidr") == block;
+    let (vpc, _) =
+        s.ensure_or_adopt(Kind::Vpc, name, &fixed, Some(Adoption::by(&same)), |tags| {
+            s.cloud
+                .create(
+                    &Spec::Vpc(VpcSpec {
+                        cidr: block.to_string(),
+                    }),
+                    tags,
+                )
+                .map_err(|e| HostError::from(e).into())
+        })?;
     Ok(vpc)
 }
 
@@ -111,11 +113,18 @@ fn internet_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> 
         vpc: vpc.id.clone(),
     };
     let fixed = [("vpc", spec.vpc.clone())];
-    let (igw, _) = s.ensure(Kind::InternetGateway, name, &fixed, |tags| {
-        s.cloud
-            .create(&Spec::InternetGateway(spec.clone()), tags)
-            .map_err(|e| HostError::from(e).into())
-    })?;
+    let attached = |r: &Resource| r.str("vpc") == spec.vpc;
+    let (igw, _) = s.ensure_or_adopt(
+        Kind::InternetGateway,
+        name,
+        &fixed,
+        Some(Adoption::by(&attached)),
+        |tags| {
+            s.cloud
+                .create(&Spec::InternetGateway(spec.clone()), tags)
+                .map_err(|e| HostError::from(e).into())
+        },
+    )?;
     Ok(igw)
 }
 
@@ -140,11 +149,20 @@ fn subnet(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         ("az", spec.az.clone()),
         ("vpc", spec.vpc.clone()),
     ];
-    let (subnet, _) = s.ensure(Kind::Subnet, name, &fixed, |tags| {
-        s.cloud
-            .create(&Spec::Subnet(spec.clone()), tags)
-            .map_err(|e| conflict_hint(s, &vpc, block, e))
-    })?;
+    let same = |r: &Resource| {
+        r.str("vpc") == spec.vpc && r.str("cidr") == spec.cidr && r.str("az") == spec.az
+    };
+    let (subnet, _) = s.ensure_or_adopt(
+        Kind::Subnet,
+        name,
+        &fixed,
+        Some(Adoption::by(&same)),
+        |tags| {
+            s.cloud
+                .create(&Spec::Subnet(spec.clone()), tags)
+                .map_err(|e| conflict_hint(s, &vpc, block, e))
+        },
+    )?;
     Ok(subnet)
 }
 
@@ -184,7 +202,27 @@ fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     let subnet = o.req_resource("subnet", Kind::Subnet)?;
     let eip = o.req_resource("eip", Kind::ElasticIp)?;
     let fixed = [("subnet", subnet.id.clone()), ("eip", eip.id.clone())];
-    let (nat, _) = s.ensure(Kind::NatGateway, name, &fixed, |tags| {
+    // A plan that allocated the Elastic IP also takes a hand-made NAT
+    // gateway of the subnet holding an untagged address, and learns that
+    // this address is the one the script's `elastic_ip` is to adopt: the
+    // next plan (and the live run) adopts it instead of allocating a twin.
+    let learning = s.adopting() && s.dry_run() && s.made_here(&eip.id);
+    let free_eips: Vec<String> = if learning {
+        let listed = s.cloud.untagged(Kind::ElasticIp).map_err(HostError::from)?;
+        listed.into_iter().map(|r| r.id).collect()
+    } else {
+        Vec::new()
+    };
+    let same = |r: &Resource| {
+        r.str("subnet") == subnet.id
+            && matches!(r.str("state"), "pending" | "available")
+            && (r.str("eip") == eip.id || free_eips.iter().any(|id| id == r.str("eip")))
+    };
+    let adoption = Adoption {
+        matches: &same,
+        unchecked: if learning { &["eip"] } else { &[] },
+    };
+    let (nat, _) = s.ensure_or_adopt(Kind::NatGateway, name, &fixed, Some(adoption), |tags| {
         s.cloud
             .create(
                 &Spec::NatGateway(NatGatewaySpec {
@@ -195,6 +233,9 @@ fn nat_gateway(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
             )
             .map_err(|e| HostError::from(e).into())
     })?;
+    if learning && nat.str("eip") != eip.id {
+        s.learn(Kind::ElasticIp, &eip.name, nat.str("eip"));
+    }
     s.remember_nat(&nat);
     Ok(nat)
 }
@@ -212,7 +253,12 @@ fn route_table(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         .collect::<HostResult<Vec<Route>>>()?;
     let subnets = o.resources("subnets", Kind::Subnet)?;
     let fixed = [("vpc", vpc.id.clone())];
-    let (mut rt, index) = s.ensure(Kind::RouteTable, name, &fixed, |tags| {
+    let serves = |r: &Resource| {
+        let held = r.strs("subnets");
+        r.str("vpc") == vpc.id && subnets.iter().any(|sub| held.contains(&sub.id))
+    };
+    let adoption = Some(Adoption::by(&serves));
+    let (mut rt, index) = s.ensure_or_adopt(Kind::RouteTable, name, &fixed, adoption, |tags| {
         s.cloud
             .create(
                 &Spec::RouteTable(RouteTableSpec {
@@ -316,11 +362,14 @@ fn security_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         description,
     };
     let fixed = [("vpc", spec.vpc.clone())];
-    let (mut sg, index) = s.ensure(Kind::SecurityGroup, name, &fixed, |tags| {
-        s.cloud
-            .create(&Spec::SecurityGroup(spec.clone()), tags)
-            .map_err(|e| HostError::from(e).into())
-    })?;
+    let same = |r: &Resource| r.str("vpc") == spec.vpc && r.str("group_name") == spec.group_name;
+    let adoption = Some(Adoption::by(&same));
+    let (mut sg, index) =
+        s.ensure_or_adopt(Kind::SecurityGroup, name, &fixed, adoption, |tags| {
+            s.cloud
+                .create(&Spec::SecurityGroup(spec.clone()), tags)
+                .map_err(|e| HostError::from(e).into())
+        })?;
     let have = sg.attr("ingress").cloned().unwrap_or_default();
     let missing: Vec<IngressRule> = rules.into_iter().filter(|r| !has_rule(&have, r)).collect();
     if !missing.is_empty() {
@@ -432,6 +481,8 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
         .collect();
     let public_ip = o.bool("public_ip")?.unwrap_or(false);
     let user_data = o.str("user_data")?.unwrap_or_default();
+    let mut wanted_groups = groups.clone();
+    wanted_groups.sort();
     let mut out = Array::with_capacity(count);
     for n in skip..skip + count {
         let subnet = &subnets[n % subnets.len()];
@@ -441,10 +492,25 @@ fn instances(s: &Session, name: &str, opts: Map) -> HostResult<Array> {
             ("subnet", subnet.id.clone()),
             ("instance_type", instance_type.clone()),
         ];
-        let (instance, _) = s.ensure(
+        let same = |r: &Resource| {
+            let mut held = r.strs("security_groups");
+            held.sort();
+            r.str("subnet") == subnet.id
+                && r.str("instance_type") == instance_type
+                && chosen
+                    .as_deref()
+                    .is_none_or(|image| r.str("image") == image)
+                && held == wanted_groups
+                && !matches!(
+                    r.str("state"),
+                    "terminated" | "shutting-down" | "stopping" | "stopped"
+                )
+        };
+        let (instance, _) = s.ensure_or_adopt(
             Kind::Instance,
             &format!("{name}-{}", n + 1),
             &fixed,
+            Some(Adoption::by(&same)),
             |tags| {
                 let spec = InstanceSpec {
                     subnet: subnet.id.clone(),

@@ -13,7 +13,7 @@ use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
 use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::plan::Op;
-use crate::engine::session::Session;
+use crate::engine::session::{Adoption, Session};
 use rhai::{Array, Dynamic, Engine, Map};
 use std::rc::Rc;
 
@@ -179,7 +179,9 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         ("port", port.to_string()),
         ("protocol", spec.protocol.clone()),
     ];
-    let (tg, _) = s.ensure(Kind::TargetGroup, name, &fixed, |tags| {
+    let same = |r: &Resource| crate::cloud::adopt::elb_name(&r.id) == name;
+    let adoption = Some(Adoption::by(&same));
+    let (tg, _) = s.ensure_or_adopt(Kind::TargetGroup, name, &fixed, adoption, |tags| {
         s.cloud
             .create(&Spec::TargetGroup(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
@@ -238,7 +240,9 @@ fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
         ("scheme", spec.scheme.clone()),
         ("subnets", sorted.join(",")),
     ];
-    let (lb, _) = s.ensure(Kind::LoadBalancer, name, &fixed, |tags| {
+    let same = |r: &Resource| crate::cloud::adopt::elb_name(&r.id) == name;
+    let adoption = Some(Adoption::by(&same));
+    let (lb, _) = s.ensure_or_adopt(Kind::LoadBalancer, name, &fixed, adoption, |tags| {
         s.cloud
             .create(&Spec::LoadBalancer(spec.clone()), tags)
             .map_err(|e| HostError::from(e).into())
@@ -304,10 +308,15 @@ fn listener(s: &Session, lb: &Dynamic, opts: Map) -> HostResult<Resource> {
     };
     let name = format!("{}-{port}", lb.name);
     duplicate_port(s, &lb, &name, &spec)?;
-    let (listener, index) = s.ensure(
+    let same = |r: &Resource| {
+        r.str("load_balancer") == lb.id
+            && r.attr("port").and_then(|p| p.as_u64()) == Some(u64::from(port))
+    };
+    let (listener, index) = s.ensure_or_adopt(
         Kind::Listener,
         &name,
         &[("port", port.to_string())],
+        Some(Adoption::by(&same)),
         |tags| {
             s.cloud
                 .create(&Spec::Listener(spec.clone()), tags)

@@ -2,6 +2,7 @@
 //! AWS's error code, plus states, destroy rules, seeding and speed.
 
 mod account;
+mod adopt;
 mod certificates;
 mod destroy;
 mod dns;
