@@ -130,9 +130,18 @@ fn al2023(m: &Moto) -> String {
 /// groups, one server per private subnet, the target group, the load
 /// balancer, its listener and the registrations.
 fn build_by_hand(m: &Moto) {
+    build_by_hand_in(m, &["a", "c"]);
+}
+
+/// [`build_by_hand`] with the private subnets (and a server in each) of
+/// these AZs only: `["a"]` is the tutorial before its homework (AZ c).
+fn build_by_hand_in(m: &Moto, azs: &[&str]) {
     let (vpc, public) = defaults(m);
     let mut private = Vec::new();
     for (az, cidr) in [("a", "172.31.112.0/20"), ("c", "172.31.144.0/20")] {
+        if !azs.contains(&az) {
+            continue;
+        }
         let subnet = aws(
             m,
             &[
@@ -590,6 +599,63 @@ fn the_tutorial_built_by_hand_is_adopted_not_duplicated_and_destroyed_with_the_s
     assert_eq!(summary["existing"], 15);
 
     // Destroy removes what was built by hand, leaving the defaults.
+    m.awsrun()
+        .args(["destroy", "--stack", STACK, "--yes"])
+        .assert()
+        .success();
+    assert_eq!(census(&m), empty);
+}
+
+/// The tutorial built by hand without its homework (no private subnet in
+/// 2c, so one server): what the hand run made is adopted, only what it
+/// lacked is created, and nothing is there twice.
+#[test]
+fn a_hand_build_without_the_homework_is_adopted_and_completed() {
+    let m = moto();
+    let empty = census(&m);
+    build_by_hand_in(&m, &["a"]);
+    let by_hand = census(&m);
+    let (ok, done, stderr) = run_json(&m, &["scripts/multi-server.rhai", "--adopt", "--yes"]);
+    assert!(ok, "{stderr}\n{done}");
+    let actions = done["actions"].as_array().unwrap();
+    let with = |op: &str| -> Vec<String> {
+        let mut found: Vec<String> = actions
+            .iter()
+            .filter(|a| a["op"] == op)
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a["kind"].as_str().unwrap(),
+                    a["name"].as_str().unwrap()
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        with("created"),
+        [
+            "elastic_ip awesome-api-private-2c-nat",
+            "instance awesome-api-server-2",
+            "nat_gateway awesome-api-private-2c-nat",
+            "route_table awesome-api-private-2c",
+            "subnet awesome-api-private-2c",
+        ],
+        "{done}"
+    );
+    assert_eq!(with("adopted").len(), 10, "{:?}", with("adopted"));
+    assert!(with("adopted").contains(&"nat_gateway awesome-api-private-2a-nat".to_string()));
+    // Each kind grew by what was created, and by nothing else.
+    let after = census(&m);
+    for (kind, n) in &after {
+        let grew = with("created")
+            .iter()
+            .filter(|a| a.starts_with(&format!("{kind} ")))
+            .count();
+        assert_eq!(*n, by_hand[kind] + grew, "{kind}: {by_hand:?} -> {after:?}");
+    }
+    assert_eq!(tagged(&m), 15);
     m.awsrun()
         .args(["destroy", "--stack", STACK, "--yes"])
         .assert()
