@@ -49,6 +49,8 @@ pub struct Session {
     region: RefCell<Option<String>>,
     /// The stack's resources before the run (plans only), for its cost.
     before: RefCell<Option<Vec<Resource>>>,
+    /// The code of the error the run stopped with, once it stopped.
+    failure: RefCell<Option<String>>,
 }
 
 impl Session {
@@ -69,6 +71,7 @@ impl Session {
             sources: RefCell::new(BTreeMap::new()),
             region: RefCell::new(None),
             before: RefCell::new(None),
+            failure: RefCell::new(None),
         }
     }
 
@@ -90,6 +93,16 @@ impl Session {
             &after,
             &self.region(),
         ))
+    }
+
+    /// Notes the code of the error the run stopped with.
+    pub fn failed_with(&self, code: &str) {
+        *self.failure.borrow_mut() = Some(code.to_string());
+    }
+
+    /// The code of the error the run stopped with, if it did.
+    pub fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
     }
 
     /// The region of the run (read once).
