@@ -43,7 +43,15 @@ fn the_log_lists_a_run_a_failed_run_and_a_destroy_newest_first() {
     let midway = "tests/cases/lock/fails-midway.rhai";
     let (code, _, err) = run(
         &m,
-        &[midway, "--stack", "second", "--var", "size=small", "--yes"],
+        &[
+            "run",
+            midway,
+            "--stack",
+            "second",
+            "--var",
+            "size=small",
+            "--yes",
+        ],
     );
     assert_eq!(code, 1, "the target group name is taken: {err}");
     let (code, _, err) = run(&m, &["destroy", "--stack", "second", "--yes"]);
@@ -60,7 +68,7 @@ fn the_log_lists_a_run_a_failed_run_and_a_destroy_newest_first() {
         lines[0]
     );
     assert!(
-        lines[1].contains(" moto run tests/cases/lock/fails-midway.rhai")
+        lines[1].contains(" moto run fails-midway.rhai --stack second --var size=small ")
             && lines[1].contains(" failed (awsrun::aws::DuplicateTargetGroupName) +1 ~0 -0 "),
         "{}",
         lines[1]
@@ -77,7 +85,7 @@ fn the_log_lists_a_run_a_failed_run_and_a_destroy_newest_first() {
     assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(failed["exit"], 1);
     assert_eq!(failed["error"], "awsrun::aws::DuplicateTargetGroupName");
-    assert_eq!(failed["script"], "fails-midway.rhai");
+    assert_eq!(failed["script"], midway);
     assert_eq!(failed["script_sha256"], sha256(midway));
     assert_eq!(failed["vars"]["size"], "small");
     assert_eq!(failed["stack"], "second");
@@ -108,7 +116,7 @@ fn the_log_lists_a_run_a_failed_run_and_a_destroy_newest_first() {
     assert_eq!(code, 0, "{err}");
     assert!(page.starts_with(&format!("run {id}\n")), "{page}");
     assert!(
-        page.contains("script:   fails-midway.rhai (sha256 "),
+        page.contains(&format!("script:   {midway} (sha256 {})", sha256(midway))),
         "{page}"
     );
     assert!(

@@ -306,18 +306,22 @@ pub(crate) fn who_short(arn: &str) -> &str {
     resource.split_once('/').map_or(resource, |(_, rest)| rest)
 }
 
-/// The command without the program and flags that say nothing about what
-/// it did, cut to 40 characters.
+/// The command without the program, `--yes` and a script's folders, cut
+/// to 60 characters.
 fn command_short(command: &[String]) -> String {
     let words: Vec<&str> = command
         .iter()
         .skip(1)
         .map(String::as_str)
         .filter(|w| *w != "--yes")
+        .map(|w| match w.rsplit_once('/') {
+            Some((_, file)) if w.ends_with(".rhai") && !w.starts_with('-') => file,
+            _ => w,
+        })
         .collect();
     let text = words.join(" ");
-    if text.chars().count() > 40 {
-        format!("{}...", text.chars().take(37).collect::<String>())
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
     } else {
         text
     }
