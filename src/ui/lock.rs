@@ -200,6 +200,18 @@ impl StateBucket {
                 });
             }
             let holder = match self.holder(stack) {
+                // Our own write, whose answer was lost and whose retry S3
+                // refused: the lock is ours.
+                Ok(Some((holder, etag))) if holder == body => {
+                    return Ok(Held {
+                        aws: self.aws.clone(),
+                        bucket: self.name.clone(),
+                        key,
+                        etag,
+                        run,
+                        outcome: Outcome::default(),
+                    });
+                }
                 Ok(Some((holder, _))) => holder,
                 // Released between the write and the read: ask again.
                 Ok(None) => continue,
@@ -466,13 +478,23 @@ impl LineLock {
                     Ok(())
                 }
                 Put::Taken => {
-                    let holder = aws
-                        .get_object(&gate_bucket, &gate_key)?
-                        .and_then(|s| serde_json::from_slice::<LockBody>(&s.body).ok())
-                        .map_or_else(
-                            || "held by another run".to_string(),
-                            |h| h.describe(SystemTime::now()),
-                        );
+                    let stored = aws.get_object(&gate_bucket, &gate_key)?;
+                    let found = stored.and_then(|s| {
+                        serde_json::from_slice::<LockBody>(&s.body)
+                            .ok()
+                            .map(|b| (b, s.etag))
+                    });
+                    // Our own write, whose answer was lost: the lock is ours.
+                    if let Some((found, etag)) = &found
+                        && *found == body
+                    {
+                        *held = Some(etag.clone());
+                        return Ok(());
+                    }
+                    let holder = found.map(|(b, _)| b).map_or_else(
+                        || "held by another run".to_string(),
+                        |h| h.describe(SystemTime::now()),
+                    );
                     Err(CloudError::new(
                         "lock",
                         code::Backend::StackLocked,
