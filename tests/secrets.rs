@@ -5,7 +5,7 @@
 //! and writes no file that does. The sentinels are obvious fakes; moto
 //! accepts any keys.
 
-use crate::support::moto::{Moto, moto};
+use crate::support::moto::{Moto, STATE_BUCKET, moto};
 use snapbox::cmd::Command;
 use std::path::Path;
 
@@ -187,6 +187,20 @@ fn every_command(m: &Moto, home: &Path, with: &dyn Fn(Command) -> Command) {
     );
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("ConnectionError"), "{stderr}");
+
+    // The state bucket: no run log record (and no lock left) holds a secret.
+    let objects = m.objects(STATE_BUCKET);
+    assert!(
+        objects
+            .iter()
+            .filter(|(k, _)| k.starts_with("log/"))
+            .count()
+            >= 6,
+        "the live runs were logged: {objects:?}"
+    );
+    for (key, body) in objects {
+        assert_clean(&format!("s3://{STATE_BUCKET}/{key}"), "object", &body);
+    }
 }
 
 #[test]

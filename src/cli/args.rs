@@ -38,6 +38,10 @@ pub struct Global {
     /// Log every AWS call to stderr
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// S3 bucket of the stack locks and the run log (default: awsrun-state-ACCOUNT-REGION,
+    /// created private and encrypted by the first live run)
+    #[arg(long, global = true, value_name = "NAME", env = "AWSRUN_STATE_BUCKET")]
+    pub state_bucket: Option<String>,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
@@ -201,6 +205,33 @@ pub enum Command {
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
+        /// How long to wait for the stack's lock held by another run (0: do not wait)
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            env = "AWSRUN_LOCK_TIMEOUT",
+            default_value_t = 300
+        )]
+        lock_timeout: u64,
+    },
+    /// Remove a stack's lock left by a run that was killed (shows who held it, then asks)
+    Unlock {
+        #[arg(long)]
+        stack: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The stack's run log: who ran what, when, and what it changed (newest first)
+    Log {
+        #[arg(long)]
+        stack: String,
+        /// How many runs to list
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        /// One run in full: its header and each action (a unique prefix of its id)
+        #[arg(long, value_name = "ID")]
+        show: Option<String>,
     },
     /// What the stack holds now: kind, name, id, state, cost per hour, and what is unhealthy
     Status {
@@ -243,20 +274,34 @@ pub struct RunArgs {
     /// written to them)
     #[arg(long)]
     pub adopt: bool,
+    /// How long to wait for the stack's lock held by another run (0: do not wait)
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "AWSRUN_LOCK_TIMEOUT",
+        default_value_t = 300
+    )]
+    pub lock_timeout: u64,
 }
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 11] = [
     "run",
     "check",
     "repl",
     "destroy",
+    "unlock",
+    "log",
     "status",
     "stacks",
     "docs",
     "completions",
     "help",
 ];
-const VALUE_FLAGS: [&str; 16] = [
+const VALUE_FLAGS: [&str; 20] = [
+    "--state-bucket",
+    "--lock-timeout",
+    "--limit",
+    "--show",
     "--region",
     "--profile",
     "--endpoint-url",

@@ -32,6 +32,7 @@ impl From<&Global> for Config {
                     quotas.set(key, *value).expect("checked when parsed");
                     quotas
                 }),
+            state_bucket: global.state_bucket.clone().filter(|b| !b.is_empty()),
         }
     }
 }

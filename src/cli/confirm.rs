@@ -3,8 +3,10 @@
 use crate::diagnostic::Report;
 use crate::diagnostic::code;
 use crate::engine::plan::Action;
-use crate::ui::{Config, Exit, error_json, out, report};
+use crate::ui::{Config, Exit, error_json, interrupt_flag, out, report};
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::RecvTimeoutError;
 
 /// What the user said.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +16,8 @@ pub enum Answer {
     Declined,
     /// No terminal to ask on and no `--yes`.
     NoTerminal,
+    /// Ctrl-C at the prompt.
+    Interrupted,
 }
 
 /// Asks `question` on the terminal unless `yes`; refuses without a terminal.
@@ -26,16 +30,41 @@ pub fn confirm(question: &str, yes: bool) -> Answer {
     }
     eprint!("{question} Type 'yes' to go on: ");
     let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(_) if matches!(line.trim(), "yes" | "y") => Answer::Go,
-        _ => Answer::Declined,
+    // The answer is read on a thread of its own, so that Ctrl-C at the
+    // prompt ends the command at once (releasing the stack's lock) instead
+    // of waiting for a line.
+    let interrupted = interrupt_flag();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = tx.send(read.map(|_| line));
+    });
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(100)) {
+            Ok(Ok(line)) if matches!(line.trim(), "yes" | "y") => return Answer::Go,
+            Ok(_) | Err(RecvTimeoutError::Disconnected) => return Answer::Declined,
+            Err(RecvTimeoutError::Timeout) if interrupted.load(Ordering::SeqCst) => {
+                return Answer::Interrupted;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
     }
 }
 
 /// A command stopped by its answer: the report (with `--output json`, a
 /// document with the plan that was not applied and the error), exit 2.
 pub fn refused(config: &Config, answer: Answer, rerun: &str, plan: &[Action]) -> Exit {
+    if answer == Answer::Interrupted {
+        let help = format!("nothing was changed; run `{rerun}` again when you want to apply it");
+        let report = Report::plain(
+            code::Stop::Interrupted,
+            "not changing anything: Ctrl-C at the confirmation",
+            Some(help),
+        );
+        self::report(config, &report);
+        return Exit::Interrupted;
+    }
     let (message, help) = match answer {
         Answer::NoTerminal => (
             "not changing anything: there is no terminal to confirm on",

@@ -10,6 +10,12 @@
 //! AWS's delete rules: a destroy AWS would refuse (a VPC still holding a
 //! subnet made outside the stack, say) fails in the dry-run, and nothing
 //! is changed either way.
+//!
+//! A live destroy holds the stack's lock (see `ui::lock`) from before it
+//! lists the stack until its last deletion, and appends its record to the
+//! run log. Without a state bucket yet, the plan shows it and it is made
+//! after the confirmation; the state bucket belongs to no stack, so no
+//! destroy deletes it.
 
 use super::config::{STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
@@ -18,10 +24,18 @@ use crate::cloud::cost::Total;
 use crate::cloud::{Cloud, CloudError, Resource};
 use crate::engine::destroy::{self, Stopped};
 use crate::engine::plan::{Action, Op, Summary};
+use crate::ui::lock::{Held, RunInfo, StateBucket};
 use crate::ui::{Config, Exit, backend, out, report_alone};
 use std::rc::Rc;
+use std::time::Duration;
 
-pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
+pub fn exec(
+    config: &Config,
+    stack: &str,
+    dry_run: bool,
+    yes: bool,
+    lock_timeout: Duration,
+) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
@@ -29,9 +43,31 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
         Ok(pair) => pair,
         Err(exit) => return exit,
     };
+    let mut team = None;
+    let mut held = None;
+    if let Some(aws) = &aws {
+        let state = match StateBucket::find(config, aws) {
+            Ok(state) => state,
+            Err(rep) => return fail_report(config, &rep),
+        };
+        let run = match RunInfo::new(config, aws, stack) {
+            Ok(run) => run,
+            Err(exit) => return exit,
+        };
+        if state.exists {
+            match state.lock(config, stack, lock_timeout, run.clone()) {
+                Ok(lock) => held = Some(lock),
+                Err(exit) => return exit,
+            }
+        }
+        team = Some((state, run));
+    }
     let resources = match cloud.stack_resources(stack) {
         Ok(list) => destroy::ordered(list),
-        Err(e) => return failed(config, e),
+        Err(e) => {
+            let code = e.report_code();
+            return ended(&mut held, failed(config, e), Some(code), &[]);
+        }
     };
     let region = cloud.region();
     let planned: Vec<Action> = resources
@@ -44,9 +80,10 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
             cloud.region()
         );
         finish(config, &*cloud, stack, &[], true, &line);
-        return Exit::Ok;
+        return ended(&mut held, Exit::Ok, None, &[]);
     }
-    show_plan(config, &*cloud, stack, &planned);
+    let bucket_line = team.as_ref().and_then(|(state, _)| state.plan_line());
+    show_plan(config, &*cloud, stack, &planned, bucket_line.as_deref());
     if dry_run {
         return rehearse(config, &*cloud, stack, &resources, &planned);
     }
@@ -59,9 +96,52 @@ pub fn exec(config: &Config, stack: &str, dry_run: bool, yes: bool) -> Exit {
     let answer = confirm(&question, yes);
     if answer != Answer::Go {
         let rerun = format!("awsrun destroy --stack {stack}");
-        return refused(config, answer, &rerun, &planned);
+        let exit = refused(config, answer, &rerun, &planned);
+        let code = Some(super::run::refusal_code(answer).to_string());
+        return ended(&mut held, exit, code, &[]);
     }
-    apply(config, &*cloud, stack, &resources)
+    let mut resources = resources;
+    if held.is_none()
+        && let (Some((state, run)), Some(aws)) = (&mut team, &aws)
+    {
+        if let Err(rep) = state.create() {
+            return fail_report(config, &rep);
+        }
+        match state.lock(config, stack, lock_timeout, run.clone()) {
+            Ok(lock) => held = Some(lock),
+            Err(exit) => return exit,
+        }
+        // What another run changed before the lock: deletes only what is
+        // still there, and only what the confirmed plan showed.
+        aws.forget_describes();
+        match cloud.stack_resources(stack) {
+            Ok(now) => {
+                resources = destroy::ordered(now)
+                    .into_iter()
+                    .filter(|r| planned.iter().any(|p| p.id == r.id))
+                    .collect()
+            }
+            Err(e) => {
+                let code = e.report_code();
+                return ended(&mut held, failed(config, e), Some(code), &[]);
+            }
+        }
+    }
+    let (exit, done, error) = apply(config, &*cloud, stack, &resources);
+    ended(&mut held, exit, error, &done)
+}
+
+/// Notes how the destroy ended in the record its lock writes on release.
+fn ended(held: &mut Option<Held>, exit: Exit, error: Option<String>, actions: &[Action]) -> Exit {
+    if let Some(held) = held {
+        held.ended(exit, error, actions);
+    }
+    exit
+}
+
+fn fail_report(config: &Config, rep: &crate::diagnostic::Report) -> Exit {
+    report_alone(config, rep);
+    Exit::Failure
 }
 
 /// How long a live destroy takes: the stack deleted in a mirror of the
@@ -125,7 +205,13 @@ fn rehearse(
     }
 }
 
-fn show_plan(config: &Config, cloud: &dyn Cloud, stack: &str, planned: &[Action]) {
+fn show_plan(
+    config: &Config,
+    cloud: &dyn Cloud,
+    stack: &str,
+    planned: &[Action],
+    bucket_line: Option<&str>,
+) {
     if config.json {
         return;
     }
@@ -133,6 +219,9 @@ fn show_plan(config: &Config, cloud: &dyn Cloud, stack: &str, planned: &[Action]
         "Destroy plan for stack \"{stack}\" in {}:",
         cloud.region()
     ));
+    if let Some(line) = bucket_line {
+        out(line);
+    }
     for action in planned {
         out(&format!("  {}", action.line(true)));
     }
@@ -145,8 +234,14 @@ fn stops(planned: &[Action]) -> Total {
 }
 
 /// Deletes the stack, a line per deletion; a failure stops the destroy:
-/// what is gone so far, then the error.
-fn apply(config: &Config, cloud: &dyn Cloud, stack: &str, resources: &[Resource]) -> Exit {
+/// what is gone so far, then the error. Returns the exit, the deletions
+/// done and the code of the error that stopped it.
+fn apply(
+    config: &Config,
+    cloud: &dyn Cloud,
+    stack: &str,
+    resources: &[Resource],
+) -> (Exit, Vec<Action>, Option<String>) {
     let shown = |action: &Action| {
         if !config.json {
             out(&format!("  {}", action.line(false)));
@@ -161,7 +256,7 @@ fn apply(config: &Config, cloud: &dyn Cloud, stack: &str, resources: &[Resource]
         Ok(done) => {
             let line = Summary::of(&done).line(false);
             finish(config, cloud, stack, &done, false, &line);
-            Exit::Ok
+            (Exit::Ok, done, None)
         }
         Err(stopped) => {
             let Stopped { done, error } = *stopped;
@@ -176,7 +271,8 @@ fn apply(config: &Config, cloud: &dyn Cloud, stack: &str, resources: &[Resource]
                 left.len()
             );
             finish(config, cloud, stack, &done, false, &line);
-            failed(config, error)
+            let code = error.report_code();
+            (failed(config, error), done, Some(code))
         }
     }
 }

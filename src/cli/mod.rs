@@ -10,8 +10,10 @@ pub mod config;
 pub mod confirm;
 pub mod destroy;
 pub mod docs;
+pub mod log;
 pub mod run;
 pub mod status;
+pub mod unlock;
 
 use crate::diagnostic::code;
 use crate::diagnostic::{self, Report};
@@ -68,7 +70,18 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             stack,
             dry_run,
             yes,
-        }) => destroy::exec(&config, &stack, dry_run, yes),
+            lock_timeout,
+        }) => destroy::exec(
+            &config,
+            &stack,
+            dry_run,
+            yes,
+            std::time::Duration::from_secs(lock_timeout),
+        ),
+        Some(Command::Unlock { stack, yes }) => unlock::exec(&config, &stack, yes),
+        Some(Command::Log { stack, limit, show }) => {
+            log::exec(&config, &stack, limit, show.as_deref())
+        }
     };
     exit.into()
 }

@@ -14,12 +14,14 @@ use crate::engine::plan::Summary;
 use crate::engine::plan::{Action, Op};
 use crate::engine::session::{Session, Sink};
 use crate::engine::{self, Script};
+use crate::ui::lock::{Held, RunInfo, StateBucket};
 use crate::ui::{
     Config, Exit, JsonSink, TextSink, backend, error_json, interrupt_flag, out, report,
     report_alone,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 pub fn exec(config: &Config, args: RunArgs) -> Exit {
     let script = match Script::read_at_most(&args.script, config.limits.script_size) {
@@ -53,7 +55,11 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
             };
             super::adopt::learn(config, &fresh, &script, &stack, &vars)
         });
-        let (exit, session) = execute_with(config, cloud, &script, &stack, vars, phase, adopt);
+        let extras = Extras {
+            adopt,
+            preface: None,
+        };
+        let (exit, session) = execute_with(config, cloud, &script, &stack, vars, phase, extras);
         log_calls(config, aws.as_deref());
         if exit == Exit::Ok
             && let Some(limit) = args.max_monthly_cost
@@ -62,15 +68,7 @@ pub fn exec(config: &Config, args: RunArgs) -> Exit {
         }
         return exit;
     }
-    live(
-        config,
-        &script,
-        &stack,
-        vars,
-        args.yes,
-        args.max_monthly_cost,
-        args.adopt,
-    )
+    live(config, &script, &stack, vars, &args)
 }
 
 /// `--max-monthly-cost`: a plan that leaves the stack costing more than
@@ -105,23 +103,45 @@ fn over_limit(config: &Config, session: &Session, limit: f64) -> Option<Exit> {
     Some(Exit::Failure)
 }
 
-/// A live run: plan against the account as it is, confirm, apply.
+/// A live run: plan against the account as it is, confirm, apply, holding
+/// the stack's lock throughout (see `ui::lock`). With a state bucket the
+/// lock is taken before the plan, so a run that had to wait plans against
+/// what the other run built; without one the plan shows the bucket, and
+/// the bucket and the lock come after the user confirmed.
 fn live(
     config: &Config,
     script: &Script,
     stack: &str,
     vars: BTreeMap<String, String>,
-    yes: bool,
-    max_monthly_cost: Option<f64>,
-    adopt: bool,
+    args: &RunArgs,
 ) -> Exit {
+    let (yes, adopt) = (args.yes, args.adopt);
+    let lock_timeout = Duration::from_secs(args.lock_timeout);
     let aws = match backend::live(config) {
         Ok(aws) => aws,
         Err(rep) => return fail(config, &rep),
     };
+    let mut state = match StateBucket::find(config, &aws) {
+        Ok(state) => state,
+        Err(rep) => return fail(config, &rep),
+    };
+    let run = match RunInfo::new(config, &aws, stack) {
+        Ok(run) => run.with_script(script, &vars),
+        Err(exit) => return exit,
+    };
+    let mut held = None;
+    if state.exists {
+        match state.lock(config, stack, lock_timeout, run.clone()) {
+            Ok(lock) => held = Some(lock),
+            Err(exit) => return exit,
+        }
+    }
     let sim = match aws.mirror_for(stack, adopt) {
         Ok(sim) => sim,
-        Err(e) => return fail(config, &backend::connect_report(&e)),
+        Err(e) => {
+            let exit = fail(config, &backend::connect_report(&e));
+            return ended(&mut held, exit, Some(e.report_code()), &[]);
+        }
     };
     // The plan shows the estimate of `--sim-latency realistic` without waiting for it.
     sim.set_latency(config.sim_latency.instant());
@@ -143,21 +163,25 @@ fn live(
         stack,
         vars.clone(),
         Phase::Plan,
-        hints.clone(),
+        Extras {
+            adopt: hints.clone(),
+            preface: state.plan_line().as_deref(),
+        },
     );
     if exit != Exit::Ok {
         eprintln!("Nothing was changed: the plan failed before any AWS write.");
         log_calls(config, Some(&aws));
-        return exit;
+        return ended(&mut held, exit, plan.failure(), &[]);
     }
-    if let Some(limit) = max_monthly_cost
+    if let Some(limit) = args.max_monthly_cost
         && let Some(exit) = over_limit(config, &plan, limit)
     {
         log_calls(config, Some(&aws));
-        return exit;
+        let code = Some(code::Stop::OverMonthlyCost.as_str().to_string());
+        return ended(&mut held, exit, code, &[]);
     }
     let planned = plan.actions();
-    if !Summary::of(&planned).is_noop() {
+    if !Summary::of(&planned).is_noop() || !state.exists {
         let answer = confirm(
             &format!("Apply this plan to {} in {}?", stack, aws.region()),
             yes,
@@ -165,13 +189,47 @@ fn live(
         if answer != Answer::Go {
             let exit = refused(config, answer, &rerun_command(script, stack), &planned);
             log_calls(config, Some(&aws));
-            return exit;
+            let code = Some(refusal_code(answer).to_string());
+            return ended(&mut held, exit, code, &[]);
         }
+    }
+    if held.is_none() {
+        if let Err(rep) = state.create() {
+            return fail(config, &rep);
+        }
+        match state.lock(config, stack, lock_timeout, run) {
+            Ok(lock) => held = Some(lock),
+            Err(exit) => return exit,
+        }
+        // The plan ran before the lock: its reads must not stand for what
+        // another run may have written since. (A plan made under the lock
+        // read what nobody else can change, and its reads serve the apply.)
+        aws.forget_describes();
     }
     let cloud: Rc<dyn Cloud> = aws.clone();
     let phase = Phase::Apply(planned);
-    let (exit, _) = execute_with(config, cloud, script, stack, vars, phase, hints);
+    let extras = Extras {
+        adopt: hints,
+        preface: None,
+    };
+    let (exit, session) = execute_with(config, cloud, script, stack, vars, phase, extras);
     log_calls(config, Some(&aws));
+    ended(&mut held, exit, session.failure(), &session.actions())
+}
+
+/// The code a record gives a run that was not confirmed.
+pub fn refusal_code(answer: Answer) -> &'static str {
+    match answer {
+        Answer::Interrupted => code::Stop::Interrupted.as_str(),
+        _ => code::Stop::Refused.as_str(),
+    }
+}
+
+/// Notes how the run ended in the record its lock writes on release.
+fn ended(held: &mut Option<Held>, exit: Exit, error: Option<String>, actions: &[Action]) -> Exit {
+    if let Some(held) = held {
+        held.ended(exit, error, actions);
+    }
     exit
 }
 
@@ -217,11 +275,21 @@ pub fn execute(
     vars: BTreeMap<String, String>,
     phase: Phase,
 ) -> (Exit, Rc<Session>) {
-    execute_with(config, cloud, script, stack, vars, phase, None)
+    execute_with(config, cloud, script, stack, vars, phase, Extras::default())
 }
 
-/// [`execute`]; with `adopt` (`--adopt`, with what quiet plans learnt),
-/// ensures adopt matching hand-made resources.
+/// What some runs add to [`execute`].
+#[derive(Default)]
+pub struct Extras<'a> {
+    /// `--adopt`, with what quiet plans learnt: ensures adopt matching
+    /// hand-made resources.
+    pub adopt: Option<crate::engine::session::Hints>,
+    /// A line printed under the header (the state bucket a live run
+    /// creates first).
+    pub preface: Option<&'a str>,
+}
+
+/// [`execute`] with [`Extras`].
 pub fn execute_with(
     config: &Config,
     cloud: Rc<dyn Cloud>,
@@ -229,7 +297,7 @@ pub fn execute_with(
     stack: &str,
     vars: BTreeMap<String, String>,
     phase: Phase,
-    adopt: Option<crate::engine::session::Hints>,
+    extras: Extras,
 ) -> (Exit, Rc<Session>) {
     let dry_run = cloud.mode() == Mode::DryRun;
     let json_now = config.json && phase != Phase::Plan;
@@ -242,12 +310,15 @@ pub fn execute_with(
     session.vars = vars;
     session.limits = config.limits;
     session.interrupted = interrupt_flag();
-    if let Some(hints) = adopt {
+    if let Some(hints) = extras.adopt {
         session.set_adopt(hints);
     }
     let session = Rc::new(session);
     if !config.json {
         out(&header(&*cloud, stack, &phase));
+        if let Some(line) = extras.preface {
+            out(line);
+        }
     }
     if dry_run {
         session.note_stack_before();
@@ -301,6 +372,7 @@ pub fn execute_with(
         .as_ref()
         .is_some_and(|r| r.code == code::Stop::Interrupted.as_str());
     if let Some(rep) = failure {
+        session.failed_with(&rep.code);
         report(config, &rep);
     }
     (if interrupted { Exit::Interrupted } else { exit }, session)

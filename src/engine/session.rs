@@ -77,6 +77,8 @@ pub struct Session {
     learnt: RefCell<Hints>,
     /// Ids of what this run created.
     made: RefCell<HashSet<String>>,
+    /// The code of the error the run stopped with, once it stopped.
+    failure: RefCell<Option<String>>,
 }
 
 impl Session {
@@ -101,6 +103,7 @@ impl Session {
             hints: RefCell::new(Hints::new()),
             learnt: RefCell::new(Hints::new()),
             made: RefCell::new(HashSet::new()),
+            failure: RefCell::new(None),
         }
     }
 
@@ -150,6 +153,16 @@ impl Session {
             &after,
             &self.region(),
         ))
+    }
+
+    /// Notes the code of the error the run stopped with.
+    pub fn failed_with(&self, code: &str) {
+        *self.failure.borrow_mut() = Some(code.to_string());
+    }
+
+    /// The code of the error the run stopped with, if it did.
+    pub fn failure(&self) -> Option<String> {
+        self.failure.borrow().clone()
     }
 
     /// The region of the run (read once).

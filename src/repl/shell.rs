@@ -106,6 +106,7 @@ impl Shell {
                 },
                 None => {
                     let result = self.workspace.eval(&line);
+                    super::mode::end_of_line();
                     self.finish(result);
                     Next::Prompt
                 }

@@ -24,6 +24,9 @@ pub struct Config {
     pub limits: crate::engine::Limits,
     /// The simulated account's quotas (`--sim-quota`, AWS's defaults otherwise).
     pub sim_quotas: crate::cloud::sim::quotas::Quotas,
+    /// The bucket of the stack locks and the run log (`--state-bucket`,
+    /// AWSRUN_STATE_BUCKET); `None`: `awsrun-state-<account>-<region>`.
+    pub state_bucket: Option<String>,
 }
 
 impl Config {

@@ -12,6 +12,7 @@
 //! | `text_sink.rs`, `json_sink.rs` | a run's output as it happens (text), or none until the end (JSON) |
 //! | `interrupt.rs` | the Ctrl-C flag: the first stops the script, the second the process |
 //! | `backend.rs` | AWS, AWS mirrored into a simulation, or a brand-new simulated account |
+//! | `lock.rs`, `run_log.rs` | the stack lock in the state bucket, and the run log's records |
 //! | `docs.rs` | `awsrun docs [NAME]` and the prompt's `:help NAME` |
 //!
 //! This module depends on the library (`cloud`, `engine`, `diagnostic`)
@@ -24,8 +25,10 @@ pub(crate) mod docs;
 mod exit;
 mod interrupt;
 mod json_sink;
+pub(crate) mod lock;
 mod output;
 mod report;
+pub(crate) mod run_log;
 mod text_sink;
 
 pub use config::Config;

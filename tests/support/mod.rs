@@ -47,6 +47,8 @@ pub fn awsrun() -> Command {
         "AWSRUN_MAX_MAP_SIZE",
         "AWSRUN_MAX_MODULES",
         "AWSRUN_MAX_SCRIPT_SIZE",
+        "AWSRUN_STATE_BUCKET",
+        "AWSRUN_LOCK_TIMEOUT",
     ] {
         cmd = cmd.env_remove(var);
     }

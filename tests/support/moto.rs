@@ -25,6 +25,8 @@ use awsrun::cloud::aws::{AwsCloud, AwsOptions};
 
 /// The region every live test runs in.
 pub const REGION: &str = "ap-northeast-2";
+/// The state bucket awsrun makes for moto's account (123456789012) there.
+pub const STATE_BUCKET: &str = "awsrun-state-123456789012-ap-northeast-2";
 /// Obvious fake keys: moto accepts any.
 pub const ACCESS_KEY: &str = "testing";
 pub const SECRET_KEY: &str = "testing";
@@ -213,11 +215,18 @@ impl Moto {
         self.server.port()
     }
 
-    /// A fresh account, warmed.
+    /// A fresh account, warmed: no resource, and no S3 bucket (so no state
+    /// bucket, no lock and no run log of an earlier test).
     pub fn reset(&self) {
         self.server.reset();
-        let (ec2, elb) = (self.ec2(), self.elb());
+        let (ec2, elb, s3) = (self.ec2(), self.elb(), self.s3());
         self.block_on(async {
+            let buckets = s3.list_buckets().send().await.expect("warm-up ListBuckets");
+            assert!(
+                buckets.buckets().is_empty(),
+                "moto's reset left S3 buckets: {:?}",
+                buckets.buckets()
+            );
             ec2.describe_vpcs()
                 .send()
                 .await
@@ -372,6 +381,45 @@ impl Moto {
             .endpoint_url(endpoint)
             .build();
         aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+    }
+
+    /// An S3 client of the test's own, independent of awsrun's code; the
+    /// bucket goes in the path (`bucket.127.0.0.1` does not resolve).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .region(aws_sdk_s3::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(self.endpoint())
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// Every object of `bucket` (key, body), read with the test's own
+    /// client; none when the bucket does not exist.
+    pub fn objects(&self, bucket: &str) -> Vec<(String, String)> {
+        let s3 = self.s3();
+        self.block_on(async {
+            let Ok(list) = s3.list_objects_v2().bucket(bucket).send().await else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            for key in list.contents().iter().filter_map(|o| o.key()) {
+                let object = s3
+                    .get_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .unwrap();
+                let body = object.body.collect().await.unwrap().into_bytes();
+                out.push((key.to_string(), String::from_utf8_lossy(&body).into_owned()));
+            }
+            out
+        })
     }
 
     /// An ACM client of the test's own, independent of awsrun's code.

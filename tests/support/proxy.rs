@@ -499,6 +499,13 @@ fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
             "Request limit exceeded.",
         ),
         (Fault::Throttle, "acm") => (400, "Bad Request", "ThrottlingException", "Rate exceeded"),
+        // S3 slows callers down with a 503 `SlowDown`.
+        (Fault::Throttle, "s3") => (
+            503,
+            "Service Unavailable",
+            "SlowDown",
+            "Please reduce your request rate.",
+        ),
         (Fault::Throttle, _) => (400, "Bad Request", "Throttling", "Rate exceeded"),
         (Fault::Internal, "ec2") => (
             500,
@@ -530,7 +537,7 @@ fn fault_response(request: &Request, fault: Fault, id: u64) -> Vec<u8> {
 
 /// An AWS error answer in the service's own format: EC2's `<Response>`,
 /// ELBv2's and STS's `<ErrorResponse>`, Route 53's `<ErrorResponse>` in
-/// its namespace, ACM's JSON 1.1 `{"__type", "message"}`.
+/// its namespace, S3's bare `<Error>`, ACM's JSON 1.1 `{"__type", "message"}`.
 pub fn error_response(service: &str, status: u16, code: &str, message: &str, id: u64) -> Vec<u8> {
     let request_id = format!("00000000-0000-4000-8000-{id:012x}");
     let reason = match status {
@@ -549,6 +556,13 @@ pub fn error_response(service: &str, status: u16, code: &str, message: &str, id:
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
                  <Message>{escaped}</Message></Error></Errors><RequestID>{request_id}</RequestID></Response>"
+            ),
+        ),
+        "s3" => (
+            "application/xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>\
+                 <Message>{escaped}</Message><RequestId>{request_id}</RequestId></Error>"
             ),
         ),
         "acm" => (

@@ -82,6 +82,19 @@ impl Cache {
         self.subnets = Some(subnets);
     }
 
+    /// Forgets every description of the account's resources (the lookups
+    /// describe again); the account's facts (identity, AZs, images,
+    /// offerings) and the ids this run created stay.
+    pub fn forget_stacks(&mut self) {
+        self.kinds.clear();
+        self.subnets = None;
+        self.vpcs = None;
+        self.vpc_stacks.clear();
+        self.zones = None;
+        self.records.clear();
+        self.health.clear();
+    }
+
     /// Records a resource just created. A kind not described yet stays
     /// undescribed: its first lookup will see the new resource anyway.
     pub fn created(&mut self, stack: &str, resource: Resource) {

@@ -23,6 +23,7 @@ pub(super) enum Service {
     Sts,
     Acm,
     Route53,
+    S3,
 }
 
 impl Service {
@@ -34,6 +35,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Acm => "acm",
             Service::Route53 => "route53",
+            Service::S3 => "s3",
         }
     }
 
@@ -45,6 +47,7 @@ impl Service {
             Service::Sts => "sts",
             Service::Acm => "acm",
             Service::Route53 => "route53",
+            Service::S3 => "s3",
         }
     }
 }
@@ -196,6 +199,39 @@ impl AwsCloud {
             );
         }
         result.map_err(|err| self.calls.error(service, operation, err))
+    }
+
+    /// Like [`AwsCloud::send`], and an error keeps the HTTP status AWS
+    /// answered with (S3 tells a missing key, a failed precondition and a
+    /// conflicting write apart by status: 404, 412, 409). The pair is
+    /// matched on at once by the caller, never passed on.
+    #[allow(clippy::result_large_err)]
+    pub(super) fn send_status<T, E>(
+        &self,
+        service: Service,
+        operation: &'static str,
+        request: impl Future<Output = Result<T, SdkError<E>>>,
+    ) -> Result<T, (Option<u16>, CloudError)>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.calls.count.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let result = self.runtime.block_on(request);
+        if self.calls.verbose {
+            eprintln!(
+                "aws: {} {operation} ({} ms)",
+                service.log_name(),
+                started.elapsed().as_millis()
+            );
+        }
+        result.map_err(|err| {
+            let status = match &err {
+                SdkError::ServiceError(context) => Some(context.raw().status().as_u16()),
+                _ => None,
+            };
+            (status, self.calls.error(service, operation, err))
+        })
     }
 }
 

@@ -48,11 +48,22 @@ pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudRes
         acm: aws_sdk_acm::Client::new(&config),
         route53: aws_sdk_route53::Client::new(&config),
         sts: aws_sdk_sts::Client::new(&config),
+        s3: s3_client(&config),
         runtime,
         region,
         calls,
         cache: Mutex::new(Cache::default()),
+        gate: Mutex::new(None),
     })
+}
+
+/// S3 from the same configuration. With an endpoint override the bucket
+/// goes in the path (`http://host/bucket/key`): a virtual-hosted name such
+/// as `bucket.127.0.0.1` does not resolve.
+fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let builder =
+        aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some());
+    aws_sdk_s3::Client::from_conf(builder.build())
 }
 
 async fn load(opts: &AwsOptions, keys: Option<(&str, &str)>) -> SdkConfig {

@@ -183,19 +183,23 @@ impl AwsCloud {
         Ok(listeners)
     }
 
+    /// The listeners of a load balancer; one this run just created may be
+    /// unknown to ELBv2 for a while (`fresh.rs`), and is asked again.
     pub(super) fn listeners_of(&self, lb: &str) -> CloudResult<Vec<Listener>> {
-        self.pages(
-            Service::Elb,
-            "DescribeListeners",
-            |marker| {
-                self.elb
-                    .describe_listeners()
-                    .load_balancer_arn(lb)
-                    .set_marker(marker)
-                    .send()
-            },
-            |out| (out.listeners.unwrap_or_default(), out.next_marker),
-        )
+        self.patiently(&[lb], || {
+            self.pages(
+                Service::Elb,
+                "DescribeListeners",
+                |marker| {
+                    self.elb
+                        .describe_listeners()
+                        .load_balancer_arn(lb)
+                        .set_marker(marker)
+                        .send()
+                },
+                |out| (out.listeners.unwrap_or_default(), out.next_marker),
+            )
+        })
     }
 
     /// One ELB resource by ARN, keeping the name the caller knows it by.

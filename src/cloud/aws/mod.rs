@@ -1,5 +1,5 @@
 //! The live backend: [`AwsCloud`] implements [`Cloud`] over the official
-//! AWS SDK (EC2, ELBv2, ACM, Route 53, STS). This folder is the only code in awsrun that
+//! AWS SDK (EC2, ELBv2, ACM, Route 53, STS, and S3 for the state bucket). This folder is the only code in awsrun that
 //! imports `aws_sdk_*` or `aws_config`.
 //!
 //! Invariants:
@@ -32,6 +32,7 @@
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
 //! | `mirror.rs` | copying the real account into a [`SimAccount`] for a plan |
 //! | `adopt.rs` | `--adopt`: the untagged resources of a kind, and tagging one into a stack |
+//! | `state.rs` | the state bucket: created private and encrypted, conditional writes of the locks, the run log |
 //! | `facts.rs` | what a plan asks the real account while it runs (offerings, images) |
 
 mod acm;
@@ -50,6 +51,7 @@ mod fresh;
 mod lookup;
 mod mirror;
 mod route53;
+mod state;
 
 use crate::cloud::Spec;
 use crate::diagnostic::code;
@@ -60,6 +62,8 @@ use super::{
     Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource,
     Route, Tags, TargetHealth,
 };
+pub use state::{Put, ROLE_TAG, Stored};
+
 use cache::Cache;
 use call::Calls;
 
@@ -91,10 +95,17 @@ pub struct AwsCloud {
     acm: aws_sdk_acm::Client,
     route53: aws_sdk_route53::Client,
     sts: aws_sdk_sts::Client,
+    s3: aws_sdk_s3::Client,
     region: String,
     calls: Calls,
     cache: Mutex<Cache>,
+    /// Called before every write (see [`AwsCloud::gate_writes`]).
+    gate: Mutex<Option<WriteGate>>,
 }
+
+/// What runs before each write of the backend: the live prompt takes the
+/// stack's lock there, at the first write of a line.
+pub type WriteGate = Box<dyn Fn(&AwsCloud) -> CloudResult<()> + Send>;
 
 impl std::fmt::Debug for AwsCloud {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -130,6 +141,21 @@ impl AwsCloud {
     /// operations count once per `send`).
     pub fn api_calls(&self) -> usize {
         self.calls.count()
+    }
+
+    /// Runs `gate` before every write from now on (a create, a change, a
+    /// delete); an error from it stops the write.
+    pub fn gate_writes(&self, gate: WriteGate) {
+        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) = Some(gate);
+    }
+
+    /// Passes the write gate, if one is set.
+    fn before_write(&self) -> CloudResult<()> {
+        let gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        match gate.as_ref() {
+            Some(gate) => gate(self),
+            None => Ok(()),
+        }
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
@@ -188,10 +214,12 @@ impl Cloud for AwsCloud {
     }
 
     fn adopt(&self, resource: &Resource, tags: &Tags) -> CloudResult<Resource> {
+        self.before_write()?;
         self.adopt_one(resource, tags)
     }
 
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
+        self.before_write()?;
         match spec {
             Spec::Vpc(s) => self.new_vpc(&s.cidr, tags),
             Spec::InternetGateway(s) => self.new_internet_gateway(&s.vpc, tags),
@@ -210,26 +238,32 @@ impl Cloud for AwsCloud {
     }
 
     fn create_route(&self, route_table: &str, route: &Route) -> CloudResult<()> {
+        self.before_write()?;
         self.add_route(route_table, route)
     }
 
     fn associate_route_table(&self, route_table: &str, subnet: &str) -> CloudResult<()> {
+        self.before_write()?;
         self.add_association(route_table, subnet)
     }
 
     fn authorize_ingress(&self, group: &str, rules: &[IngressRule]) -> CloudResult<()> {
+        self.before_write()?;
         self.add_ingress(group, rules)
     }
 
     fn terminate_instances(&self, ids: &[String]) -> CloudResult<()> {
+        self.before_write()?;
         self.terminate(ids)
     }
 
     fn register_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.before_write()?;
         self.register(target_group, ids)
     }
 
     fn deregister_targets(&self, target_group: &str, ids: &[String]) -> CloudResult<()> {
+        self.before_write()?;
         self.deregister(target_group, ids)
     }
 
@@ -251,6 +285,7 @@ impl Cloud for AwsCloud {
     }
 
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
+        self.before_write()?;
         self.change_listener(listener, spec)
     }
 
@@ -267,6 +302,7 @@ impl Cloud for AwsCloud {
     }
 
     fn delete(&self, resource: &Resource) -> CloudResult<()> {
+        self.before_write()?;
         self.delete_one(resource)
     }
 }

@@ -63,4 +63,11 @@ section! {
         what_to_do: "Wait until the instances and NAT gateways are gone, then run `awsrun \
                      destroy` again.",
     }
+    StackLocked = "StackLocked" {
+        when: "A line of the live prompt (`awsrun repl`) was about to change AWS while another \
+               run holds the stack's lock (the message names who, since when, the command and \
+               the host). Nothing of that write was sent; what the line did before stays.",
+        what_to_do: "Wait for the other run to finish and type the line again; a lock left by a \
+                     killed run is cleared with `awsrun unlock --stack NAME`.",
+    }
 }

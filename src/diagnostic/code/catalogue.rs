@@ -3,7 +3,7 @@
 //! codes' sections under one heading of their own.
 
 use super::{Section, aws, backend, cidr, docs, hinted, limit, module, opts, repl};
-use super::{resource, rolling, script, stop, usage, wait, warn};
+use super::{lock, resource, rolling, script, stop, usage, wait, warn};
 use std::fmt::Write;
 
 /// What a report holds, where JSON and scripts read it, exit statuses.
@@ -39,7 +39,7 @@ const AWS_INTRO: &str = "\
     minutes, and treats a `...NotFound` code as already deleted.";
 
 /// The sections of awsrun's own codes, in the catalogue's order.
-const AWSRUN: [&Section; 13] = [
+const AWSRUN: [&Section; 14] = [
     &script::SECTION,
     &opts::SECTION,
     &cidr::SECTION,
@@ -52,6 +52,7 @@ const AWSRUN: [&Section; 13] = [
     &repl::SECTION,
     &docs::SECTION,
     &stop::SECTION,
+    &lock::SECTION,
     &warn::SECTION,
 ];
 
