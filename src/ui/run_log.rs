@@ -340,10 +340,15 @@ impl Record {
         }
     }
 
-    /// `+2 ~1 -0`: created, changed, deleted.
+    /// `+2 ~1 -0`: created, changed, deleted; then `<3` when the run
+    /// adopted hand-made resources.
     pub fn counts(&self) -> String {
         let n = |op: &str| self.actions.iter().filter(|a| a.op == op).count();
-        format!("+{} ~{} -{}", n("created"), n("changed"), n("deleted"))
+        let counts = format!("+{} ~{} -{}", n("created"), n("changed"), n("deleted"));
+        match n("adopted") {
+            0 => counts,
+            adopted => format!("{counts} <{adopted}"),
+        }
     }
 
     /// One line of `awsrun log`, like `git log --oneline`.
@@ -434,6 +439,26 @@ mod tests {
             stack: "web".into(),
             awsrun: "0.1.0".into(),
         }
+    }
+
+    #[test]
+    fn counts_show_adopted_resources_only_when_a_run_adopted_some() {
+        let mut r = record();
+        assert_eq!(r.counts(), "+1 ~0 -0");
+        for (n, id) in ["subnet-9", "nat-9"].iter().enumerate() {
+            r.actions.push(LoggedAction {
+                op: "adopted".into(),
+                kind: "subnet".into(),
+                name: format!("hand-{n}"),
+                id: id.to_string(),
+            });
+        }
+        assert_eq!(r.counts(), "+1 ~0 -0 <2");
+        assert!(
+            r.show().contains("  adopted subnet hand-1 nat-9"),
+            "{}",
+            r.show()
+        );
     }
 
     #[test]
