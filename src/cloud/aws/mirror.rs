@@ -196,16 +196,11 @@ impl AwsCloud {
             .collect();
         let in_vpc = |r: &Resource| vpcs.contains(&r.str("vpc").to_string());
         let mut out = Vec::new();
-        for kind in [
-            Kind::ElasticIp,
-            Kind::NatGateway,
-            Kind::RouteTable,
-            Kind::SecurityGroup,
-            Kind::Instance,
-            Kind::TargetGroup,
-            Kind::LoadBalancer,
-            Kind::Listener,
-        ] {
+        // VPCs, their internet gateways and subnets are seeded with the VPCs.
+        let under_subnets = crate::cloud::adopt::KINDS
+            .into_iter()
+            .filter(|k| !matches!(k, Kind::Vpc | Kind::InternetGateway | Kind::Subnet));
+        for kind in under_subnets {
             for r in self.untagged_of(kind)? {
                 let held = match kind {
                     Kind::ElasticIp => true,
