@@ -10,18 +10,14 @@ use super::run::usage;
 use crate::diagnostic::{Report, code};
 use crate::ui::lock::StateBucket;
 use crate::ui::run_log::{self, Record};
-use crate::ui::{Config, Exit, backend, out, report_alone};
+use crate::ui::{Config, Exit, out, report_alone};
 
 pub fn exec(config: &Config, stack: &str, limit: usize, show: Option<&str>) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
-    let aws = match backend::live(config) {
-        Ok(aws) => aws,
-        Err(rep) => return fail(config, &rep),
-    };
-    let state = match StateBucket::find(config, &aws) {
-        Ok(state) => state,
+    let (_, state) = match StateBucket::open(config) {
+        Ok(opened) => opened,
         Err(rep) => return fail(config, &rep),
     };
     if !state.exists {

@@ -10,19 +10,15 @@ use super::config::{STACK_CODE, STACK_HELP, check_stack};
 use super::confirm::{Answer, confirm, refused};
 use super::run::usage;
 use crate::ui::lock::{Outcome, RunInfo, StateBucket, append_record};
-use crate::ui::{Config, Exit, backend, out, report_alone};
+use crate::ui::{Config, Exit, out, report_alone};
 use std::time::SystemTime;
 
 pub fn exec(config: &Config, stack: &str, yes: bool) -> Exit {
     if let Err(msg) = check_stack(stack) {
         return usage(config, STACK_CODE, &msg, STACK_HELP);
     }
-    let aws = match backend::live(config) {
-        Ok(aws) => aws,
-        Err(rep) => return fail(config, &rep),
-    };
-    let state = match StateBucket::find(config, &aws) {
-        Ok(state) => state,
+    let (aws, state) = match StateBucket::open(config) {
+        Ok(opened) => opened,
         Err(rep) => return fail(config, &rep),
     };
     let (holder, etag) = match state.holder(stack) {

@@ -61,6 +61,14 @@ fn state_report(bucket: &str, err: &CloudError) -> Box<Report> {
 }
 
 impl StateBucket {
+    /// The account (as the live backend reaches it) and its state bucket:
+    /// what `log` and `unlock` start from.
+    pub(crate) fn open(config: &Config) -> Result<(Rc<AwsCloud>, StateBucket), Box<Report>> {
+        let aws = super::backend::live(config)?;
+        let state = StateBucket::find(config, &aws)?;
+        Ok((aws, state))
+    }
+
     /// Finds the state bucket: `--state-bucket` (AWSRUN_STATE_BUCKET) or
     /// `awsrun-state-<account>-<region>`.
     pub(crate) fn find(config: &Config, aws: &Rc<AwsCloud>) -> Result<StateBucket, Box<Report>> {
@@ -155,6 +163,18 @@ impl StateBucket {
         Ok(stored.and_then(|s| serde_json::from_slice(&s.body).ok()))
     }
 
+    /// The lock at `key`, written by this run with `etag`.
+    fn held(&self, key: String, etag: String, run: RunInfo) -> Held {
+        Held {
+            aws: self.aws.clone(),
+            bucket: self.name.clone(),
+            key,
+            etag,
+            run,
+            outcome: Outcome::default(),
+        }
+    }
+
     /// Takes the stack's lock, waiting up to `timeout` for another holder
     /// to release it. A lock still held then is reported
     /// (`awsrun::lock::held`, exit 1); Ctrl-C while waiting ends with exit
@@ -190,27 +210,13 @@ impl StateBucket {
                     Exit::Failure
                 })?;
             if let Put::Written { etag } = put {
-                return Ok(Held {
-                    aws: self.aws.clone(),
-                    bucket: self.name.clone(),
-                    key,
-                    etag,
-                    run,
-                    outcome: Outcome::default(),
-                });
+                return Ok(self.held(key, etag, run));
             }
             let holder = match self.holder(stack) {
                 // Our own write, whose answer was lost and whose retry S3
                 // refused: the lock is ours.
                 Ok(Some((holder, etag))) if holder == body => {
-                    return Ok(Held {
-                        aws: self.aws.clone(),
-                        bucket: self.name.clone(),
-                        key,
-                        etag,
-                        run,
-                        outcome: Outcome::default(),
-                    });
+                    return Ok(self.held(key, etag, run));
                 }
                 Ok(Some((holder, _))) => holder,
                 // Released between the write and the read: ask again.
