@@ -12,8 +12,8 @@
 use awsrun::cloud::Spec;
 use awsrun::cloud::sim::SimAccount;
 use awsrun::cloud::{
-    Cloud, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource, Route, Tags,
-    TargetHealth,
+    Cloud, CloudResult, GroupUpdate, Identity, IngressRule, Kind, LaunchTemplateSpec, ListenerSpec,
+    Mode, Resource, Route, Tags, TargetHealth,
 };
 use awsrun::engine::plan::{Op, Summary};
 use awsrun::engine::session::{Quiet, Session};
@@ -185,6 +185,29 @@ impl Cloud for Watch {
             "modify_listener",
             self.inner.modify_listener(listener, spec),
         )
+    }
+    fn new_template_version(
+        &self,
+        template: &str,
+        spec: &LaunchTemplateSpec,
+    ) -> CloudResult<Resource> {
+        let made = self.inner.new_template_version(template, spec);
+        self.then("new_template_version", made)
+    }
+    fn update_group(&self, group: &str, update: &GroupUpdate) -> CloudResult<Resource> {
+        self.then("update_group", self.inner.update_group(group, update))
+    }
+    fn attach_target_groups(&self, group: &str, target_groups: &[String]) -> CloudResult<()> {
+        let done = self.inner.attach_target_groups(group, target_groups);
+        self.then("attach_target_groups", done)
+    }
+    fn detach_instances(&self, group: &str, ids: &[String], decrement: bool) -> CloudResult<()> {
+        let done = self.inner.detach_instances(group, ids, decrement);
+        self.then("detach_instances", done)
+    }
+    fn suspend_processes(&self, group: &str, names: &[&str], suspend: bool) -> CloudResult<()> {
+        let done = self.inner.suspend_processes(group, names, suspend);
+        self.then("suspend_processes", done)
     }
     fn create(&self, spec: &Spec, tags: &Tags) -> CloudResult<Resource> {
         let made = self.inner.create(spec, tags);

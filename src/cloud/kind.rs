@@ -31,6 +31,9 @@ pub enum Kind {
     HostedZone,
     Certificate,
     DnsRecord,
+    LaunchTemplate,
+    AutoScalingGroup,
+    ScalingPolicy,
 }
 
 /// The AWS API a kind lives in.
@@ -45,6 +48,10 @@ pub enum Service {
     /// Route 53: zone ids (`Z...`) and record sets, which carry no tags
     /// (a stack owns a record through an ownership TXT record).
     Route53,
+    /// EC2 Auto Scaling: a group's id is its name; tags on the group
+    /// (propagated to its instances); a scaling policy carries no tags and
+    /// belongs to the stack of its group.
+    AutoScaling,
 }
 
 /// What awsrun knows about one kind.
@@ -87,7 +94,7 @@ pub struct KindInfo {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Vpc,
         Kind::InternetGateway,
         Kind::Subnet,
@@ -102,6 +109,9 @@ impl Kind {
         Kind::HostedZone,
         Kind::Certificate,
         Kind::DnsRecord,
+        Kind::LaunchTemplate,
+        Kind::AutoScalingGroup,
+        Kind::ScalingPolicy,
     ];
 
     /// The descriptor of this kind.
@@ -121,6 +131,9 @@ impl Kind {
             Kind::HostedZone => &HOSTED_ZONE,
             Kind::Certificate => &CERTIFICATE,
             Kind::DnsRecord => &DNS_RECORD,
+            Kind::LaunchTemplate => &LAUNCH_TEMPLATE,
+            Kind::AutoScalingGroup => &AUTO_SCALING_GROUP,
+            Kind::ScalingPolicy => &SCALING_POLICY,
         }
     }
 
@@ -191,6 +204,11 @@ impl Kind {
         let own = self.info().not_found_code.as_str();
         if self == Kind::DnsRecord {
             return code == own && message.contains("but it was not found");
+        }
+        if self.service() == Service::AutoScaling {
+            // Auto Scaling answers `ValidationError` for every bad request;
+            // only its message tells an unknown group or policy apart.
+            return code == own && message.contains("not found");
         }
         code.ends_with("NotFound") || code == own
     }
@@ -419,6 +437,58 @@ const DNS_RECORD: KindInfo = KindInfo {
     ..ec2("dns_record", "rrset", Aws::InvalidChangeBatch)
 };
 
+const LAUNCH_TEMPLATE: KindInfo = KindInfo {
+    describe_op: "DescribeLaunchTemplates",
+    delete_op: "DeleteLaunchTemplate",
+    not_found_message: "The specified launch template, with template ID {id}, does not exist.",
+    plan_keys: &["version", "instance_type", "image"],
+    made_by: "launch_template(...) or scaling_group(...).template",
+    ensure: Some("launch_template"),
+    // Deleted once no group uses it and its instances are gone.
+    destroy_rank: Some(45),
+    ..ec2(
+        "launch_template",
+        "lt",
+        Aws::InvalidLaunchTemplateIdNotFound,
+    )
+};
+
+const AUTO_SCALING_GROUP: KindInfo = KindInfo {
+    service: Service::AutoScaling,
+    describe_op: "DescribeAutoScalingGroups",
+    delete_op: "DeleteAutoScalingGroup",
+    not_found_message: "AutoScalingGroup name not found - AutoScalingGroup {id} not found",
+    plan_keys: &["capacity", "version", "subnets"],
+    made_by: "auto_scaling_group(...) or scaling_group(...).group",
+    ensure: Some("auto_scaling_group"),
+    // Before the listeners, load balancer and target groups its instances
+    // serve behind: a forced delete terminates them, and destroy waits
+    // until they are gone.
+    destroy_rank: Some(8),
+    ..ec2(
+        "auto_scaling_group",
+        "autoScalingGroup",
+        Aws::AutoScalingValidation,
+    )
+};
+
+const SCALING_POLICY: KindInfo = KindInfo {
+    service: Service::AutoScaling,
+    describe_op: "DescribePolicies",
+    delete_op: "DeletePolicy",
+    not_found_message: "Scaling policy {id} not found",
+    plan_keys: &["metric", "target"],
+    made_by: "scaling_policy(...) or scaling_group(...).policy",
+    ensure: Some("scaling_policy"),
+    listed_with: Some(Kind::AutoScalingGroup),
+    destroy_rank: Some(7),
+    ..ec2(
+        "scaling_policy",
+        "scalingPolicy",
+        Aws::AutoScalingValidation,
+    )
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,12 +510,14 @@ mod tests {
             }
             assert!(!info.plan_keys.is_empty(), "{kind}: no plan keys");
             // Route 53 answers NoSuch* for what it does not know, and a
-            // DELETE of a missing record fails the whole change batch.
+            // DELETE of a missing record fails the whole change batch;
+            // Auto Scaling says "not found" in a ValidationError.
             let code = info.not_found_code.as_str();
             assert!(
                 code.contains("NotFound")
                     || code.starts_with("NoSuch")
-                    || (kind == Kind::DnsRecord && code == "InvalidChangeBatch"),
+                    || (kind == Kind::DnsRecord && code == "InvalidChangeBatch")
+                    || (info.service == Service::AutoScaling && code == "ValidationError"),
                 "{kind}: {code}"
             );
             assert_eq!(info.ensure.is_some(), kind.stack_owned(), "{kind}");

@@ -36,6 +36,7 @@ pub mod kind;
 pub mod ownership;
 pub mod poll;
 pub mod resource;
+pub mod scaling;
 pub mod sim;
 pub mod spec;
 
@@ -43,6 +44,7 @@ pub use error::{CloudError, CloudResult};
 pub use kind::{Kind, KindInfo, Service};
 pub use poll::Poll;
 pub use resource::{Identity, Resource, STACK_TAG, Tags, TargetHealth};
+pub use scaling::*;
 pub use spec::*;
 
 use std::time::Duration;
@@ -108,6 +110,27 @@ pub trait Cloud {
     /// `ModifyListener`: gives an existing listener the protocol, default
     /// action, certificate and policy of `spec`. Returns it as it is now.
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource>;
+
+    /// `CreateLaunchTemplateVersion` with `spec`'s settings, made the
+    /// template's default version. Returns the template as it is now.
+    fn new_template_version(
+        &self,
+        template: &str,
+        spec: &LaunchTemplateSpec,
+    ) -> CloudResult<Resource>;
+    /// `UpdateAutoScalingGroup` (or `SetDesiredCapacity` for a desired
+    /// capacity alone); AWS's rules apply (min <= desired <= max, a
+    /// version that exists). Returns the group as it is now.
+    fn update_group(&self, group: &str, update: &GroupUpdate) -> CloudResult<Resource>;
+    /// `AttachLoadBalancerTargetGroups`: the group registers its instances
+    /// with these target groups too.
+    fn attach_target_groups(&self, group: &str, target_groups: &[String]) -> CloudResult<()>;
+    /// `DetachInstances`: the instances leave the group (and its target
+    /// groups, draining there); with `decrement` the desired capacity drops
+    /// by as many, else the group launches replacements. They keep running.
+    fn detach_instances(&self, group: &str, ids: &[String], decrement: bool) -> CloudResult<()>;
+    /// `SuspendProcesses` (`suspend`) or `ResumeProcesses` for `processes`.
+    fn suspend_processes(&self, group: &str, processes: &[&str], suspend: bool) -> CloudResult<()>;
 
     /// The resource as it is now (state and attributes). A simulated slow
     /// resource moves one step along its real states on each refresh.

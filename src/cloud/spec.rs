@@ -4,6 +4,7 @@
 //! a new field and a new kind a new variant, never a new signature.
 
 use super::Kind;
+use super::scaling::{AutoScalingGroupSpec, LaunchTemplateSpec, ScalingPolicySpec};
 use serde::Serialize;
 
 /// What to create: one variant per kind a script creates, each with its
@@ -25,6 +26,9 @@ pub enum Spec {
     Listener(ListenerSpec),
     Certificate(CertificateSpec),
     DnsRecord(DnsRecordSpec),
+    LaunchTemplate(LaunchTemplateSpec),
+    AutoScalingGroup(AutoScalingGroupSpec),
+    ScalingPolicy(ScalingPolicySpec),
 }
 
 impl Spec {
@@ -44,6 +48,9 @@ impl Spec {
             Spec::Listener(_) => Kind::Listener,
             Spec::Certificate(_) => Kind::Certificate,
             Spec::DnsRecord(_) => Kind::DnsRecord,
+            Spec::LaunchTemplate(_) => Kind::LaunchTemplate,
+            Spec::AutoScalingGroup(_) => Kind::AutoScalingGroup,
+            Spec::ScalingPolicy(_) => Kind::ScalingPolicy,
         }
     }
 }

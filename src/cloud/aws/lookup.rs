@@ -115,6 +115,7 @@ impl AwsCloud {
             Service::Ec2 => self.describe_ec2_by_id(resource.kind, &resource.id)?,
             Service::Acm => self.describe_certificate(&resource.id, &resource.name)?,
             Service::Route53 => self.describe_route53_by_id(resource)?,
+            Service::AutoScaling => self.describe_scaling_by_id(resource)?,
         };
         let Some(mut fresh) = fresh else {
             return Err(CloudError::new(
@@ -143,6 +144,7 @@ impl AwsCloud {
             Service::Acm => self.delete_certificate(&resource.id),
             Service::Route53 if resource.kind == Kind::DnsRecord => self.delete_record(resource),
             Service::Route53 => Err(super::unsupported("Delete", resource.kind)),
+            Service::AutoScaling => self.delete_scaling(resource),
         };
         match result {
             Err(err) if !is_not_found(resource.kind, &err) => Err(err),

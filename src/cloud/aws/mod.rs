@@ -37,6 +37,7 @@
 
 mod acm;
 mod adopt;
+mod autoscaling;
 mod cache;
 mod call;
 mod connect;
@@ -59,8 +60,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource,
-    Route, Tags, TargetHealth,
+    Cloud, CloudError, CloudResult, GroupUpdate, Identity, IngressRule, Kind, LaunchTemplateSpec,
+    ListenerSpec, Mode, Resource, Route, Tags, TargetHealth,
 };
 pub use state::{Put, ROLE_TAG, Stored};
 
@@ -234,6 +235,9 @@ impl Cloud for AwsCloud {
             Spec::Listener(s) => self.new_listener(s, tags),
             Spec::Certificate(s) => self.new_certificate(s, tags),
             Spec::DnsRecord(s) => self.new_record(s, tags),
+            Spec::LaunchTemplate(s) => self.new_launch_template(s, tags),
+            Spec::AutoScalingGroup(s) => self.new_group(s, tags),
+            Spec::ScalingPolicy(s) => self.new_scaling_policy(s, tags),
         }
     }
 
@@ -287,6 +291,35 @@ impl Cloud for AwsCloud {
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
         self.before_write()?;
         self.change_listener(listener, spec)
+    }
+
+    fn new_template_version(
+        &self,
+        template: &str,
+        spec: &LaunchTemplateSpec,
+    ) -> CloudResult<Resource> {
+        self.before_write()?;
+        self.new_launch_template_version(template, spec)
+    }
+
+    fn update_group(&self, group: &str, update: &GroupUpdate) -> CloudResult<Resource> {
+        self.before_write()?;
+        self.change_group(group, update)
+    }
+
+    fn attach_target_groups(&self, group: &str, target_groups: &[String]) -> CloudResult<()> {
+        self.before_write()?;
+        self.attach_group_target_groups(group, target_groups)
+    }
+
+    fn detach_instances(&self, group: &str, ids: &[String], decrement: bool) -> CloudResult<()> {
+        self.before_write()?;
+        self.detach_group_instances(group, ids, decrement)
+    }
+
+    fn suspend_processes(&self, group: &str, processes: &[&str], suspend: bool) -> CloudResult<()> {
+        self.before_write()?;
+        self.group_processes(group, processes, suspend)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

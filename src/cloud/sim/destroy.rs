@@ -47,6 +47,9 @@ impl State {
             }
             Kind::Certificate => self.delete_certificate(id),
             Kind::DnsRecord => self.delete_record(id),
+            Kind::LaunchTemplate => self.delete_launch_template(id),
+            Kind::AutoScalingGroup => self.delete_scaling_group(id),
+            Kind::ScalingPolicy => self.delete_policy(id),
             Kind::HostedZone => Err(CloudError::new(
                 "DeleteHostedZone",
                 code::Backend::UnsupportedKind,

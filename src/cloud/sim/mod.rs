@@ -36,6 +36,7 @@
 
 mod addresses;
 mod adopt;
+mod auto_scaling;
 mod certificate;
 mod destroy;
 mod dns;
@@ -76,8 +77,8 @@ pub use facts::AccountFacts;
 pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
-    Cloud, CloudError, CloudResult, Identity, IngressRule, Kind, ListenerSpec, Mode, Resource,
-    Route, Tags, TargetHealth, VpcSpec,
+    Cloud, CloudError, CloudResult, GroupUpdate, Identity, IngressRule, Kind, LaunchTemplateSpec,
+    ListenerSpec, Mode, Resource, Route, Tags, TargetHealth, VpcSpec,
 };
 
 /// One simulated AWS account and region.
@@ -285,6 +286,9 @@ impl Cloud for SimAccount {
             Spec::Listener(s) => state.create_listener(s, tags),
             Spec::Certificate(s) => state.request_certificate(s, tags),
             Spec::DnsRecord(s) => state.create_record(s, tags),
+            Spec::LaunchTemplate(s) => state.create_launch_template(s, tags),
+            Spec::AutoScalingGroup(s) => state.create_group(s, tags),
+            Spec::ScalingPolicy(s) => state.put_scaling_policy(s, tags),
         }
     }
 
@@ -335,6 +339,38 @@ impl Cloud for SimAccount {
 
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
         self.state.borrow_mut().modify_listener(listener, spec)
+    }
+
+    fn new_template_version(
+        &self,
+        template: &str,
+        spec: &LaunchTemplateSpec,
+    ) -> CloudResult<Resource> {
+        self.state
+            .borrow_mut()
+            .create_template_version(template, spec)
+    }
+
+    fn update_group(&self, group: &str, update: &GroupUpdate) -> CloudResult<Resource> {
+        self.state.borrow_mut().update_group(group, update)
+    }
+
+    fn attach_target_groups(&self, group: &str, target_groups: &[String]) -> CloudResult<()> {
+        self.state
+            .borrow_mut()
+            .attach_target_groups(group, target_groups)
+    }
+
+    fn detach_instances(&self, group: &str, ids: &[String], decrement: bool) -> CloudResult<()> {
+        self.state
+            .borrow_mut()
+            .detach_instances(group, ids, decrement)
+    }
+
+    fn suspend_processes(&self, group: &str, processes: &[&str], suspend: bool) -> CloudResult<()> {
+        self.state
+            .borrow_mut()
+            .suspend_processes(group, processes, suspend)
     }
 
     fn refresh(&self, resource: &Resource) -> CloudResult<Resource> {

@@ -82,6 +82,9 @@ impl State {
             }
             Kind::Certificate => self.seed_certificate(r),
             Kind::DnsRecord => self.seed_record(r),
+            Kind::LaunchTemplate | Kind::AutoScalingGroup | Kind::ScalingPolicy => {
+                self.seed_scaling(r)
+            }
         }
     }
 

@@ -265,6 +265,17 @@ section! {
         when: "The listener ARN refers to no live listener.",
         what_to_do: "Check the ARN, or create the listener first.",
     }
+    InvalidLaunchTemplateIdNotFound = "InvalidLaunchTemplateId.NotFound" {
+        when: "The launch template id refers to no launch template (it was deleted).",
+        what_to_do: "Check the id, or create the template with `launch_template(...)` first.",
+    }
+    AutoScalingValidation = "ValidationError" {
+        when: "EC2 Auto Scaling refused the request: an unknown group or policy, a desired \
+               capacity outside min..max, subnets of more than one VPC, a launch template \
+               version that does not exist, or a name too long.",
+        what_to_do: "Read the message: it names the value AWS refused; keep min <= desired <= \
+                     max and the group's subnets in one VPC.",
+    }
     NoSuchHostedZone = "NoSuchHostedZone" {
         when: "Route 53: no hosted zone has that id (it was deleted, or belongs to another \
                account).",

@@ -11,6 +11,8 @@ pub mod dns;
 pub mod ec2;
 pub mod elb;
 pub mod resource;
+pub mod scaling;
+pub mod scaling_group;
 pub mod wait;
 
 use super::functions::{self, Func};
@@ -105,5 +107,6 @@ pub fn register_all(engine: &mut Engine, session: &Rc<Session>) {
     ec2::register(engine, session);
     elb::register(engine, session);
     dns::register(engine, session);
+    scaling::register(engine, session);
     wait::register(engine, session);
 }

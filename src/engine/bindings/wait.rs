@@ -260,6 +260,11 @@ fn timed_out(r: &Resource, state: &str, limit: Duration) -> Box<rhai::EvalAltRes
 /// waiting, so that fails at once and says why.
 fn wait_healthy(s: &Session, tg: Dynamic, opts: Map) -> HostResult<Resource> {
     let limit = timeout(s, "wait_healthy", opts)?;
+    if let Some(group) = tg.clone().try_cast::<Resource>()
+        && group.kind == Kind::AutoScalingGroup
+    {
+        return super::scaling_group::wait_at_capacity(s, &group, limit);
+    }
     let tg = expect_kind("wait_healthy", "tg", &tg, Kind::TargetGroup)?;
     let mut poll = Poll::new(&*s.cloud, limit);
     loop {
