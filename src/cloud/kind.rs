@@ -468,7 +468,7 @@ const AUTO_SCALING_GROUP: KindInfo = KindInfo {
     ..ec2(
         "auto_scaling_group",
         "autoScalingGroup",
-        Aws::AutoScalingValidation,
+        Aws::ValidationError,
     )
 };
 
@@ -485,7 +485,7 @@ const SCALING_POLICY: KindInfo = KindInfo {
     ..ec2(
         "scaling_policy",
         "scalingPolicy",
-        Aws::AutoScalingValidation,
+        Aws::ValidationError,
     )
 };
 
