@@ -88,6 +88,7 @@
 
 use super::proxy::{Behaviour, Call, Proxy, Schedule};
 use super::timing_https::{Https, duplicate_creates};
+use super::timing_scaling::{self as scaling, Scaling};
 use super::timing_xml::{field, fields, form, set_first, text, texts};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -115,6 +116,10 @@ pub struct Windows {
     /// How long a certificate stays in use after the last listener using
     /// it went (or stopped using it).
     pub cert_in_use: Duration,
+    /// How long a target a DetachInstances deregistered is `draining`.
+    pub draining: Duration,
+    /// How long a force-deleted group reads `Delete in progress`.
+    pub group_deleting: Duration,
 }
 
 impl Windows {
@@ -134,6 +139,8 @@ impl Windows {
             acm_records: s(3),
             issuing: s(3),
             cert_in_use: s(5),
+            draining: s(3),
+            group_deleting: s(3),
         }
     }
 }
@@ -268,6 +275,8 @@ pub(super) struct Memory {
     pub(super) terminated: HashMap<String, Instant>,
     /// Certificates, listeners' certificates and validation CNAMEs.
     pub(super) https: Https,
+    /// Auto Scaling groups' instances, detaches and forced deletes.
+    pub(super) scaling: Scaling,
     pub(super) seen: BTreeMap<String, usize>,
 }
 
@@ -509,6 +518,13 @@ impl Behaviour for AwsTiming {
             return Some((400, "InvalidChangeBatch".into(), refused));
         }
         let form = form(call.body);
+        if call.service == "autoscaling" {
+            // Asked of the server without holding the memory.
+            let upstream = self.upstream.load(Ordering::SeqCst);
+            if let Some(group) = scaling::before(upstream, call.action, &form) {
+                self.memory().stash_before_delete(&form, group);
+            }
+        }
         let w = &self.windows;
         let mut memory = self.memory();
         memory
@@ -521,6 +537,23 @@ impl Behaviour for AwsTiming {
             return None;
         }
         let w = &self.windows;
+        if call.service == "autoscaling" {
+            let form = form(call.body);
+            if call.action == "DetachInstances" {
+                // Asked of the server without holding the memory.
+                let pairs = scaling::detached(self.upstream.load(Ordering::SeqCst), &form);
+                self.memory().learn_detached(pairs);
+            }
+            let mut memory = self.memory();
+            return match call.action {
+                "DeleteAutoScalingGroup" => {
+                    memory.learn_group_deleted(&form);
+                    None
+                }
+                "DescribeAutoScalingGroups" => Some(memory.group_states(&form, answer, w)),
+                _ => None,
+            };
+        }
         let mut memory = self.memory();
         match call.service {
             "acm" => return memory.acm_answer(call, answer, w),
@@ -538,14 +571,20 @@ impl Behaviour for AwsTiming {
                 memory.learn_load_balancers(answer);
                 canonical_zone(answer)
             }
-            "DescribeInstances" => Some(memory.instance_states(answer, w)),
+            "DescribeInstances" => {
+                memory.learn_group_instances(answer);
+                Some(memory.instance_states(answer, w))
+            }
             "DescribeNatGateways" => Some(memory.nat_states(answer, w)),
             // AWS answers a new gateway `pending`; moto `available`.
             "CreateNatGateway" => {
                 memory.saw("nat pending");
                 Some(set_first(answer, "state", "pending"))
             }
-            "DescribeTargetHealth" => Some(memory.target_states(&form, answer, w)),
+            "DescribeTargetHealth" => {
+                let answer = memory.target_states(&form, answer, w);
+                Some(memory.group_targets(&form, &answer, w))
+            }
             _ => None,
         }
     }
