@@ -341,7 +341,11 @@ fn a_detached_instance_drains_out_of_the_target_group_and_keeps_running() {
     // The layer deregistered it on moto itself.
     assert!(!targets(&m, &m.elb(), &layer.tg).contains_key(&leaving));
     let (instances, _) = group(&m, &asg).expect("the group");
-    assert_eq!(instances.keys().collect::<Vec<_>>(), [&layer.ids[1]]);
+    assert_eq!(instances.len(), 2, "{instances:?}");
+    assert_eq!(instances[&leaving], "Detaching", "{instances:?}");
+    assert_eq!(instances[&layer.ids[1]], "InService", "{instances:?}");
+    let (direct, _) = group(&m, &m.autoscaling()).expect("the group");
+    assert_eq!(direct.keys().collect::<Vec<_>>(), [&layer.ids[1]]);
 
     past(windows().draining);
     let health = targets(&m, &elb, &layer.tg);
@@ -350,11 +354,15 @@ fn a_detached_instance_drains_out_of_the_target_group_and_keeps_running() {
         [&layer.ids[1]],
         "{health:?}"
     );
+    let (instances, _) = group(&m, &asg).expect("the group");
+    assert_eq!(instances.keys().collect::<Vec<_>>(), [&layer.ids[1]]);
     let running = states(&m, &layer.ec2(&m), std::slice::from_ref(&leaving));
     assert_eq!(running[&leaving], "running");
     let seen = layer.timing.seen();
     assert_eq!(seen.get("detach deregistered"), Some(&1), "{seen:?}");
-    assert!(seen.contains_key("draining"), "{seen:?}");
+    for what in ["draining", "detaching"] {
+        assert!(seen.contains_key(what), "no {what} in {seen:?}");
+    }
 }
 
 #[test]

@@ -34,6 +34,49 @@
 //!   [`Windows::shutting_down`] (moto says `terminated` at once), and its
 //!   subnet and security groups are in use meanwhile (`DependencyViolation`).
 //!
+//! For EC2 Auto Scaling (`timing_scaling.rs`):
+//! - A group's new instances are not in service at once (Auto Scaling
+//!   user guide, "Amazon EC2 Auto Scaling instance lifecycle",
+//!   https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-lifecycle.html:
+//!   "These instances start in the Pending state"; a group attached to a
+//!   load balancer registers an instance with it before marking it
+//!   InService). moto's are `running`, `InService` and registered at once.
+//!   The layer learns a group's instances from the DescribeAutoScalingGroups
+//!   and DescribeInstances answers passing through (those carrying the
+//!   `aws:autoscaling:groupName` tag); for [`Windows::pending`] from the
+//!   moment it first sees one, the instance is `pending` in
+//!   DescribeInstances, `Pending` in its group's `Instances`, refused by
+//!   RegisterTargets as above, and not yet a target of the group's target
+//!   groups (left out of DescribeTargetHealth listings, `unused` /
+//!   `Target.NotRegistered` when named); then its targets are `initial`
+//!   for [`Windows::initial`] ("Health checks for instances in an Auto
+//!   Scaling group": the load balancer's health checks decide), then what
+//!   moto says.
+//! - DetachInstances deregisters (DetachInstances API reference,
+//!   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachInstances.html:
+//!   "If there is a Classic Load Balancer attached to the Auto Scaling
+//!   group, the instances are deregistered from the load balancer. If there
+//!   are target groups attached to the Auto Scaling group, the instances
+//!   are deregistered from the target groups."); moto only drops them from
+//!   the group. After moto's answer the layer asks moto for the group's
+//!   target groups and calls DeregisterTargets on moto itself; for
+//!   [`Windows::draining`] the targets read `draining` /
+//!   `Target.DeregistrationInProgress` (ELBv2 API reference,
+//!   DeregisterTargets: "The load balancer stops sending requests to
+//!   targets that are deregistering, but uses connection draining"), then
+//!   they are gone; the instances keep running. Meanwhile the group lists
+//!   them as `Detaching` (moto drops them at once).
+//! - A forced delete takes a while (DeleteAutoScalingGroup API reference,
+//!   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html:
+//!   "The force delete operation will also terminate the EC2 instances";
+//!   the group's `Status` is "The current state of the Auto Scaling group
+//!   when the DeleteAutoScalingGroup operation is in progress", botocore's
+//!   model); moto deletes at once. The layer describes the group on moto
+//!   before forwarding a DeleteAutoScalingGroup with ForceDelete, and for
+//!   [`Windows::group_deleting`] after it answered still lists it (when
+//!   asked by name or for all) with `Status` `Delete in progress`, while
+//!   its instances are `shutting-down` as after TerminateInstances.
+//!
 //! For ACM, Route 53 and HTTPS listeners (`timing_https.rs`; the sources
 //! are quoted from `docs/research/https-and-domains.md`, sections 1-4 and 8):
 //! - A new certificate's validation records are not there yet: for
@@ -307,7 +350,9 @@ impl AwsTiming {
     /// `InvalidTarget`, `pending`, `initial`, `NotInUse`, `nat pending`,
     /// `deleting`, `AuthFailure`, `DependencyViolation`, `shutting-down`,
     /// `validation records hidden`, `pending validation`,
-    /// `CertificateNotFound`, `certificate in use`, `InvalidChangeBatch`.
+    /// `CertificateNotFound`, `certificate in use`, `InvalidChangeBatch`,
+    /// `group pending`, `not registered yet`, `detach deregistered`,
+    /// `draining`, `detaching`, `delete in progress`.
     pub fn seen(&self) -> BTreeMap<String, usize> {
         self.memory().seen.clone()
     }
@@ -542,7 +587,7 @@ impl Behaviour for AwsTiming {
             if call.action == "DetachInstances" {
                 // Asked of the server without holding the memory.
                 let pairs = scaling::detached(self.upstream.load(Ordering::SeqCst), &form);
-                self.memory().learn_detached(pairs);
+                self.memory().learn_detached(&form, pairs);
             }
             let mut memory = self.memory();
             return match call.action {

@@ -24,6 +24,10 @@ pub(super) struct Scaling {
     first_seen: HashMap<String, Instant>,
     /// (target group, instance) deregistered by a DetachInstances -> when.
     detached: HashMap<(String, String), Instant>,
+    /// Group instance -> its last `<member>` in the group's `Instances`.
+    members: HashMap<String, String>,
+    /// Detached instance -> (its group, when).
+    detaching: HashMap<String, (String, Instant)>,
     /// Group -> its last `<member>` moto answered, asked before a delete.
     before_delete: HashMap<String, String>,
     /// Group force-deleted -> (when, its last `<member>`).
@@ -152,8 +156,20 @@ impl Memory {
         }
     }
 
-    pub(super) fn learn_detached(&mut self, pairs: Vec<(String, String)>) {
+    pub(super) fn learn_detached(
+        &mut self,
+        form: &[(String, String)],
+        pairs: Vec<(String, String)>,
+    ) {
         let now = Instant::now();
+        let group = field(form, "AutoScalingGroupName")
+            .unwrap_or("")
+            .to_string();
+        for id in fields(form, "InstanceIds.member.", "") {
+            self.scaling
+                .detaching
+                .insert(id.to_string(), (group.clone(), now));
+        }
         for pair in pairs {
             self.saw("detach deregistered");
             self.scaling.detached.insert(pair, now);
@@ -194,6 +210,9 @@ impl Memory {
             let mut pending = false;
             let group = rewrite_items(group, "Instances", "member", |instance| {
                 let id = text(instance, "InstanceId")?;
+                self.scaling
+                    .members
+                    .insert(id.clone(), instance.to_string());
                 let seen = self.scaling.first_seen.get(&id)?;
                 if !within(*seen, w.pending) || text(instance, "LifecycleState")? != "InService" {
                     return None;
@@ -204,7 +223,7 @@ impl Memory {
             if pending {
                 self.saw("group pending");
             }
-            Some(group)
+            Some(self.with_detaching(group, &ids, w))
         });
         let names = fields(form, "AutoScalingGroupNames.member.", "");
         let mut shown = String::new();
@@ -232,6 +251,34 @@ impl Memory {
             body.replacen(
                 "<AutoScalingGroups/>",
                 &format!("<AutoScalingGroups>{shown}</AutoScalingGroups>"),
+                1,
+            )
+        }
+    }
+
+    /// A group's `<member>` listing its instances still detaching (their
+    /// targets draining) as `Detaching`, as AWS does; moto drops them.
+    fn with_detaching(&mut self, group: String, ids: &[String], w: &Windows) -> String {
+        let name = text(&group, "AutoScalingGroupName").unwrap_or_default();
+        let mut shown = String::new();
+        for (id, (of, since)) in &self.scaling.detaching {
+            if *of != name || ids.contains(id) || !within(*since, w.draining) {
+                continue;
+            }
+            if let Some(member) = self.scaling.members.get(id) {
+                shown.push_str(&set_first(member, "LifecycleState", "Detaching"));
+            }
+        }
+        if shown.is_empty() {
+            return group;
+        }
+        self.saw("detaching");
+        if group.contains("<Instances>") {
+            group.replacen("<Instances>", &format!("<Instances>{shown}"), 1)
+        } else {
+            group.replacen(
+                "<Instances/>",
+                &format!("<Instances>{shown}</Instances>"),
                 1,
             )
         }
