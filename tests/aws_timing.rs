@@ -24,6 +24,8 @@ fn windows() -> Windows {
         acm_records: second,
         issuing: second,
         cert_in_use: second,
+        draining: second,
+        group_deleting: second,
     }
 }
 
@@ -112,7 +114,7 @@ fn launch(m: &Moto, ec2: &aws_sdk_ec2::Client, subnet: Option<&str>, groups: &[&
     })
 }
 
-fn default_vpc_and_subnets(m: &Moto) -> (String, Vec<String>) {
+pub(crate) fn default_vpc_and_subnets(m: &Moto) -> (String, Vec<String>) {
     let ec2 = m.ec2();
     m.block_on(async {
         let subnets = ec2.describe_subnets().send().await.unwrap();

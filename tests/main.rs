@@ -34,3 +34,4 @@ mod run_log;
 mod secrets;
 mod status;
 mod timing_runs;
+mod timing_scaling;

@@ -756,6 +756,7 @@ pub(crate) struct Seen {
 /// after each `RegisterTargets` it stops the running instances whose Name
 /// starts with it (with the test's own EC2 client): moto then reports them
 /// `unused` instead of `healthy`, as AWS reports a server whose app is down.
+/// [`Proxy::start_stopping`] takes any [`Stop`] instead.
 pub(crate) struct Proxy {
     port: u16,
     done: Arc<AtomicBool>,
@@ -777,13 +778,19 @@ impl Proxy {
         target_group: &str,
         stop: Option<&str>,
     ) -> Proxy {
+        let stop = stop.map_or(Stop::Nothing, |prefix| Stop::Named(prefix.to_string()));
+        Proxy::start_stopping(m, upstream, target_group, stop)
+    }
+
+    /// [`Proxy::start_via`] stopping what `stop` says.
+    pub(crate) fn start_stopping(m: &Moto, upstream: u16, target_group: &str, stop: Stop) -> Proxy {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
         let port = listener.local_addr().unwrap().port();
         let done = Arc::new(AtomicBool::new(false));
         let seen = Arc::new(Mutex::new(Seen::default()));
         let via = format!("http://127.0.0.1:{upstream}");
         let (ec2, elb) = (m.ec2_at(&via), m.elb_at(&via));
-        let (tg, stop) = (target_group.to_string(), stop.map(str::to_string));
+        let tg = target_group.to_string();
         let (flag, log) = (done.clone(), seen.clone());
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -800,10 +807,14 @@ impl Proxy {
                 };
                 let action = action_of(&body);
                 let answer = forward(upstream, &head, &body);
-                if let (Some(prefix), "RegisterTargets") = (&stop, action.as_str()) {
-                    let stopped = runtime.block_on(stop_named(&ec2, prefix));
-                    log.lock().unwrap().stopped.extend(stopped);
-                }
+                let stopped = match (&stop, action.as_str()) {
+                    (Stop::Named(prefix), "RegisterTargets") => {
+                        runtime.block_on(stop_named(&ec2, prefix))
+                    }
+                    (Stop::NotIn(known), _) => runtime.block_on(stop_unknown(&ec2, known)),
+                    _ => Vec::new(),
+                };
+                log.lock().unwrap().stopped.extend(stopped);
                 let healthy = runtime.block_on(healthy_count(&elb, &tg));
                 log.lock().unwrap().samples.push((action, healthy));
                 let _ = client.write_all(&answer);
@@ -925,6 +936,39 @@ async fn healthy_count(elb: &aws_sdk_elasticloadbalancingv2::Client, tg: &str) -
                 == Some("healthy")
         })
         .count()
+}
+
+/// Which instances the sampling proxy stops (with the test's own EC2
+/// client), so that a batch never turns healthy.
+pub(crate) enum Stop {
+    Nothing,
+    /// After each `RegisterTargets`, the running instances of the stack
+    /// whose Name starts with this.
+    Named(String),
+    /// After each request, every running instance of the stack not in this
+    /// set: with the set of instances at a given moment, every instance
+    /// launched after it. An Auto Scaling group's instances all have the
+    /// group's Name and are registered by the group, not by a
+    /// `RegisterTargets`, so [`Stop::Named`] cannot single them out.
+    NotIn(BTreeSet<String>),
+}
+
+/// Stops the running instances of the stack not in `known`; their ids.
+async fn stop_unknown(ec2: &aws_sdk_ec2::Client, known: &BTreeSet<String>) -> Vec<String> {
+    let ids: Vec<String> = crate::support::moto::stack_instances(ec2, STACK)
+        .await
+        .into_iter()
+        .filter(|(_, id, state)| !known.contains(id) && state == "running")
+        .map(|(_, id, _)| id)
+        .collect();
+    if !ids.is_empty() {
+        ec2.stop_instances()
+            .set_instance_ids(Some(ids.clone()))
+            .send()
+            .await
+            .unwrap();
+    }
+    ids
 }
 
 /// Stops the running instances whose Name starts with `prefix`; their ids.

@@ -34,6 +34,49 @@
 //!   [`Windows::shutting_down`] (moto says `terminated` at once), and its
 //!   subnet and security groups are in use meanwhile (`DependencyViolation`).
 //!
+//! For EC2 Auto Scaling (`timing_scaling.rs`):
+//! - A group's new instances are not in service at once (Auto Scaling
+//!   user guide, "Amazon EC2 Auto Scaling instance lifecycle",
+//!   https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-lifecycle.html:
+//!   "These instances start in the Pending state"; a group attached to a
+//!   load balancer registers an instance with it before marking it
+//!   InService). moto's are `running`, `InService` and registered at once.
+//!   The layer learns a group's instances from the DescribeAutoScalingGroups
+//!   and DescribeInstances answers passing through (those carrying the
+//!   `aws:autoscaling:groupName` tag); for [`Windows::pending`] from the
+//!   moment it first sees one, the instance is `pending` in
+//!   DescribeInstances, `Pending` in its group's `Instances`, refused by
+//!   RegisterTargets as above, and not yet a target of the group's target
+//!   groups (left out of DescribeTargetHealth listings, `unused` /
+//!   `Target.NotRegistered` when named); then its targets are `initial`
+//!   for [`Windows::initial`] ("Health checks for instances in an Auto
+//!   Scaling group": the load balancer's health checks decide), then what
+//!   moto says.
+//! - DetachInstances deregisters (DetachInstances API reference,
+//!   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachInstances.html:
+//!   "If there is a Classic Load Balancer attached to the Auto Scaling
+//!   group, the instances are deregistered from the load balancer. If there
+//!   are target groups attached to the Auto Scaling group, the instances
+//!   are deregistered from the target groups."); moto only drops them from
+//!   the group. After moto's answer the layer asks moto for the group's
+//!   target groups and calls DeregisterTargets on moto itself; for
+//!   [`Windows::draining`] the targets read `draining` /
+//!   `Target.DeregistrationInProgress` (ELBv2 API reference,
+//!   DeregisterTargets: "The load balancer stops sending requests to
+//!   targets that are deregistering, but uses connection draining"), then
+//!   they are gone; the instances keep running. Meanwhile the group lists
+//!   them as `Detaching` (moto drops them at once).
+//! - A forced delete takes a while (DeleteAutoScalingGroup API reference,
+//!   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html:
+//!   "The force delete operation will also terminate the EC2 instances";
+//!   the group's `Status` is "The current state of the Auto Scaling group
+//!   when the DeleteAutoScalingGroup operation is in progress", botocore's
+//!   model); moto deletes at once. The layer describes the group on moto
+//!   before forwarding a DeleteAutoScalingGroup with ForceDelete, and for
+//!   [`Windows::group_deleting`] after it answered still lists it (when
+//!   asked by name or for all) with `Status` `Delete in progress`, while
+//!   its instances are `shutting-down` as after TerminateInstances.
+//!
 //! For ACM, Route 53 and HTTPS listeners (`timing_https.rs`; the sources
 //! are quoted from `docs/research/https-and-domains.md`, sections 1-4 and 8):
 //! - A new certificate's validation records are not there yet: for
@@ -88,6 +131,7 @@
 
 use super::proxy::{Behaviour, Call, Proxy, Schedule};
 use super::timing_https::{Https, duplicate_creates};
+use super::timing_scaling::{self as scaling, Scaling};
 use super::timing_xml::{field, fields, form, set_first, text, texts};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU16, Ordering};
@@ -115,6 +159,10 @@ pub struct Windows {
     /// How long a certificate stays in use after the last listener using
     /// it went (or stopped using it).
     pub cert_in_use: Duration,
+    /// How long a target a DetachInstances deregistered is `draining`.
+    pub draining: Duration,
+    /// How long a force-deleted group reads `Delete in progress`.
+    pub group_deleting: Duration,
 }
 
 impl Windows {
@@ -134,6 +182,8 @@ impl Windows {
             acm_records: s(3),
             issuing: s(3),
             cert_in_use: s(5),
+            draining: s(3),
+            group_deleting: s(3),
         }
     }
 }
@@ -268,6 +318,8 @@ pub(super) struct Memory {
     pub(super) terminated: HashMap<String, Instant>,
     /// Certificates, listeners' certificates and validation CNAMEs.
     pub(super) https: Https,
+    /// Auto Scaling groups' instances, detaches and forced deletes.
+    pub(super) scaling: Scaling,
     pub(super) seen: BTreeMap<String, usize>,
 }
 
@@ -298,7 +350,9 @@ impl AwsTiming {
     /// `InvalidTarget`, `pending`, `initial`, `NotInUse`, `nat pending`,
     /// `deleting`, `AuthFailure`, `DependencyViolation`, `shutting-down`,
     /// `validation records hidden`, `pending validation`,
-    /// `CertificateNotFound`, `certificate in use`, `InvalidChangeBatch`.
+    /// `CertificateNotFound`, `certificate in use`, `InvalidChangeBatch`,
+    /// `group pending`, `not registered yet`, `detach deregistered`,
+    /// `draining`, `detaching`, `delete in progress`.
     pub fn seen(&self) -> BTreeMap<String, usize> {
         self.memory().seen.clone()
     }
@@ -509,6 +563,13 @@ impl Behaviour for AwsTiming {
             return Some((400, "InvalidChangeBatch".into(), refused));
         }
         let form = form(call.body);
+        if call.service == "autoscaling" {
+            // Asked of the server without holding the memory.
+            let upstream = self.upstream.load(Ordering::SeqCst);
+            if let Some(group) = scaling::before(upstream, call.action, &form) {
+                self.memory().stash_before_delete(&form, group);
+            }
+        }
         let w = &self.windows;
         let mut memory = self.memory();
         memory
@@ -521,6 +582,23 @@ impl Behaviour for AwsTiming {
             return None;
         }
         let w = &self.windows;
+        if call.service == "autoscaling" {
+            let form = form(call.body);
+            if call.action == "DetachInstances" {
+                // Asked of the server without holding the memory.
+                let pairs = scaling::detached(self.upstream.load(Ordering::SeqCst), &form);
+                self.memory().learn_detached(&form, pairs);
+            }
+            let mut memory = self.memory();
+            return match call.action {
+                "DeleteAutoScalingGroup" => {
+                    memory.learn_group_deleted(&form);
+                    None
+                }
+                "DescribeAutoScalingGroups" => Some(memory.group_states(&form, answer, w)),
+                _ => None,
+            };
+        }
         let mut memory = self.memory();
         match call.service {
             "acm" => return memory.acm_answer(call, answer, w),
@@ -538,14 +616,20 @@ impl Behaviour for AwsTiming {
                 memory.learn_load_balancers(answer);
                 canonical_zone(answer)
             }
-            "DescribeInstances" => Some(memory.instance_states(answer, w)),
+            "DescribeInstances" => {
+                memory.learn_group_instances(answer);
+                Some(memory.instance_states(answer, w))
+            }
             "DescribeNatGateways" => Some(memory.nat_states(answer, w)),
             // AWS answers a new gateway `pending`; moto `available`.
             "CreateNatGateway" => {
                 memory.saw("nat pending");
                 Some(set_first(answer, "state", "pending"))
             }
-            "DescribeTargetHealth" => Some(memory.target_states(&form, answer, w)),
+            "DescribeTargetHealth" => {
+                let answer = memory.target_states(&form, answer, w);
+                Some(memory.group_targets(&form, &answer, w))
+            }
             _ => None,
         }
     }

@@ -8,6 +8,7 @@ pub mod moto;
 pub mod proxy;
 pub mod timing_answers;
 pub mod timing_https;
+pub mod timing_scaling;
 pub mod timing_xml;
 
 use snapbox::cmd::Command;

@@ -1,5 +1,6 @@
 //! The AWS-compatible test server: moto's standalone server
-//! (`moto[server]==5.2.1`), a real HTTP server speaking EC2, ELBv2 and STS.
+//! (`moto[server]==5.2.1`), a real HTTP server speaking EC2, ELBv2, Auto
+//! Scaling, STS, S3, ACM and Route 53.
 //!
 //! One server per test binary, started on first use on a free port of
 //! 127.0.0.1 (never any other address) and shared behind a mutex: [`moto`]
@@ -236,6 +237,7 @@ impl Moto {
                 .await
                 .expect("warm-up DescribeLoadBalancers");
         });
+        self.delete_groups_and_templates();
         self.give_the_default_vpc_its_gateway();
     }
 
@@ -381,6 +383,66 @@ impl Moto {
             .endpoint_url(endpoint)
             .build();
         aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+    }
+
+    /// An Auto Scaling client of the test's own, independent of awsrun's code.
+    pub fn autoscaling(&self) -> aws_sdk_autoscaling::Client {
+        self.autoscaling_at(&self.endpoint())
+    }
+
+    /// The test's own Auto Scaling client, talking to `endpoint`.
+    pub fn autoscaling_at(&self, endpoint: &str) -> aws_sdk_autoscaling::Client {
+        let config = aws_sdk_autoscaling::Config::builder()
+            .behavior_version(aws_sdk_autoscaling::config::BehaviorVersion::latest())
+            .region(aws_sdk_autoscaling::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_autoscaling::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(endpoint)
+            .build();
+        aws_sdk_autoscaling::Client::from_conf(config)
+    }
+
+    /// Force-deletes every Auto Scaling group and deletes every launch
+    /// template: a group left by an earlier test would otherwise go on
+    /// launching instances into the next test's account.
+    fn delete_groups_and_templates(&self) {
+        let (asg, ec2) = (self.autoscaling(), self.ec2());
+        self.block_on(async {
+            let groups = asg
+                .describe_auto_scaling_groups()
+                .send()
+                .await
+                .expect("reset: DescribeAutoScalingGroups");
+            for name in groups
+                .auto_scaling_groups()
+                .iter()
+                .filter_map(|g| g.auto_scaling_group_name())
+            {
+                asg.delete_auto_scaling_group()
+                    .auto_scaling_group_name(name)
+                    .force_delete(true)
+                    .send()
+                    .await
+                    .expect("reset: DeleteAutoScalingGroup");
+            }
+            let templates = ec2
+                .describe_launch_templates()
+                .send()
+                .await
+                .expect("reset: DescribeLaunchTemplates");
+            for id in templates
+                .launch_templates()
+                .iter()
+                .filter_map(|t| t.launch_template_id())
+            {
+                ec2.delete_launch_template()
+                    .launch_template_id(id)
+                    .send()
+                    .await
+                    .expect("reset: DeleteLaunchTemplate");
+            }
+        });
     }
 
     /// An S3 client of the test's own, independent of awsrun's code; the

@@ -668,6 +668,16 @@ fn serve(client: TcpStream, upstream: u16, state: &Mutex<State>) -> Result<(), S
 /// `service` as far as moto looks (it reads the credential scope to route
 /// the request, and checks no signature): the status and the body.
 pub fn get(upstream: u16, service: &str, path: &str) -> std::io::Result<(u16, String)> {
+    get_in(upstream, service, "us-east-1", path)
+}
+
+/// [`get`] signed for `region` (moto keeps each region's resources apart).
+pub fn get_in(
+    upstream: u16,
+    service: &str,
+    region: &str,
+    path: &str,
+) -> std::io::Result<(u16, String)> {
     let head = Head {
         line: format!("GET {path} HTTP/1.1"),
         headers: vec![
@@ -675,7 +685,7 @@ pub fn get(upstream: u16, service: &str, path: &str) -> std::io::Result<(u16, St
             (
                 "Authorization".into(),
                 format!(
-                    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, \
+                    "AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/{service}/aws4_request, \
                      SignedHeaders=host, Signature=0"
                 ),
             ),
