@@ -13,7 +13,14 @@ const GROUP: &str = "auto-scaling-awesome-api";
 fn script(m: &Moto, extra: &[&str]) -> String {
     let mut args = vec!["scripts/auto-scaling.rhai", "--yes"];
     args.extend_from_slice(extra);
-    let out = m.awsrun().args(args).assert().success().get_output().stdout.clone();
+    let out = m
+        .awsrun()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -85,7 +92,12 @@ fn subnet_id(m: &Moto, name: &str) -> String {
 fn instance(m: &Moto, id: &str) -> (String, String) {
     let ec2 = m.ec2();
     m.block_on(async {
-        let out = ec2.describe_instances().instance_ids(id).send().await.unwrap();
+        let out = ec2
+            .describe_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .unwrap();
         let i = out.reservations()[0].instances()[0].clone();
         (
             i.instance_type().unwrap().as_str().to_string(),
@@ -158,10 +170,18 @@ fn the_auto_scaling_tutorial_builds_reruns_rolls_a_new_type_and_destroys() {
     let policy = &policies.scaling_policies()[0];
     assert_eq!(policy.policy_type(), Some("TargetTrackingScaling"));
     let tracking = policy.target_tracking_configuration().unwrap();
-    assert_eq!(tracking.target_value(), 1000.0);
+    assert_eq!(tracking.target_value(), Some(1000.0));
     let metric = tracking.predefined_metric_specification().unwrap();
-    assert_eq!(metric.predefined_metric_type().as_str(), "ALBRequestCountPerTarget");
-    assert!(metric.resource_label().unwrap().contains("/targetgroup/awesome-api-tg/"));
+    assert_eq!(
+        metric.predefined_metric_type().map(|t| t.as_str()),
+        Some("ALBRequestCountPerTarget")
+    );
+    assert!(
+        metric
+            .resource_label()
+            .unwrap()
+            .contains("/targetgroup/awesome-api-tg/")
+    );
 
     // Again: nothing to create or change.
     let again = script(&m, &[]);
@@ -170,9 +190,17 @@ fn the_auto_scaling_tutorial_builds_reruns_rolls_a_new_type_and_destroys() {
 
     // A new instance type: a new template version, then every instance runs it.
     let rolled = script(&m, &["--var", "instance_type=t3.micro"]);
-    assert_eq!(latest_version(&m, &g.template), (2, "t3.micro".to_string()), "{rolled}");
+    assert_eq!(
+        latest_version(&m, &g.template),
+        (2, "t3.micro".to_string()),
+        "{rolled}"
+    );
     let now = group(&m).unwrap();
-    assert_eq!((now.desired, now.max, now.version.as_str()), (2, 6, "2"), "{rolled}");
+    assert_eq!(
+        (now.desired, now.max, now.version.as_str()),
+        (2, 6, "2"),
+        "{rolled}"
+    );
     assert_eq!(now.instances.len(), 2, "{:?}", now.instances);
     for (id, version) in &now.instances {
         assert_eq!(version, "2", "{:?}", now.instances);
@@ -196,7 +224,12 @@ fn the_auto_scaling_tutorial_builds_reruns_rolls_a_new_type_and_destroys() {
         let lts = ec2.describe_launch_templates().send().await.unwrap();
         let out = ec2
             .describe_instances()
-            .filters(Filter::builder().name("tag:awsrun:stack").values(STACK).build())
+            .filters(
+                Filter::builder()
+                    .name("tag:awsrun:stack")
+                    .values(STACK)
+                    .build(),
+            )
             .send()
             .await
             .unwrap();
@@ -204,11 +237,146 @@ fn the_auto_scaling_tutorial_builds_reruns_rolls_a_new_type_and_destroys() {
             .reservations()
             .iter()
             .flat_map(|r| r.instances())
-            .filter(|i| i.state().and_then(|s| s.name()).is_some_and(|s| s.as_str() != "terminated"))
+            .filter(|i| {
+                i.state()
+                    .and_then(|s| s.name())
+                    .is_some_and(|s| s.as_str() != "terminated")
+            })
             .filter_map(|i| i.instance_id().map(str::to_string))
             .collect();
         (lts.launch_templates().len(), running)
     });
     assert_eq!(templates, 0);
     assert!(running.is_empty(), "{running:?}");
+}
+
+mod under_aws_timing {
+    //! The rolling deploy through the group against moto behind the
+    //! AWS-timing layer: a group's new instances pending, then initial;
+    //! detached ones draining; a forced delete in progress for a while.
+    //! The healthy counts are sampled in front of the layer (AWS's view).
+
+    use super::{GROUP, STACK, group};
+    use crate::rolling::{Proxy as Sampler, Stop, live_health};
+    use crate::support::aws_timing::{AwsTiming, Windows};
+    use crate::support::moto::{Moto, moto};
+    use crate::support::proxy::{Proxy, Schedule};
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    fn ok(what: &str, proxy: &Proxy, (ok, stdout, stderr): (bool, String, String)) -> String {
+        assert!(
+            ok,
+            "{what} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(proxy.errors(), Vec::<String>::new());
+        format!("{stdout}{stderr}")
+    }
+
+    /// The stack built through the layer and healthy; the proxy, the target
+    /// group's ARN and the instances serving.
+    fn built(m: &Moto, timing: &Arc<AwsTiming>) -> (Proxy, String, BTreeSet<String>) {
+        let proxy = timing.proxy(m.port(), Schedule::none());
+        let args = ["scripts/auto-scaling.rhai", "--yes"];
+        ok("the group", &proxy, m.run_via(&proxy.endpoint(), &args));
+        std::thread::sleep(Windows::short().initial);
+        let (arn, health) = live_health(m);
+        assert_eq!(health.len(), 2, "{health:?}");
+        assert!(health.values().all(|s| s == "healthy"), "{health:?}");
+        (proxy, arn, health.into_keys().collect())
+    }
+
+    fn deploy(version: &str, extra: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = ["scripts/rolling-deploy.rhai", "--stack", STACK, "--yes"]
+            .map(String::from)
+            .to_vec();
+        args.extend(["--var".into(), format!("version={version}")]);
+        for var in extra {
+            args.extend(["--var".into(), var.to_string()]);
+        }
+        args
+    }
+
+    #[test]
+    fn a_deploy_through_the_group_never_drops_a_healthy_target() {
+        let m = moto();
+        let timing = AwsTiming::new(Windows::short());
+        let (proxy, arn, old) = built(&m, &timing);
+        let sampler = Sampler::start_via(&m, proxy.port(), &arn, None);
+        let args = deploy("v2", &[]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let result = m.run_via(&sampler.endpoint(), &args);
+        let seen = sampler.finish();
+        let out = ok("the deploy", &proxy, result);
+        let low: Vec<_> = seen.samples.iter().filter(|(_, n)| *n < 2).collect();
+        assert!(
+            low.is_empty(),
+            "healthy fell below 2: {low:?} in {:?}",
+            seen.samples
+        );
+        let peak = seen.samples.iter().map(|(_, n)| *n).max();
+        assert_eq!(peak, Some(3), "{:?}", seen.samples);
+        for window in ["group pending", "initial", "detach deregistered"] {
+            assert!(
+                timing.seen().contains_key(window),
+                "{window}: {:?}",
+                timing.seen()
+            );
+        }
+        let now = group(&m).unwrap();
+        assert_eq!(
+            (now.desired, now.max, now.version.as_str()),
+            (2, 6, "2"),
+            "{out}"
+        );
+        let serving: BTreeSet<String> = now.instances.iter().map(|i| i.0.clone()).collect();
+        assert!(
+            now.instances.iter().all(|i| i.1 == "2"),
+            "{:?}",
+            now.instances
+        );
+        assert!(serving.is_disjoint(&old), "{serving:?} {old:?}");
+        let (_, health) = live_health(&m);
+        let healthy: BTreeSet<String> = health
+            .iter()
+            .filter(|(_, s)| *s == "healthy")
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert_eq!(healthy, serving, "{health:?}");
+    }
+
+    #[test]
+    fn a_batch_through_the_group_that_never_turns_healthy_is_rolled_back() {
+        let m = moto();
+        let timing = AwsTiming::new(Windows::short());
+        let (proxy, arn, old) = built(&m, &timing);
+        let stop = Stop::NotInStack(STACK.to_string(), old.clone());
+        let sampler = Sampler::start_stopping(&m, proxy.port(), &arn, stop);
+        let args = deploy("v3", &["timeout=8"]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (success, stdout, stderr) = m.run_via(&sampler.endpoint(), &args);
+        let seen = sampler.finish();
+        assert!(!success, "{stdout}\n{stderr}");
+        assert_eq!(proxy.errors(), Vec::<String>::new());
+        assert!(!seen.stopped.is_empty(), "{seen:?}");
+        let low: Vec<_> = seen.samples.iter().filter(|(_, n)| *n < 2).collect();
+        assert!(
+            low.is_empty(),
+            "healthy fell below 2: {low:?} in {:?}",
+            seen.samples
+        );
+        for part in ["awsrun::rolling::rolled_back", "version 1"] {
+            assert!(stderr.contains(part), "{part} missing from:\n{stderr}");
+        }
+        let now = group(&m).unwrap();
+        assert_eq!(
+            (now.desired, now.max, now.version.as_str()),
+            (2, 6, "1"),
+            "{stderr}"
+        );
+        let serving: BTreeSet<String> = now.instances.iter().map(|i| i.0.clone()).collect();
+        assert_eq!(serving, old);
+        let _ = GROUP;
+    }
 }

@@ -6,6 +6,7 @@ mod support;
 
 mod adopt;
 mod auto_scaling;
+mod auto_scaling_live;
 mod aws_rules;
 mod aws_timing;
 mod catalogue;

@@ -811,7 +811,10 @@ impl Proxy {
                     (Stop::Named(prefix), "RegisterTargets") => {
                         runtime.block_on(stop_named(&ec2, prefix))
                     }
-                    (Stop::NotIn(known), _) => runtime.block_on(stop_unknown(&ec2, known)),
+                    (Stop::NotIn(known), _) => runtime.block_on(stop_unknown(&ec2, STACK, known)),
+                    (Stop::NotInStack(stack, known), _) => {
+                        runtime.block_on(stop_unknown(&ec2, stack, known))
+                    }
                     _ => Vec::new(),
                 };
                 log.lock().unwrap().stopped.extend(stopped);
@@ -951,11 +954,17 @@ pub(crate) enum Stop {
     /// group's Name and are registered by the group, not by a
     /// `RegisterTargets`, so [`Stop::Named`] cannot single them out.
     NotIn(BTreeSet<String>),
+    /// [`Stop::NotIn`] for the instances of another stack.
+    NotInStack(String, BTreeSet<String>),
 }
 
 /// Stops the running instances of the stack not in `known`; their ids.
-async fn stop_unknown(ec2: &aws_sdk_ec2::Client, known: &BTreeSet<String>) -> Vec<String> {
-    let ids: Vec<String> = crate::support::moto::stack_instances(ec2, STACK)
+async fn stop_unknown(
+    ec2: &aws_sdk_ec2::Client,
+    stack: &str,
+    known: &BTreeSet<String>,
+) -> Vec<String> {
+    let ids: Vec<String> = crate::support::moto::stack_instances(ec2, stack)
         .await
         .into_iter()
         .filter(|(_, id, state)| !known.contains(id) && state == "running")
