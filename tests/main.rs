@@ -5,6 +5,7 @@
 mod support;
 
 mod adopt;
+mod auto_scaling;
 mod aws_rules;
 mod aws_timing;
 mod catalogue;

@@ -28,7 +28,7 @@ use std::time::Duration;
 const STACK: &str = "multi-server";
 const TG: &str = "awesome-api-tg";
 
-fn script(name: &str) -> Script {
+pub(crate) fn script(name: &str) -> Script {
     Script::read(&crate::support::root().join("scripts").join(name)).unwrap()
 }
 
@@ -42,7 +42,7 @@ fn session(cloud: Rc<dyn Cloud>, vars: &[(&str, &str)]) -> Rc<Session> {
 }
 
 /// "code: message" of a failed run.
-fn report(err: &rhai::EvalAltResult) -> (String, String) {
+pub(crate) fn report(err: &rhai::EvalAltResult) -> (String, String) {
     let rep = awsrun::diagnostic::from_eval(err, "test", &|_| None, &[], &Default::default());
     (
         rep.code.clone(),
@@ -70,9 +70,13 @@ fn tutorial(sim: &Rc<SimAccount>, vars: &[(&str, &str)]) {
 /// so sampling never moves the simulation along. Instances whose name
 /// starts with `broken` are reported `unhealthy` (an app that never passes
 /// its health check).
-struct Watch {
+pub(crate) struct Watch {
     inner: Rc<SimAccount>,
+    stack: &'static str,
     broken: Option<String>,
+    /// With `Some`, every instance not in the set (one launched after the
+    /// watch began, by a group as by `instances`) is reported `unhealthy`.
+    known: Option<BTreeSet<String>>,
     broken_ids: RefCell<BTreeSet<String>>,
     reported: RefCell<BTreeMap<String, String>>,
     samples: RefCell<Vec<(String, usize)>>,
@@ -82,9 +86,29 @@ struct Watch {
 
 impl Watch {
     fn new(inner: &Rc<SimAccount>, broken: Option<&str>) -> Rc<Watch> {
+        Watch::of(inner, STACK, broken, false)
+    }
+
+    /// A watch of the tutorial's target group in `stack`; with
+    /// `break_new`, every instance launched from now on never turns healthy.
+    pub(crate) fn of(
+        inner: &Rc<SimAccount>,
+        stack: &'static str,
+        broken: Option<&str>,
+        break_new: bool,
+    ) -> Rc<Watch> {
+        let known = break_new.then(|| {
+            let all = inner.stack_resources(stack).unwrap();
+            all.into_iter()
+                .filter(|r| r.kind == Kind::Instance)
+                .map(|r| r.id)
+                .collect()
+        });
         let watch = Rc::new(Watch {
             inner: inner.clone(),
+            stack,
             broken: broken.map(str::to_string),
+            known,
             broken_ids: RefCell::default(),
             reported: RefCell::default(),
             samples: RefCell::default(),
@@ -100,17 +124,17 @@ impl Watch {
 
     fn group(&self) -> Resource {
         self.inner
-            .find(Kind::TargetGroup, &Tags::new(STACK, TG))
+            .find(Kind::TargetGroup, &Tags::new(self.stack, TG))
             .unwrap()
             .expect("the tutorial's target group")
     }
 
     /// Registered targets whose instance runs and that the last poll
     /// reported healthy.
-    fn healthy(&self) -> usize {
+    pub(crate) fn healthy(&self) -> usize {
         let states: BTreeMap<String, String> = self
             .inner
-            .stack_resources(STACK)
+            .stack_resources(self.stack)
             .unwrap()
             .into_iter()
             .filter(|r| r.kind == Kind::Instance)
@@ -130,7 +154,7 @@ impl Watch {
         self.samples.borrow_mut().push((after.to_string(), count));
     }
 
-    fn samples(&self) -> Vec<(String, usize)> {
+    pub(crate) fn samples(&self) -> Vec<(String, usize)> {
         self.samples.borrow().clone()
     }
 
@@ -268,9 +292,10 @@ impl Cloud for Watch {
         let mut health = self.inner.target_health(target_group);
         if let Ok(targets) = &mut health {
             let broken = self.broken_ids.borrow();
+            let new = |id: &String| self.known.as_ref().is_some_and(|k| !k.contains(id));
             for t in targets
                 .iter_mut()
-                .filter(|t| broken.contains(&t.id) && t.state != "draining")
+                .filter(|t| (broken.contains(&t.id) || new(&t.id)) && t.state != "draining")
             {
                 t.state = "unhealthy".into();
             }
@@ -343,7 +368,7 @@ fn ids(value: &rhai::Dynamic, key: &str) -> Vec<String> {
 }
 
 /// The healthy count never fell below `floor`, sampled after every call.
-fn assert_never_below(samples: &[(String, usize)], floor: usize) {
+pub(crate) fn assert_never_below(samples: &[(String, usize)], floor: usize) {
     let low: Vec<_> = samples.iter().filter(|(_, n)| *n < floor).collect();
     assert!(
         low.is_empty(),

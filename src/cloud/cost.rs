@@ -99,6 +99,16 @@ fn parts(r: &Resource) -> Vec<(String, f64)> {
             parts
         }
         Kind::Instance if matches!(r.state(), "stopped" | "stopping") => Vec::new(),
+        // A group's instances are billed through the group, at its desired
+        // capacity (the count it keeps), whatever is launched right now.
+        Kind::Instance if !r.str("group").is_empty() => Vec::new(),
+        Kind::AutoScalingGroup => {
+            let desired = r.attr("desired").and_then(|v| v.as_f64()).unwrap_or(0.0);
+            if desired == 0.0 {
+                return Vec::new();
+            }
+            vec![(format!("instance:{}", r.str("instance_type")), desired)]
+        }
         Kind::Instance => {
             let mut parts = vec![(format!("instance:{}", r.str("instance_type")), 1.0)];
             if !r.str("public_ip").is_empty() {
@@ -187,6 +197,9 @@ pub struct PlanCost {
     pub change_monthly_usd: f64,
     /// What depends on traffic and is not in the figures.
     pub not_included: Vec<String>,
+    /// Each Auto Scaling group's cost at its smallest and largest size:
+    /// `awesome-api 2..6 instances: $0.0576/h..$0.1728/h`.
+    pub scaling: Vec<String>,
 }
 
 impl PlanCost {
@@ -199,6 +212,7 @@ impl PlanCost {
             now,
             after: after_total,
             not_included: usage_charges(region, after),
+            scaling: scaling_ranges(region, after),
         }
     }
 
@@ -222,11 +236,39 @@ impl PlanCost {
                 self.after.unknown.join(", ")
             ));
         }
+        if !self.scaling.is_empty() {
+            text.push_str(&format!("; scaling between: {}", self.scaling.join(", ")));
+        }
         if !self.not_included.is_empty() {
             text.push_str(&format!("; not included: {}", self.not_included.join(", ")));
         }
         text
     }
+}
+
+/// What each group costs at its min and at its max (the figures count it
+/// at its desired capacity).
+pub fn scaling_ranges(region: &str, resources: &[Resource]) -> Vec<String> {
+    let groups = resources
+        .iter()
+        .filter(|r| r.kind == Kind::AutoScalingGroup && !r.kind.is_gone(r.state()));
+    groups
+        .map(|g| {
+            let size = |key: &str| g.attr(key).and_then(|v| v.as_u64()).unwrap_or(0);
+            let (min, max) = (size("min"), size("max"));
+            let item = format!("instance:{}", g.str("instance_type"));
+            let each = price(&item, region).map(|p| p.usd);
+            let cost = match each {
+                Some(usd) => format!(
+                    "{}/h..{}/h",
+                    money(usd * min as f64),
+                    money(usd * max as f64)
+                ),
+                None => format!("price unknown ({item} in {region})"),
+            };
+            format!("{} {min}..{max} instances {cost}", g.name)
+        })
+        .collect()
 }
 
 /// What traffic adds, which no plan can know: named, not priced.

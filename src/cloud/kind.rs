@@ -471,7 +471,7 @@ const AUTO_SCALING_GROUP: KindInfo = KindInfo {
     ..ec2(
         "auto_scaling_group",
         "autoScalingGroup",
-        Aws::AutoScalingValidation,
+        Aws::ValidationError,
     )
 };
 
@@ -488,7 +488,7 @@ const SCALING_POLICY: KindInfo = KindInfo {
     ..ec2(
         "scaling_policy",
         "scalingPolicy",
-        Aws::AutoScalingValidation,
+        Aws::ValidationError,
     )
 };
 

@@ -429,9 +429,9 @@ pub const HOST: &[Func] = &[
     Func {
         name: "scale",
         signature: "scale(group, desired) / scale(group, desired, OPTS) -> AutoScalingGroup",
-        doc: "Sets a group's desired capacity by hand (within its min..max) and waits until it holds that many instances in service, each healthy in the group's target groups. `timeout` in seconds (default 900).",
-        example: "scale(group, 4);",
-        options: TIMEOUT,
+        doc: "Sets a group's desired capacity by hand (within its min..max; `max` sets a new largest size first) and waits until it holds that many instances in service, each healthy in the group's target groups. `timeout` in seconds (default 900). The group's scaling policy may change it again later, as load asks.",
+        example: "scale(group, 4);\nscale(group, 7, #{ max: 8 });",
+        options: &[key("max"), key("timeout")],
     },
     Func {
         name: "set_group_version",

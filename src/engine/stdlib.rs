@@ -7,7 +7,7 @@ use rhai::{Engine, EvalAltResult, Module, Position, Scope};
 use std::rc::Rc;
 
 /// Every stdlib file: (name as reports show it, text).
-pub const FILES: [(&str, &str); 4] = [
+pub const FILES: [(&str, &str); 5] = [
     (
         "stdlib/network.rhai",
         include_str!("../../stdlib/network.rhai"),
@@ -17,6 +17,10 @@ pub const FILES: [(&str, &str); 4] = [
     (
         "stdlib/rolling.rhai",
         include_str!("../../stdlib/rolling.rhai"),
+    ),
+    (
+        "stdlib/scaling.rhai",
+        include_str!("../../stdlib/scaling.rhai"),
     ),
 ];
 

@@ -87,7 +87,7 @@ impl ScalingSlot {
 }
 
 pub(super) fn invalid(op: &str, message: impl Into<String>, hint: impl Into<String>) -> CloudError {
-    CloudError::new(op, code::Aws::AutoScalingValidation, message).with_hint(hint)
+    CloudError::new(op, code::Aws::ValidationError, message).with_hint(hint)
 }
 
 /// AWS's check of a group's sizes.
@@ -273,7 +273,7 @@ impl State {
             Some(slot) if !slot.deleting => Ok(slot),
             _ => Err(CloudError::new(
                 op,
-                code::Aws::AutoScalingValidation,
+                code::Aws::ValidationError,
                 Kind::AutoScalingGroup.not_found_message(name),
             )
             .with_hint(format!(

@@ -149,7 +149,9 @@ section! {
         what_to_do: "Use one of the families the help lists, e.g. `\"al2023\"`.",
     }
     ValidationError = "ValidationError" {
-        when: "ELB rejects a request: a load balancer or target group name that is empty, over \
+        when: "EC2 Auto Scaling rejects a request (an unknown group or policy, a desired \
+               capacity outside min..max, subnets of more than one VPC, a launch template \
+               version that does not exist, a name too long), or ELB rejects one: a load balancer or target group name that is empty, over \
                32 characters, not letters, digits and hyphens, or starts or ends with a hyphen; \
                a load balancer name starting `internal-`; a bad scheme or protocol; port 0; a \
                health check path not starting with `/`, an interval outside 5 to 300, a \
@@ -285,13 +287,6 @@ section! {
                region.",
         what_to_do: "Template names are unique per region: name it differently, or destroy \
                      the stack that holds it.",
-    }
-    AutoScalingValidation = "ValidationError" {
-        when: "EC2 Auto Scaling refused the request: an unknown group or policy, a desired \
-               capacity outside min..max, subnets of more than one VPC, a launch template \
-               version that does not exist, or a name too long.",
-        what_to_do: "Read the message: it names the value AWS refused; keep min <= desired <= \
-                     max and the group's subnets in one VPC.",
     }
     NoSuchHostedZone = "NoSuchHostedZone" {
         when: "Route 53: no hosted zone has that id (it was deleted, or belongs to another \

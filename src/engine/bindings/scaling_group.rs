@@ -195,17 +195,19 @@ fn changes(
     (update, text)
 }
 
-/// `scale(group, n)`: sets the desired capacity and waits until the group
-/// is at it, every instance in service and healthy in its target groups.
+/// `scale(group, n)`: sets the desired capacity (and, with `max`, the
+/// largest size) and waits until the group is at it, every instance in
+/// service and healthy in its target groups.
 pub(super) fn scale(s: &Session, group: &Dynamic, desired: i64, opts: Map) -> HostResult<Resource> {
     let group = group_of("scale", group)?;
-    let limit = super::ec2::wait_limit(s, "scale", opts)?;
+    let o = Opts::of("scale", opts)?;
+    let limit = o
+        .int_in("timeout", 1, 86_400)?
+        .map_or(s.wait_timeout, |secs| Duration::from_secs(secs as u64));
+    let new_max = o.int_in("max", 0, 10_000)?.map(|n| n as u32);
     let group = s.cloud.refresh(&group).map_err(HostError::from)?;
-    let (min, max, now) = (
-        number(&group, "min"),
-        number(&group, "max"),
-        number(&group, "desired"),
-    );
+    let (min, now) = (number(&group, "min"), number(&group, "desired"));
+    let max = new_max.unwrap_or(number(&group, "max"));
     if desired < i64::from(min) || desired > i64::from(max) {
         return Err(HostError::new(
             code::Opts::Value,
@@ -214,20 +216,26 @@ pub(super) fn scale(s: &Session, group: &Dynamic, desired: i64, opts: Map) -> Ho
                 group.name
             ),
         )
-        .help(format!("raise max (or lower min) in auto_scaling_group(\"{}\", ...) first; AWS refuses a desired capacity outside min..max", group.name))
+        .help(format!("raise max (`scale(group, n, #{{max: n}})`, or in auto_scaling_group(\"{}\", ...)) first; AWS refuses a desired capacity outside min..max", group.name))
         .into());
     }
     let desired = desired as u32;
-    let group = if desired != now {
-        let update = GroupUpdate {
-            desired: Some(desired),
-            ..GroupUpdate::default()
-        };
-        let next = apply(s, &group, &update)?;
-        note_change(s, &next, format!("desired {now} -> {desired}"));
-        next
-    } else {
+    let mut update = GroupUpdate::default();
+    let mut text = Vec::new();
+    if let Some(m) = new_max.filter(|m| *m != number(&group, "max")) {
+        update.max = Some(m);
+        text.push(format!("max {} -> {m}", number(&group, "max")));
+    }
+    if desired != now {
+        update.desired = Some(desired);
+        text.push(format!("desired {now} -> {desired}"));
+    }
+    let group = if text.is_empty() {
         group
+    } else {
+        let next = apply(s, &group, &update)?;
+        note_change(s, &next, text.join(", "));
+        next
     };
     s.flush();
     wait_at_capacity(s, &group, limit)
