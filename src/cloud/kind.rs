@@ -485,11 +485,7 @@ const SCALING_POLICY: KindInfo = KindInfo {
     ensure: Some("scaling_policy"),
     listed_with: Some(Kind::AutoScalingGroup),
     destroy_rank: Some(7),
-    ..ec2(
-        "scaling_policy",
-        "scalingPolicy",
-        Aws::ValidationError,
-    )
+    ..ec2("scaling_policy", "scalingPolicy", Aws::ValidationError)
 };
 
 #[cfg(test)]

@@ -30,7 +30,7 @@
 //! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
 //! | `certificate.rs`, `dns.rs` | ACM certificates; Route 53 zones and records |
 //! | `launch_template.rs` | launch templates and their versions |
-//! | `auto_scaling.rs`, `scaling_activity.rs` | Auto Scaling groups: requests; what a group does by itself |
+//! | `auto_scaling.rs`, `scaling_changes.rs`, `scaling_activity.rs` | Auto Scaling groups: creating and updating; detaching, suspending, deleting; what a group does by itself |
 //! | `scaling_policy.rs` | target-tracking scaling policies |
 //! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
 //! | `adopt.rs` | the untagged resources `--adopt` may tag into a stack |
@@ -58,6 +58,7 @@ pub mod quotas;
 mod route_table;
 mod rules;
 mod scaling_activity;
+mod scaling_changes;
 mod scaling_policy;
 mod security_group;
 mod seed;
