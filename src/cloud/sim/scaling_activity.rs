@@ -9,6 +9,12 @@
 //! step (or, under the latency model, as far as time allows), then the
 //! group acts. Suspended processes (`Launch`, `Terminate`,
 //! `AddToLoadBalancer`, `ReplaceUnhealthy`) are not done.
+//!
+//! The health check grace period counts from `InService` on the real clock,
+//! scaled as the latency model scales AWS's times; without the model time
+//! does not pass, so the period is over at once (an unhealthy instance is
+//! replaced on the next refresh). A target fails its checks only when its
+//! app stopped answering ([`super::SimAccount::fail_app`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
