@@ -609,3 +609,39 @@ fn a_mirror_seeds_templates_groups_with_their_instances_and_policies() {
     assert_eq!(s.scaling_groups["test-web"].members.len(), 2);
     assert_eq!(s.templates[&lt.id].latest(), 1);
 }
+
+#[test]
+fn a_group_launches_within_the_vcpu_quota_and_stays_below_desired_beyond_it() {
+    // A new account's 5 vCPUs hold two t3.micro (2 vCPUs each), not three.
+    let a = super::account();
+    let tg = served_target_group(&a, "web");
+    let lt = template(&a);
+    let spec = AutoScalingGroupSpec {
+        desired: 3,
+        ..group_spec(&a, &lt.id, &tg.id)
+    };
+    let group = a
+        .create(&Spec::AutoScalingGroup(spec), &tags("web"))
+        .unwrap();
+    assert_eq!(members(&group).len(), 2);
+    assert!(
+        group.str("launch_error").starts_with("VcpuLimitExceeded"),
+        "{group}"
+    );
+    assert_eq!(members(&a.refresh(&group).unwrap()).len(), 2);
+}
+
+#[test]
+fn launch_templates_groups_and_policies_are_never_adopted() {
+    let a = roomy_account();
+    let lt = template(&a);
+    let mirror = roomy_account();
+    mirror.seed(lt, None);
+    for kind in [
+        Kind::LaunchTemplate,
+        Kind::AutoScalingGroup,
+        Kind::ScalingPolicy,
+    ] {
+        assert!(mirror.untagged(kind).unwrap().is_empty(), "{kind}");
+    }
+}
