@@ -465,6 +465,9 @@ const AUTO_SCALING_GROUP: KindInfo = KindInfo {
     // serve behind: a forced delete terminates them, and destroy waits
     // until they are gone.
     destroy_rank: Some(8),
+    // A forced delete is `Delete in progress` until its instances are
+    // terminated; destroy waits for `deleted` before the target groups go.
+    gone_states: &["deleting", "deleted"],
     ..ec2(
         "auto_scaling_group",
         "autoScalingGroup",

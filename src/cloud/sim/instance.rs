@@ -106,34 +106,7 @@ impl State {
             .subnets
             .get(&spec.subnet)
             .ok_or_else(|| not_found(op, Kind::Subnet, &spec.subnet))?;
-        if !ids::well_formed(&spec.image, "ami") {
-            return Err(CloudError::new(
-                op,
-                code::Aws::InvalidAmiIdMalformed,
-                format!("Invalid id: \"{}\" (expecting \"ami-...\")", spec.image),
-            )
-            .with_hint("an image id is `ami-` and 8 or 17 hex digits; `latest_ami(\"al2023\")` gives a current one"));
-        }
-        if let Some(facts) = &self.facts
-            && !facts.0.image_visible(&spec.image)?
-        {
-            return Err(CloudError::new(
-                    op,
-                    code::Aws::InvalidAmiIdNotFound,
-                    format!("The image id '[{}]' does not exist", spec.image),
-                )
-                .with_hint(format!(
-                    "the account cannot see {} in {}: it may be of another region, deregistered, or private to another account; `latest_ami(\"al2023\")` gives a current one",
-                    spec.image, self.region
-                )));
-        }
-        if !known_instance_type(&spec.instance_type) {
-            return Err(invalid_value(
-                op,
-                format!("Invalid value '{}' for InstanceType.", spec.instance_type),
-                instance_type_hint(&spec.instance_type),
-            ));
-        }
+        self.check_image_and_type(op, &spec.image, &spec.instance_type)?;
         if let Some(zones) = self.offering_azs(&spec.instance_type)?
             && !zones.contains(&subnet.az)
         {
@@ -150,6 +123,46 @@ impl State {
             ));
         }
         self.instance_groups(op, spec, &subnet.vpc)
+    }
+
+    /// The image exists (as far as the account can tell) and the instance
+    /// type is one AWS knows: what `RunInstances` and a launch template's
+    /// data both require.
+    pub(super) fn check_image_and_type(
+        &self,
+        op: &str,
+        image: &str,
+        instance_type: &str,
+    ) -> CloudResult<()> {
+        if !ids::well_formed(image, "ami") {
+            return Err(CloudError::new(
+                op,
+                code::Aws::InvalidAmiIdMalformed,
+                format!("Invalid id: \"{}\" (expecting \"ami-...\")", image),
+            )
+            .with_hint("an image id is `ami-` and 8 or 17 hex digits; `latest_ami(\"al2023\")` gives a current one"));
+        }
+        if let Some(facts) = &self.facts
+            && !facts.0.image_visible(image)?
+        {
+            return Err(CloudError::new(
+                    op,
+                    code::Aws::InvalidAmiIdNotFound,
+                    format!("The image id '[{}]' does not exist", image),
+                )
+                .with_hint(format!(
+                    "the account cannot see {} in {}: it may be of another region, deregistered, or private to another account; `latest_ami(\"al2023\")` gives a current one",
+                    image, self.region
+                )));
+        }
+        if !known_instance_type(instance_type) {
+            return Err(invalid_value(
+                op,
+                format!("Invalid value '{}' for InstanceType.", instance_type),
+                instance_type_hint(instance_type),
+            ));
+        }
+        Ok(())
     }
 
     /// The instance's groups: given ones must exist in the subnet's VPC;

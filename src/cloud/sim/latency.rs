@@ -26,6 +26,16 @@
 //! | certificate `PENDING_VALIDATION` -> `ISSUED` | [`CERTIFICATE_ISSUED`] = 60 | from its last validation record; Route 53 propagates within 60 s |
 //! | target `initial` -> `healthy` | healthy_threshold x interval | ELB defaults 5 x 30 s = 150 s |
 //! | target `draining` -> gone | [`DEREGISTRATION_DELAY`] = 300 | the target group's default `deregistration_delay` |
+//! | Auto Scaling group instance `Pending` -> `InService` | [`INSTANCE_RUNNING`] = 30 | the group launches at once on `CreateAutoScalingGroup` or a higher desired capacity; the instance is `InService` once running and registered |
+//! | group instance serving (warm-up) | [`INSTANCE_BOOT`] + healthy_threshold x interval | boot and user data, then the target group's checks, as for any target |
+//! | forced group delete `deleting` -> `deleted` | [`INSTANCE_TERMINATED`] = 30 | until its instances are terminated |
+//!
+//! A group's instances move by these clocks when the group is refreshed; a
+//! refresh that sees one `InService` (or terminated, while deleting) moves
+//! the virtual clock to that moment, so the group's launch is on the
+//! critical path of a script that waits for it (Auto Scaling User Guide,
+//! [Instance lifecycle](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-lifecycle.html);
+//! the times are the instance's own).
 //!
 //! A target's health checks come from the load balancer's nodes, so they
 //! start once the target is registered, its instance has booted and the

@@ -21,11 +21,18 @@ impl State {
                 ));
             }
         };
-        let has_state = matches!(kind, Kind::NatGateway | Kind::Instance);
+        let has_state = matches!(
+            kind,
+            Kind::NatGateway | Kind::Instance | Kind::AutoScalingGroup
+        );
         if life == Life::Gone && !has_state {
             return Err(not_found(kind.info().describe_op, kind, id));
         }
-        if self.clock.is_some() {
+        if kind == Kind::AutoScalingGroup {
+            if life != Life::Gone {
+                self.reconcile_group(id);
+            }
+        } else if self.clock.is_some() {
             self.advance(id);
             self.observe(id);
         } else {

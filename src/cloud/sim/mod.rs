@@ -29,6 +29,9 @@
 //! | `nat.rs`, `route_table.rs`, `security_group.rs`, `instance.rs` | EC2 operations |
 //! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
 //! | `certificate.rs`, `dns.rs` | ACM certificates; Route 53 zones and records |
+//! | `launch_template.rs` | launch templates and their versions |
+//! | `auto_scaling.rs`, `scaling_changes.rs`, `scaling_activity.rs` | Auto Scaling groups: creating and updating; detaching, suspending, deleting; what a group does by itself |
+//! | `scaling_policy.rs` | target-tracking scaling policies |
 //! | `lifecycle.rs`, `destroy.rs`, `seed.rs` | refresh, delete, seeding |
 //! | `adopt.rs` | the untagged resources `--adopt` may tag into a stack |
 //! | `latency.rs` | the latency model: AWS's times, the clocks, the estimate |
@@ -45,6 +48,7 @@ mod facts;
 mod ids;
 mod instance;
 pub mod latency;
+mod launch_template;
 mod lifecycle;
 mod listener;
 mod load_balancer;
@@ -53,6 +57,9 @@ mod offerings;
 pub mod quotas;
 mod route_table;
 mod rules;
+mod scaling_activity;
+mod scaling_changes;
+mod scaling_policy;
 mod security_group;
 mod seed;
 mod state;
@@ -132,6 +139,13 @@ impl SimAccount {
         let mut state = self.state.borrow_mut();
         state.assume_zones = false;
         state.seed_zone(zone, records);
+    }
+
+    /// Fault injection: the app on instance `id` stops answering health
+    /// checks (it crashed), so every target group it is registered with
+    /// reports it `unhealthy` (`Target.FailedHealthChecks`), as AWS would.
+    pub fn fail_app(&self, id: &str) {
+        self.state.borrow_mut().failing_apps.insert(id.to_string());
     }
 
     /// Who `whoami()` says the caller is (the real identity, when mirroring).

@@ -25,7 +25,13 @@ impl State {
             _ => Life::Live,
         };
         if life != Life::Gone {
-            self.index_seeded(&resource);
+            if resource.kind.service() == crate::cloud::Service::AutoScaling
+                || resource.kind == Kind::LaunchTemplate
+            {
+                self.seed_scaling(&resource, tags.clone());
+            } else {
+                self.index_seeded(&resource);
+            }
         }
         self.store.insert(resource, tags, life);
     }
@@ -82,9 +88,8 @@ impl State {
             }
             Kind::Certificate => self.seed_certificate(r),
             Kind::DnsRecord => self.seed_record(r),
-            Kind::LaunchTemplate | Kind::AutoScalingGroup | Kind::ScalingPolicy => {
-                self.seed_scaling(r)
-            }
+            // Seeded with their tags by `seed`.
+            Kind::LaunchTemplate | Kind::AutoScalingGroup | Kind::ScalingPolicy => {}
         }
     }
 

@@ -9,10 +9,12 @@
 use super::quotas::Quotas;
 use std::collections::{BTreeMap, HashMap};
 
+use super::auto_scaling::ScalingSlot;
 use super::certificate::{CertificateSlot, Tokens};
 use super::dns::ZoneSlot;
 use super::ids;
 use super::latency::Clock;
+use super::launch_template::TemplateSlot;
 use super::load_balancer::LoadBalancerSlot;
 use super::security_group::GroupSlot;
 use super::store::{Life, Store};
@@ -66,6 +68,14 @@ pub(super) struct State {
     pub(super) assume_zones: bool,
     pub(super) certificates: HashMap<String, CertificateSlot>,
     pub(super) certificate_tokens: Tokens,
+    /// Launch templates by id, and their ids by name.
+    pub(super) templates: HashMap<String, TemplateSlot>,
+    pub(super) template_names: HashMap<String, String>,
+    /// Auto Scaling groups by name (their id).
+    pub(super) scaling_groups: HashMap<String, ScalingSlot>,
+    /// Instances whose app stopped answering health checks
+    /// ([`super::SimAccount::fail_app`]).
+    pub(super) failing_apps: std::collections::HashSet<String>,
     serial: u64,
     public_ips: u64,
 }
@@ -111,6 +121,10 @@ impl State {
             assume_zones: false,
             certificates: HashMap::new(),
             certificate_tokens: Tokens::new(),
+            templates: HashMap::new(),
+            template_names: HashMap::new(),
+            scaling_groups: HashMap::new(),
+            failing_apps: std::collections::HashSet::new(),
             serial: 0,
             public_ips: 0,
         }

@@ -256,6 +256,21 @@ impl State {
         {
             return Err(not_found("DescribeTargetHealth", Kind::TargetGroup, group));
         }
+        let mut report = self.stepped_target_health(group)?;
+        for target in &mut report {
+            // An app that stopped answering fails its checks.
+            if self.failing_apps.contains(&target.id)
+                && matches!(target.state.as_str(), "healthy" | "initial")
+            {
+                target.state = "unhealthy".into();
+                target.reason = "Target.FailedHealthChecks".into();
+                target.description = "Health checks failed".into();
+            }
+        }
+        Ok(report)
+    }
+
+    fn stepped_target_health(&mut self, group: &str) -> CloudResult<Vec<TargetHealth>> {
         if self.clock.is_some() {
             return self.timed_target_health(group);
         }

@@ -271,6 +271,23 @@ section! {
         when: "The launch template id refers to no launch template (it was deleted).",
         what_to_do: "Check the id, or create the template with `launch_template(...)` first.",
     }
+    AutoScalingAlreadyExists = "AlreadyExists" {
+        when: "CreateAutoScalingGroup: a group of that name already exists in the account and \
+               region.",
+        what_to_do: "Group names are unique per region: name the group differently, or \
+                     destroy the stack that holds it.",
+    }
+    InvalidLaunchTemplateNameMalformed = "InvalidLaunchTemplateName.MalformedException" {
+        when: "CreateLaunchTemplate: the name is not 3 to 128 characters of letters, digits \
+               and `( ) . - / _`.",
+        what_to_do: "Use a shorter name of those characters (awsrun names it `<stack>-<name>`).",
+    }
+    InvalidLaunchTemplateNameAlreadyExists = "InvalidLaunchTemplateName.AlreadyExistsException" {
+        when: "CreateLaunchTemplate: a launch template of that name already exists in the \
+               region.",
+        what_to_do: "Template names are unique per region: name it differently, or destroy \
+                     the stack that holds it.",
+    }
     NoSuchHostedZone = "NoSuchHostedZone" {
         when: "Route 53: no hosted zone has that id (it was deleted, or belongs to another \
                account).",

@@ -3,6 +3,7 @@
 
 mod account;
 mod adopt;
+mod auto_scaling;
 mod certificates;
 mod destroy;
 mod dns;
