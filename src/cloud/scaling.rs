@@ -7,7 +7,7 @@
 //! | kind | attributes |
 //! | --- | --- |
 //! | launch_template | `template_name` (AWS's name, `<stack>-<name>`), `version` (the default version, which awsrun keeps the latest), `image`, `instance_type`, `security_groups`, `public_ip`, `user_data_hash` (sha256 hex of the user data) |
-//! | auto_scaling_group | `arn`, `group_name` (AWS's name, `<stack>-<name>`, also the id), `launch_template` (id), `version` (the template version the group launches), `min`, `max`, `desired`, `capacity` (`2 (2..6)`, for the plan), `subnets`, `target_groups` (ARNs), `health_check_type` (`ELB` or `EC2`), `grace` (seconds), `suspended` (process names), `instances` (`[{id, az, subnet, lifecycle, health, version}]`) |
+//! | auto_scaling_group | `arn`, `group_name` (AWS's name, `<stack>-<name>`, also the id), `launch_template` (id), `version` (the template version the group launches), `instance_type` (that version's, which prices the group), `min`, `max`, `desired`, `capacity` (`2 (2..6)`, for the plan), `subnets`, `target_groups` (ARNs), `health_check_type` (`ELB` or `EC2`), `grace` (seconds), `suspended` (process names), `instances` (`[{id, az, subnet, lifecycle, health, version}]`) |
 //! | scaling_policy | `arn` (also the id), `group` (group name), `policy_name`, `metric` (`cpu` or `requests`), `target` (percent, or requests per target per minute), `resource_label` (`app/<lb>/<id>/targetgroup/<tg>/<id>` for `requests`, else "") |
 //!
 //! An instance a group launched is an ordinary `instance` resource (tagged

@@ -183,8 +183,15 @@ impl State {
         } else {
             "deleting"
         };
+        // The instance type the group launches, which its cost is priced by.
+        let instance_type = self
+            .templates
+            .get(&slot.template)
+            .and_then(|t| t.versions.get(&slot.version))
+            .map_or(String::new(), |v| v.instance_type.clone());
         let attrs = [
             ("arn", Value::from(slot.arn.as_str())),
+            ("instance_type", Value::from(instance_type)),
             ("group_name", Value::from(name)),
             ("launch_template", Value::from(slot.template.as_str())),
             ("version", Value::from(slot.version)),
