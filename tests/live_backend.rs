@@ -483,10 +483,12 @@ fn the_stack_mirrors_into_a_simulated_account_for_planning() {
     let stack = create_stack(&moto.cloud(), "shop", "172.31.128.0/24");
     let cloud = std::rc::Rc::new(moto.cloud());
     let sim = cloud.mirror("shop").unwrap();
-    // Identity, AZs, VPCs, internet gateways and the 12 stack lookups, and
-    // the region's certificates and hosted zones (ACM and Route 53 list
-    // without a tag filter; with none, no tags or records are read).
-    assert_eq!(cloud.api_calls(), 18);
+    // Identity, AZs, VPCs, internet gateways and the 14 stack lookups
+    // (launch templates and Auto Scaling groups among them; with no group,
+    // no policies are read), and the region's certificates and hosted
+    // zones (ACM and Route 53 list without a tag filter; with none, no
+    // tags or records are read).
+    assert_eq!(cloud.api_calls(), 20);
     assert_eq!(sim.whoami().unwrap(), cloud.whoami().unwrap());
     assert_eq!(sim.azs().unwrap(), cloud.azs().unwrap());
     assert_eq!(sim.default_vpc().unwrap().id, stack.vpc.id);

@@ -25,6 +25,7 @@ mod latency;
 mod live;
 mod live_backend;
 mod live_https;
+mod live_scaling;
 mod lock;
 mod modules;
 mod network;

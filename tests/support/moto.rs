@@ -221,6 +221,7 @@ impl Moto {
     pub fn reset(&self) {
         self.server.reset();
         let (ec2, elb, s3) = (self.ec2(), self.elb(), self.s3());
+        let autoscaling = self.autoscaling();
         self.block_on(async {
             let buckets = s3.list_buckets().send().await.expect("warm-up ListBuckets");
             assert!(
@@ -232,6 +233,26 @@ impl Moto {
                 .send()
                 .await
                 .expect("warm-up DescribeVpcs");
+            let groups = autoscaling
+                .describe_auto_scaling_groups()
+                .send()
+                .await
+                .expect("warm-up DescribeAutoScalingGroups");
+            assert!(
+                groups.auto_scaling_groups().is_empty(),
+                "moto's reset left Auto Scaling groups: {:?}",
+                groups.auto_scaling_groups()
+            );
+            let templates = ec2
+                .describe_launch_templates()
+                .send()
+                .await
+                .expect("warm-up DescribeLaunchTemplates");
+            assert!(
+                templates.launch_templates().is_empty(),
+                "moto's reset left launch templates: {:?}",
+                templates.launch_templates()
+            );
             elb.describe_load_balancers()
                 .send()
                 .await
@@ -365,6 +386,20 @@ impl Moto {
     /// The test's own EC2 client, talking to `endpoint` (a proxy on 127.0.0.1).
     pub fn ec2_at(&self, endpoint: &str) -> aws_sdk_ec2::Client {
         aws_sdk_ec2::Client::from_conf(self.sdk_config(endpoint).build())
+    }
+
+    /// An EC2 Auto Scaling client of the test's own, independent of
+    /// awsrun's code.
+    pub fn autoscaling(&self) -> aws_sdk_autoscaling::Client {
+        let config = aws_sdk_autoscaling::Config::builder()
+            .behavior_version(aws_sdk_autoscaling::config::BehaviorVersion::latest())
+            .region(aws_sdk_autoscaling::config::Region::new(REGION))
+            .credentials_provider(aws_sdk_autoscaling::config::Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "test",
+            ))
+            .endpoint_url(self.endpoint())
+            .build();
+        aws_sdk_autoscaling::Client::from_conf(config)
     }
 
     /// An ELBv2 client of the test's own, independent of awsrun's code.

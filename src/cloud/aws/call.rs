@@ -24,6 +24,7 @@ pub(super) enum Service {
     Acm,
     Route53,
     S3,
+    AutoScaling,
 }
 
 impl Service {
@@ -36,6 +37,7 @@ impl Service {
             Service::Acm => "acm",
             Service::Route53 => "route53",
             Service::S3 => "s3",
+            Service::AutoScaling => "autoscaling",
         }
     }
 
@@ -48,6 +50,7 @@ impl Service {
             Service::Acm => "acm",
             Service::Route53 => "route53",
             Service::S3 => "s3",
+            Service::AutoScaling => "autoscaling",
         }
     }
 }

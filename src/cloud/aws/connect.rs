@@ -48,6 +48,7 @@ pub(super) fn connect(opts: &AwsOptions, keys: Option<(&str, &str)>) -> CloudRes
         acm: aws_sdk_acm::Client::new(&config),
         route53: aws_sdk_route53::Client::new(&config),
         sts: aws_sdk_sts::Client::new(&config),
+        autoscaling: aws_sdk_autoscaling::Client::new(&config),
         s3: s3_client(&config),
         runtime,
         region,

@@ -259,6 +259,16 @@ pub(super) fn instance(i: &Instance) -> Tagged {
         .with("private_ip", text(i.private_ip_address()))
         .with("public_ip", text(i.public_ip_address()))
         .with("state", text(state));
+    // An instance an Auto Scaling group launched names it in a tag AWS
+    // adds itself.
+    let group = i
+        .tags()
+        .iter()
+        .find(|tag| tag.key() == Some("aws:autoscaling:groupName"))
+        .and_then(|tag| tag.value());
+    if let Some(group) = some(group) {
+        t.resource.set("group", group);
+    }
     t
 }
 

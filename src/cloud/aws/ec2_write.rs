@@ -18,7 +18,7 @@ use crate::cloud::{
 use crate::diagnostic::code;
 
 /// `Name` and `awsrun:stack`, applied by the create call itself.
-fn tag_spec(resource_type: ResourceType, tags: &Tags) -> TagSpecification {
+pub(super) fn tag_spec(resource_type: ResourceType, tags: &Tags) -> TagSpecification {
     TagSpecification::builder()
         .resource_type(resource_type)
         .tags(Tag::builder().key("Name").value(&tags.name).build())
@@ -27,7 +27,7 @@ fn tag_spec(resource_type: ResourceType, tags: &Tags) -> TagSpecification {
 }
 
 /// A create's response lacked the resource (a broken server, not AWS).
-fn empty_response(operation: &str) -> CloudError {
+pub(super) fn empty_response(operation: &str) -> CloudError {
     CloudError::new(
         operation,
         code::Backend::EmptyResponse,
@@ -371,7 +371,7 @@ fn push(resource: &mut Resource, key: &str, item: Value) {
 }
 
 /// Standard base64 with padding (RunInstances wants user data encoded).
-fn base64(bytes: &[u8]) -> String {
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

@@ -11,7 +11,8 @@
 //! same for new target groups and load balancers.
 //!
 //! Invariants:
-//! - Only a NotFound (a code containing `NotFound`) for an id *this run*
+//! - Only a NotFound (a code containing `NotFound`, or Auto Scaling's
+//!   `ValidationError` saying "not found") for an id *this run*
 //!   created ([`super::cache::Cache::is_made`]) is retried; a NotFound for
 //!   anything else (a typo, a resource deleted by hand) fails at once.
 //! - The retries wait 1 s, 2 s, 4 s, ... up to 20 s apart and give up
@@ -72,7 +73,10 @@ impl AwsCloud {
     /// The id of `names` that this run created, when `err` says AWS does
     /// not know one.
     fn unpropagated<'a>(&self, err: &CloudError, names: &[&'a str]) -> Option<&'a str> {
-        if !is_not_found(&err.code) {
+        // Auto Scaling answers `ValidationError` for everything; only the
+        // message says a group is unknown.
+        let unknown_group = err.code == "ValidationError" && err.message.contains("not found");
+        if !is_not_found(&err.code) && !unknown_group {
             return None;
         }
         let cache = self.cache();

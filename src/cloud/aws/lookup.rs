@@ -64,6 +64,11 @@ impl AwsCloud {
                 self.cache().set_stack_kind(stack, kind, found);
             }
             Kind::HostedZone => return Ok(Vec::new()),
+            Kind::LaunchTemplate => {
+                let found = self.stack_templates(stack)?;
+                self.cache().set_stack_kind(stack, kind, found);
+            }
+            Kind::AutoScalingGroup | Kind::ScalingPolicy => self.load_scaling(stack)?,
             kind if kind.is_elb() => self.load_elb(stack)?,
             kind => {
                 let found = self.describe_stack_ec2(kind, stack)?;
@@ -111,6 +116,7 @@ impl AwsCloud {
 
     fn describe_one(&self, resource: &Resource) -> CloudResult<Resource> {
         let fresh = match resource.kind.service() {
+            _ if resource.kind == Kind::LaunchTemplate => self.describe_template(&resource.id)?,
             Service::Elb => self.describe_elb_by_id(resource)?,
             Service::Ec2 => self.describe_ec2_by_id(resource.kind, &resource.id)?,
             Service::Acm => self.describe_certificate(&resource.id, &resource.name)?,
@@ -139,6 +145,7 @@ impl AwsCloud {
     /// Deletes one resource; one that is already gone counts as deleted.
     pub(super) fn delete_one(&self, resource: &Resource) -> CloudResult<()> {
         let result = match resource.kind.service() {
+            _ if resource.kind == Kind::LaunchTemplate => self.delete_template(&resource.id),
             Service::Elb => self.delete_elb(resource),
             Service::Ec2 => self.delete_ec2(resource),
             Service::Acm => self.delete_certificate(&resource.id),

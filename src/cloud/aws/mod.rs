@@ -1,5 +1,5 @@
 //! The live backend: [`AwsCloud`] implements [`Cloud`] over the official
-//! AWS SDK (EC2, ELBv2, ACM, Route 53, STS, and S3 for the state bucket). This folder is the only code in awsrun that
+//! AWS SDK (EC2, ELBv2, EC2 Auto Scaling, ACM, Route 53, STS, and S3 for the state bucket). This folder is the only code in awsrun that
 //! imports `aws_sdk_*` or `aws_config`.
 //!
 //! Invariants:
@@ -27,6 +27,8 @@
 //! | `ec2_write.rs`, `ec2_delete.rs` | EC2 creates and additive converges; EC2 deletes |
 //! | `fresh.rs` | retrying a NotFound for an id this run created (eventual consistency) |
 //! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
+//! | `launch_template.rs` | EC2 launch templates: create, new default versions, describe with the default version's data, delete |
+//! | `asg_read.rs`, `autoscaling.rs` | EC2 Auto Scaling groups (with instances) and target-tracking policies: describes; creates, changes, deletes |
 //! | `acm.rs` | certificates: request, describe (with tags), delete |
 //! | `route53.rs` | hosted zones and record sets, with their ownership records |
 //! | `lookup.rs` | find / refresh / stack listing across kinds |
@@ -37,6 +39,7 @@
 
 mod acm;
 mod adopt;
+mod asg_read;
 mod autoscaling;
 mod cache;
 mod call;
@@ -49,6 +52,7 @@ mod elb_read;
 mod elb_write;
 mod facts;
 mod fresh;
+mod launch_template;
 mod lookup;
 mod mirror;
 mod route53;
@@ -96,6 +100,7 @@ pub struct AwsCloud {
     acm: aws_sdk_acm::Client,
     route53: aws_sdk_route53::Client,
     sts: aws_sdk_sts::Client,
+    autoscaling: aws_sdk_autoscaling::Client,
     s3: aws_sdk_s3::Client,
     region: String,
     calls: Calls,
