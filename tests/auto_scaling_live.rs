@@ -5,6 +5,7 @@
 
 use crate::support::moto::{Moto, moto};
 use aws_sdk_ec2::types::Filter;
+use awsrun::cloud::{Cloud, Kind};
 use std::collections::BTreeSet;
 
 const STACK: &str = "auto-scaling";
@@ -181,6 +182,37 @@ fn the_auto_scaling_tutorial_builds_reruns_rolls_a_new_type_and_destroys() {
             .resource_label()
             .unwrap()
             .contains("/targetgroup/awesome-api-tg/")
+    );
+
+    // Listed live and mirrored for a plan, which then predicts nothing to do.
+    let scaling = [
+        Kind::LaunchTemplate,
+        Kind::AutoScalingGroup,
+        Kind::ScalingPolicy,
+    ];
+    let kinds = |list: Vec<awsrun::cloud::Resource>| -> BTreeSet<Kind> {
+        list.into_iter()
+            .map(|r| r.kind)
+            .filter(|k| scaling.contains(k))
+            .collect()
+    };
+    let listed = kinds(m.cloud().stack_resources(STACK).unwrap());
+    let mirror = std::rc::Rc::new(m.cloud()).mirror(STACK).unwrap();
+    let mirrored = kinds(mirror.stack_resources(STACK).unwrap());
+    assert_eq!(listed, BTreeSet::from(scaling));
+    assert_eq!(mirrored, BTreeSet::from(scaling));
+    let planned = m
+        .awsrun()
+        .args(["scripts/auto-scaling.rhai", "--dry-run"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let planned = String::from_utf8_lossy(&planned);
+    assert!(
+        planned.contains("Plan: 0 to create, 0 to change,"),
+        "{planned}"
     );
 
     // Again: nothing to create or change.

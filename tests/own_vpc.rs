@@ -247,8 +247,15 @@ fn own_vpc_builds_a_network_from_scratch_converges_and_is_destroyed_whole() {
         .map(|r| r.kind)
         .collect();
     // A domain's kinds (certificates, records) are the HTTPS chapter's:
-    // `live_https` lists and mirrors them.
-    let domain = [Kind::Certificate, Kind::DnsRecord];
+    // `live_https` lists and mirrors them; `auto_scaling_live` those of a
+    // group.
+    let domain = [
+        Kind::Certificate,
+        Kind::DnsRecord,
+        Kind::LaunchTemplate,
+        Kind::AutoScalingGroup,
+        Kind::ScalingPolicy,
+    ];
     for kind in Kind::destroy_order()
         .into_iter()
         .filter(|k| !domain.contains(k))

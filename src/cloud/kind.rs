@@ -210,7 +210,9 @@ impl Kind {
             // only its message tells an unknown group or policy apart.
             return code == own && message.contains("not found");
         }
-        code.ends_with("NotFound") || code == own
+        // EC2 answers `InvalidLaunchTemplateName.NotFoundException` for a
+        // launch template it does not know by name.
+        code.ends_with("NotFound") || code.ends_with("NotFoundException") || code == own
     }
 
     /// AWS's message for an id of this kind that it does not know.

@@ -186,8 +186,10 @@ fn in_use_too_long(r: &Resource, e: CloudError) -> CloudError {
     e.with_hint(hint)
 }
 
-/// Waits until instances are terminated and NAT gateways deleted, since
-/// security groups, Elastic IPs and subnets stay in use until then.
+/// Waits until instances are terminated, NAT gateways deleted and Auto
+/// Scaling groups gone (a forced delete terminates the group's instances
+/// first), since security groups, Elastic IPs and subnets stay in use
+/// until then.
 fn wait_gone(
     cloud: &dyn Cloud,
     stack: &str,
@@ -199,7 +201,11 @@ fn wait_gone(
         loop {
             let state = match cloud.refresh(r) {
                 Ok(now) => now.state().to_string(),
-                Err(e) if e.code.contains("NotFound") => break,
+                Err(e)
+                    if e.code.contains("NotFound") || r.kind.is_not_found(&e.code, &e.message) =>
+                {
+                    break;
+                }
                 Err(e) => return Err(e),
             };
             if matches!(state.as_str(), "terminated" | "deleted") {

@@ -10,7 +10,9 @@
 //! dropped) by a watchdog process that kills it when the test binary exits
 //! and closes the watchdog's stdin, however it exits.
 //!
-//! A missing `moto_server` is a test failure, never a skip.
+//! The server is `moto_server` run by `python3` through `moto_server.py`,
+//! which fixes one of moto's bugs (see there). A missing moto is a test
+//! failure, never a skip.
 
 use std::fs::File;
 use std::future::Future;
@@ -32,7 +34,7 @@ pub const STATE_BUCKET: &str = "awsrun-state-123456789012-ap-northeast-2";
 pub const ACCESS_KEY: &str = "testing";
 pub const SECRET_KEY: &str = "testing";
 
-const MISSING: &str = "moto_server not found: install it with `pip install 'moto[server]==5.2.1'` \
+const MISSING: &str = "moto not found: install it with `python3 -m pip install 'moto[server]==5.2.1'` \
                        (the README's test command does this)";
 const STARTUP: Duration = Duration::from_secs(60);
 
@@ -124,8 +126,10 @@ fn spawn(port: u16) -> MotoServer {
     // moto issues a requested certificate after this many seconds, DNS or
     // not (AWS issues it once the validation record is in the zone; the
     // AWS-timing layer makes moto wait for it). moto reads it at start-up.
-    let child = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+    // moto_server itself, with one of moto's bugs fixed (`moto_server.py`).
+    let shim = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/moto_server.py");
+    let child = Command::new("python3")
+        .args([shim, "-H", "127.0.0.1", "-p", &port.to_string()])
         .env("MOTO_ACM_VALIDATION_WAIT", "1")
         .stdin(Stdio::null())
         .stdout(log_file.try_clone().expect("clone the log file"))
@@ -258,7 +262,6 @@ impl Moto {
                 .await
                 .expect("warm-up DescribeLoadBalancers");
         });
-        self.delete_groups_and_templates();
         self.give_the_default_vpc_its_gateway();
     }
 
@@ -388,20 +391,6 @@ impl Moto {
         aws_sdk_ec2::Client::from_conf(self.sdk_config(endpoint).build())
     }
 
-    /// An EC2 Auto Scaling client of the test's own, independent of
-    /// awsrun's code.
-    pub fn autoscaling(&self) -> aws_sdk_autoscaling::Client {
-        let config = aws_sdk_autoscaling::Config::builder()
-            .behavior_version(aws_sdk_autoscaling::config::BehaviorVersion::latest())
-            .region(aws_sdk_autoscaling::config::Region::new(REGION))
-            .credentials_provider(aws_sdk_autoscaling::config::Credentials::new(
-                ACCESS_KEY, SECRET_KEY, None, None, "test",
-            ))
-            .endpoint_url(self.endpoint())
-            .build();
-        aws_sdk_autoscaling::Client::from_conf(config)
-    }
-
     /// An ELBv2 client of the test's own, independent of awsrun's code.
     pub fn elb(&self) -> aws_sdk_elasticloadbalancingv2::Client {
         self.elb_at(&self.endpoint())
@@ -436,48 +425,6 @@ impl Moto {
             .endpoint_url(endpoint)
             .build();
         aws_sdk_autoscaling::Client::from_conf(config)
-    }
-
-    /// Force-deletes every Auto Scaling group and deletes every launch
-    /// template: a group left by an earlier test would otherwise go on
-    /// launching instances into the next test's account.
-    fn delete_groups_and_templates(&self) {
-        let (asg, ec2) = (self.autoscaling(), self.ec2());
-        self.block_on(async {
-            let groups = asg
-                .describe_auto_scaling_groups()
-                .send()
-                .await
-                .expect("reset: DescribeAutoScalingGroups");
-            for name in groups
-                .auto_scaling_groups()
-                .iter()
-                .filter_map(|g| g.auto_scaling_group_name())
-            {
-                asg.delete_auto_scaling_group()
-                    .auto_scaling_group_name(name)
-                    .force_delete(true)
-                    .send()
-                    .await
-                    .expect("reset: DeleteAutoScalingGroup");
-            }
-            let templates = ec2
-                .describe_launch_templates()
-                .send()
-                .await
-                .expect("reset: DescribeLaunchTemplates");
-            for id in templates
-                .launch_templates()
-                .iter()
-                .filter_map(|t| t.launch_template_id())
-            {
-                ec2.delete_launch_template()
-                    .launch_template_id(id)
-                    .send()
-                    .await
-                    .expect("reset: DeleteLaunchTemplate");
-            }
-        });
     }
 
     /// An S3 client of the test's own, independent of awsrun's code; the
