@@ -15,6 +15,7 @@
 //! propagated tags) with one more attribute, `group` (the group's name).
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// A launch template's settings: what every version holds. A change of any
 /// of them makes a new version (`CreateLaunchTemplateVersion`), which
@@ -124,3 +125,23 @@ pub struct GroupUpdate {
 /// scales nor rebalances under it (what CloudFormation's rolling update
 /// suspends): AZ rebalancing, alarm-driven scaling and scheduled actions.
 pub const DEPLOY_SUSPENDS: &[&str] = &["AZRebalance", "AlarmNotification", "ScheduledActions"];
+
+/// A launch template's `user_data_hash`: lowercase hex sha256 of the user
+/// data text, so a changed script shows without its text.
+pub fn user_data_hash(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn user_data_hashes_are_sha256_hex() {
+        assert_eq!(
+            super::user_data_hash(""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}

@@ -18,21 +18,14 @@ use aws_sdk_ec2::types::{
     LaunchTemplateTagSpecificationRequest, RequestLaunchTemplateData, ResourceType,
     ResponseLaunchTemplateData, Tag,
 };
-use sha2::{Digest, Sha256};
 
 use super::AwsCloud;
 use super::call::Service;
 use super::ec2_read::stack_filter;
 use super::ec2_write::{base64, empty_response, tag_spec};
-use crate::cloud::{CloudResult, Kind, LaunchTemplateSpec, Resource, STACK_TAG, Tags};
-
-/// Lowercase hex sha256 of the user data text.
-pub(super) fn user_data_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::cloud::{
+    CloudResult, Kind, LaunchTemplateSpec, Resource, STACK_TAG, Tags, user_data_hash,
+};
 
 /// Decodes standard base64 (padding optional); `None` if it is not base64.
 pub(super) fn unbase64(text: &str) -> Option<Vec<u8>> {
@@ -308,9 +301,5 @@ mod tests {
             assert_eq!(unbase64(&encoded).unwrap(), text.as_bytes(), "{text:?}");
         }
         assert_eq!(unbase64("not base64!"), None);
-        assert_eq!(
-            user_data_hash(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }

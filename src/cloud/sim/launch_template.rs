@@ -9,12 +9,12 @@
 
 use std::collections::BTreeMap;
 
-use sha2::{Digest, Sha256};
-
 use super::errors::not_found;
 use super::state::State;
 use super::store::Life;
-use crate::cloud::{CloudError, CloudResult, Kind, LaunchTemplateSpec, Resource, Tags};
+use crate::cloud::{
+    CloudError, CloudResult, Kind, LaunchTemplateSpec, Resource, Tags, user_data_hash,
+};
 use crate::diagnostic::code;
 
 /// What a group launches from one version of a template.
@@ -37,14 +37,6 @@ impl TemplateSlot {
     pub(super) fn latest(&self) -> u32 {
         self.versions.keys().next_back().copied().unwrap_or(0)
     }
-}
-
-/// Lowercase hex sha256 of the user data text.
-pub(super) fn user_data_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Why a template name is refused (3-128 of `[a-zA-Z0-9().\-/_]`), if it is.

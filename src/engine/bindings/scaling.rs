@@ -14,6 +14,7 @@
 use super::volatile;
 use crate::cloud::{
     GroupUpdate, Kind, LaunchTemplateSpec, Poll, Resource, ScalingMetric, ScalingPolicySpec, Spec,
+    user_data_hash,
 };
 use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
@@ -21,7 +22,6 @@ use crate::engine::opts::{Opts, expect_kind};
 use crate::engine::plan::Op;
 use crate::engine::session::Session;
 use rhai::{Dynamic, Engine, Map};
-use sha2::{Digest, Sha256};
 use std::rc::Rc;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
@@ -81,15 +81,6 @@ pub fn register(engine: &mut Engine, session: &Rc<Session>) {
     volatile("resume").register_into_engine(engine, move |group: Dynamic| {
         super::scaling_group::suspend(&s, &group, false)
     });
-}
-
-/// Lowercase hex sha256 of a template's user data: what a template's
-/// `user_data_hash` attribute holds, so a change shows without the text.
-pub fn user_data_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// AWS's name of a stack's template or group: `<stack>-<name>`.
@@ -321,13 +312,5 @@ mod tests {
             Some("app/web/50dc6c495c0c9188/targetgroup/web-tg/73e2d6bc24d8a067")
         );
         assert_eq!(resource_label("lb", tg), None);
-    }
-
-    #[test]
-    fn user_data_hashes_are_sha256_hex() {
-        assert_eq!(
-            user_data_hash(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
     }
 }
