@@ -293,18 +293,9 @@ mod under_aws_timing {
     use crate::support::aws_timing::{AwsTiming, Windows};
     use crate::support::moto::{Moto, moto};
     use crate::support::proxy::{Proxy, Schedule};
+    use crate::timing_runs::ok;
     use std::collections::BTreeSet;
     use std::sync::Arc;
-
-    fn ok(what: &str, proxy: &Proxy, (ok, stdout, stderr): (bool, String, String)) -> String {
-        assert!(
-            ok,
-            "{what} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
-        );
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert_eq!(proxy.errors(), Vec::<String>::new());
-        format!("{stdout}{stderr}")
-    }
 
     /// The stack built through the layer and healthy; the proxy, the target
     /// group's ARN and the instances serving.

@@ -970,6 +970,11 @@ async fn stop_unknown(
         .filter(|(_, id, state)| !known.contains(id) && state == "running")
         .map(|(_, id, _)| id)
         .collect();
+    stop_all(ec2, ids).await
+}
+
+/// Stops `ids` (none is no request); returns them.
+async fn stop_all(ec2: &aws_sdk_ec2::Client, ids: Vec<String>) -> Vec<String> {
     if !ids.is_empty() {
         ec2.stop_instances()
             .set_instance_ids(Some(ids.clone()))
@@ -988,14 +993,7 @@ async fn stop_named(ec2: &aws_sdk_ec2::Client, prefix: &str) -> Vec<String> {
         .filter(|(name, _, state)| name.starts_with(prefix) && state == "running")
         .map(|(_, id, _)| id)
         .collect();
-    if !ids.is_empty() {
-        ec2.stop_instances()
-            .set_instance_ids(Some(ids.clone()))
-            .send()
-            .await
-            .unwrap();
-    }
-    ids
+    stop_all(ec2, ids).await
 }
 
 /// The tutorial's target group ARN and its targets' health, by instance id.

@@ -19,7 +19,11 @@ use std::sync::Arc;
 const STACK: &str = "multi-server";
 
 /// awsrun with `args` through `endpoint`: (success, stdout, stderr).
-fn ok(what: &str, proxy: &Proxy, (ok, stdout, stderr): (bool, String, String)) -> String {
+pub(crate) fn ok(
+    what: &str,
+    proxy: &Proxy,
+    (ok, stdout, stderr): (bool, String, String),
+) -> String {
     assert!(
         ok,
         "{what} failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
