@@ -146,7 +146,7 @@ fn without_the_model_states_move_one_step_per_refresh_with_no_sleeping() {
 }
 
 #[test]
-fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_active() {
+fn a_new_target_turns_healthy_at_its_first_check_once_the_balancer_is_active() {
     let a = realistic(SCALE);
     let born = Instant::now();
     let vpc = a.default_vpc().unwrap().id;
@@ -163,6 +163,7 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
         port: 3000,
         protocol: "HTTP".into(),
         health_check: check,
+        deregistration_delay: 300,
     };
     let tg = a
         .create(&Spec::TargetGroup(spec.clone()), &tags("web-tg"))
@@ -180,8 +181,10 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
     let server = running(&a, instance(&a, "server"));
     a.register_targets(&tg.id, std::slice::from_ref(&server.id))
         .unwrap();
-    // The balancer is the last to be ready (150 s > 30 s + 45 s), then 3 x 10 s.
-    let healthy = scaled(LOAD_BALANCER_ACTIVE + 3 * 10);
+    // The balancer is the last to be ready (150 s > 30 s + 45 s); the app
+    // answers the first check, 10 s later: a new target needs one passing
+    // check, whatever the healthy threshold (3 here).
+    let healthy = scaled(LOAD_BALANCER_ACTIVE + 10);
     const { assert!(LOAD_BALANCER_ACTIVE > INSTANCE_RUNNING + INSTANCE_BOOT) };
     for _ in 0..3 {
         let health = a.target_health(&tg.id).unwrap();
@@ -189,16 +192,10 @@ fn targets_turn_healthy_after_threshold_times_interval_once_the_balancer_is_acti
             assert_eq!(health[0].state, "initial");
         }
     }
-    sleep_until(born + scaled(LOAD_BALANCER_ACTIVE) + Duration::from_millis(20));
-    if born.elapsed() < healthy - Duration::from_millis(40) {
-        assert_eq!(
-            a.target_health(&tg.id).unwrap()[0].state,
-            "initial",
-            "not before its checks passed"
-        );
-    }
     sleep_until(born + healthy + Duration::from_millis(20));
     assert_eq!(a.target_health(&tg.id).unwrap()[0].state, "healthy");
+    let estimate = a.estimate().unwrap();
+    assert_eq!(estimate.seconds, LOAD_BALANCER_ACTIVE + 10);
 }
 
 fn run_script(cloud: &Rc<SimAccount>, name: &str, source: &str) -> Result<rhai::Dynamic, String> {
@@ -358,7 +355,9 @@ fn the_json_document_carries_the_estimate_with_or_without_the_model() {
     let doc = json(&["--sim-latency", "realistic", "--sim-latency-scale", "0"]);
     assert_eq!(json(&[])["estimate"], doc["estimate"]);
     let estimate = &doc["estimate"];
-    let health = 5 * 30;
+    // alb() checks every 10 s; the servers answer long before the load
+    // balancer is active, so they pass its first check.
+    let health = 10;
     assert_eq!(estimate["seconds"], LOAD_BALANCER_ACTIVE + health);
     let path = estimate["critical_path"].as_array().unwrap();
     let steps: Vec<String> = path
@@ -369,7 +368,7 @@ fn the_json_document_carries_the_estimate_with_or_without_the_model() {
         steps,
         [
             r#""load_balancer" "active" 150"#,
-            r#""target_group" "healthy" 150"#
+            r#""target_group" "healthy" 10"#
         ]
     );
     assert_eq!(path[1]["start"], LOAD_BALANCER_ACTIVE);
@@ -391,11 +390,12 @@ fn sequential_waits_show_in_the_estimate_as_a_longer_critical_path() {
         .assert()
         .success();
     let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let sum = 2 * NAT_GATEWAY_AVAILABLE
-        + LOAD_BALANCER_ACTIVE
-        + INSTANCE_RUNNING
-        + INSTANCE_BOOT
-        + 5 * 30;
+    // The servers are registered once running, 45 s before their app
+    // answers: checks every 10 s fail meanwhile, so they turn unhealthy and
+    // need 2 passing checks (the first at 50 s after registration).
+    let registered = 2 * NAT_GATEWAY_AVAILABLE + LOAD_BALANCER_ACTIVE + INSTANCE_RUNNING;
+    let sum = registered + 50 + 10;
+    const { assert!(INSTANCE_BOOT <= 50 && INSTANCE_BOOT > 40) };
     assert_eq!(doc["estimate"]["seconds"], sum);
     assert_eq!(
         doc["estimate"]["critical_path"].as_array().unwrap().len(),
@@ -436,8 +436,9 @@ fn latency_flags_are_checked_and_work_for_check_too() {
         .stdout_eq(snapshot("check.multi-server.stdout"));
 }
 
-#[test]
-fn a_deregistered_target_drains_for_the_deregistration_delay() {
+/// A target of a group with `delay` seconds of deregistration delay is
+/// `draining` that long after it leaves, then gone; the estimate counts it.
+fn drains_for(delay_secs: u32) {
     // 300 s of draining = 0.6 s here.
     let scale = 0.002;
     let a = realistic(scale);
@@ -448,6 +449,7 @@ fn a_deregistered_target_drains_for_the_deregistration_delay() {
         port: 3000,
         protocol: "HTTP".into(),
         health_check: HealthCheck::default(),
+        deregistration_delay: delay_secs,
     };
     let tg = a
         .create(&Spec::TargetGroup(spec.clone()), &tags("web-tg"))
@@ -457,7 +459,7 @@ fn a_deregistered_target_drains_for_the_deregistration_delay() {
     a.register_targets(&tg.id, &ids).unwrap();
     let left = Instant::now();
     a.deregister_targets(&tg.id, &ids).unwrap();
-    let delay = Duration::from_secs_f64(DEREGISTRATION_DELAY as f64 * scale);
+    let delay = Duration::from_secs_f64(f64::from(delay_secs) * scale);
     let health = a.target_health(&tg.id).unwrap();
     if left.elapsed() < delay / 2 {
         assert_eq!(health[0].state, "draining");
@@ -469,6 +471,106 @@ fn a_deregistered_target_drains_for_the_deregistration_delay() {
     );
     let estimate = a.estimate().unwrap();
     // The instance ran first (RegisterTargets takes running ones), then drained.
-    assert_eq!(estimate.seconds, INSTANCE_RUNNING + DEREGISTRATION_DELAY);
+    assert_eq!(
+        estimate.seconds,
+        INSTANCE_RUNNING + u64::from(delay_secs)
+    );
     assert_eq!(estimate.critical_path.last().unwrap().state, "drained");
+}
+
+#[test]
+fn a_deregistered_target_drains_for_the_deregistration_delay() {
+    drains_for(DEREGISTRATION_DELAY as u32);
+}
+
+#[test]
+fn a_group_with_a_short_deregistration_delay_drains_that_long() {
+    drains_for(30);
+}
+
+/// A load balancer made and waited for first; then a private subnet whose
+/// NAT gateway is still pending, and servers in it running `user_data`.
+fn servers_behind_a_late_nat(user_data: &str) -> awsrun::cloud::sim::Estimate {
+    let cloud = Rc::new(realistic(0.0));
+    let source = format!(
+        r#"
+let web = alb("web", #{{ subnets: [public_subnet("2a"), public_subnet("2c")] }});
+wait(web.lb);
+let a = private_subnet("2a", "172.31.112.0/20");
+let app = app_servers("app", #{{ subnets: [a.subnet], from: web.sg, count: 1, user_data: {user_data:?} }});
+register(web.tg, app.instances);
+wait_healthy(web.tg);
+"#
+    );
+    run_script(&cloud, "late-nat.rhai", &source).unwrap();
+    cloud.estimate().unwrap()
+}
+
+#[test]
+fn a_server_whose_user_data_downloads_answers_only_once_its_nat_gateway_is_available() {
+    let lb = LOAD_BALANCER_ACTIVE;
+    // The demo app needs nothing from the internet: it answers 45 s after
+    // running (registered at 180 s; checks at 190..220 fail, so it needs
+    // 2 passing checks: 230 s and 240 s).
+    let plain = servers_behind_a_late_nat("#!/bin/bash
+python3 -m http.server 3000
+");
+    assert_eq!(plain.seconds, lb + INSTANCE_RUNNING + 50 + 10);
+    assert!(
+        !plain.path_text().contains("nat_gateway"),
+        "{}",
+        plain.path_text()
+    );
+    // `dnf install` waits for the NAT gateway (available at 250 s), then
+    // boots: the app answers at 295 s, passes checks at 300 s and 310 s.
+    let downloads = servers_behind_a_late_nat("#!/bin/bash
+dnf install -y nodejs
+node /srv/app.js
+");
+    assert_eq!(downloads.seconds, lb + NAT_GATEWAY_AVAILABLE + INSTANCE_BOOT + 5 + 10);
+    let path: Vec<String> = downloads
+        .critical_path
+        .iter()
+        .map(|s| format!("{} {} {}", s.kind, s.state, s.seconds))
+        .collect();
+    assert_eq!(
+        path,
+        [
+            "load_balancer active 150",
+            "nat_gateway available 100",
+            "instance booted 45",
+            "target_group healthy 15"
+        ]
+    );
+}
+
+#[test]
+fn a_rolling_deploy_of_the_tutorial_is_estimated_at_five_minutes_at_most() {
+    let cloud = Rc::new(SimAccount::new(REGION));
+    let built: Rc<dyn Cloud> = cloud.clone();
+    let session = Rc::new(Session::new(built, "multi-server", Rc::new(Quiet)));
+    let tutorial = Script::read(&root().join("scripts/multi-server.rhai")).unwrap();
+    engine::run(&session, &tutorial).unwrap();
+    // The servers have long been healthy when the deploy starts.
+    cloud.set_latency(Latency::Realistic { scale: 0.0 });
+    let deploy: Rc<dyn Cloud> = cloud.clone();
+    let session = Rc::new(Session::new(deploy, "multi-server", Rc::new(Quiet)));
+    let script = Script::read(&root().join("scripts/rolling-deploy.rhai")).unwrap();
+    engine::run(&session, &script).unwrap();
+    let estimate = cloud.estimate().unwrap();
+    // Per batch: a new server runs (30 s), is registered, answers 45 s
+    // later and passes 2 checks 10 s apart after failing meanwhile (60 s);
+    // its old server drains 30 s while the next batch starts. The last old
+    // server drains, then terminates (30 s).
+    let batch = INSTANCE_RUNNING + 60;
+    assert_eq!(estimate.seconds, 2 * batch + 30 + 30, "{}", estimate.line());
+    assert!(estimate.seconds <= 300);
+    let last: Vec<&str> = estimate
+        .critical_path
+        .iter()
+        .rev()
+        .take(2)
+        .map(|s| s.state.as_str())
+        .collect();
+    assert_eq!(last, ["terminated", "drained"], "{}", estimate.line());
 }

@@ -448,7 +448,8 @@ fn dry_run_deploy_replaces_every_server_without_losing_a_healthy_target() {
         .map(|a| a.name.as_str())
         .collect();
     assert_eq!(created, ["awesome-api-v2-1", "awesome-api-v2-2"]);
-    // Batch 1 finishes (old server 1 terminated) before batch 2 starts.
+    // Batch 2 starts while old server 1 drains: it is terminated only once
+    // batch 2's server is up (its target long drained by then).
     let position = |op: Op, name: &str| {
         actions
             .iter()
@@ -456,7 +457,10 @@ fn dry_run_deploy_replaces_every_server_without_losing_a_healthy_target() {
             .unwrap()
     };
     assert!(
-        position(Op::Delete, "awesome-api-server-1") < position(Op::Create, "awesome-api-v2-2")
+        position(Op::Create, "awesome-api-v2-2") < position(Op::Delete, "awesome-api-server-1")
+    );
+    assert!(
+        position(Op::Delete, "awesome-api-server-1") < position(Op::Delete, "awesome-api-server-2")
     );
     // New servers go where the old ones were: one per private subnet.
     let subnets: BTreeSet<&str> = actions

@@ -39,6 +39,7 @@ pub mod resource;
 pub mod scaling;
 pub mod sim;
 pub mod spec;
+pub mod user_data;
 
 pub use error::{CloudError, CloudResult};
 pub use kind::{Kind, KindInfo, Service};

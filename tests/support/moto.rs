@@ -2,13 +2,19 @@
 //! (`moto[server]==5.2.1`), a real HTTP server speaking EC2, ELBv2, Auto
 //! Scaling, STS, S3, ACM and Route 53.
 //!
-//! One server per test binary, started on first use on a free port of
-//! 127.0.0.1 (never any other address) and shared behind a mutex: [`moto`]
-//! locks it, so live tests run one at a time, and resets it, so each test
-//! starts from a fresh account. The server stops by its PID: on drop for a
-//! [`MotoServer`] of one's own, and for the shared one (statics are never
-//! dropped) by a watchdog process that kills it when the test binary exits
-//! and closes the watchdog's stdin, however it exits.
+//! A pool of servers per test binary, each started on first use on a free
+//! port of 127.0.0.1 (never any other address) and held behind its own
+//! mutex: [`moto`] takes a free one (waiting while all are taken), so as
+//! many live tests run at once as there are servers, and resets it, so
+//! each test starts from a fresh account of its own. A server stops by its
+//! PID: on drop for a [`MotoServer`] of one's own, and for the pool's
+//! (statics are never dropped) by a watchdog process that kills it when
+//! the test binary exits and closes the watchdog's stdin, however it exits.
+//!
+//! The pool has [`POOL`] servers (`AWSRUN_TEST_MOTO_SERVERS` sets another
+//! number): live tests mostly wait (on awsrun's polls, the AWS-timing
+//! layer's delays), so several share two cores well; the README's test
+//! command runs enough test threads for them.
 //!
 //! The server is `moto_server` run by `python3` through `moto_server.py`,
 //! which fixes one of moto's bugs (see there). A missing moto is a test
@@ -20,7 +26,8 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::ops::Deref;
+use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::config::{BehaviorVersion, Credentials, Region};
@@ -37,6 +44,8 @@ pub const SECRET_KEY: &str = "testing";
 const MISSING: &str = "moto not found: install it with `python3 -m pip install 'moto[server]==5.2.1'` \
                        (the README's test command does this)";
 const STARTUP: Duration = Duration::from_secs(60);
+/// Servers in the pool unless `AWSRUN_TEST_MOTO_SERVERS` says otherwise.
+const POOL: usize = 4;
 
 /// One running `moto_server` process on 127.0.0.1.
 pub struct MotoServer {
@@ -181,34 +190,77 @@ fn http(port: u16, method: &str, path: &str) -> std::io::Result<String> {
     Ok(status)
 }
 
+/// The tests' own clients' HTTP client: plain HTTP, to 127.0.0.1 only.
+fn http_client() -> aws_sdk_ec2::config::SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_http()
+}
+
 /// The shared server with what tests need around it.
 pub struct Moto {
     server: MotoServer,
     runtime: tokio::runtime::Runtime,
 }
 
-/// The shared server, locked for the calling test and reset to a fresh
+/// A server of the pool, held by the calling test until dropped.
+pub struct MotoGuard(MutexGuard<'static, Option<Moto>>);
+
+impl Deref for MotoGuard {
+    type Target = Moto;
+    fn deref(&self) -> &Moto {
+        self.0.as_ref().expect("started when taken")
+    }
+}
+
+/// A server of the pool, held for the calling test and reset to a fresh
 /// account (and warmed: moto builds a region on its first request).
-pub fn moto() -> MutexGuard<'static, Moto> {
-    static SHARED: OnceLock<Mutex<Moto>> = OnceLock::new();
-    let shared = SHARED.get_or_init(|| {
+pub fn moto() -> MotoGuard {
+    static SHARED: OnceLock<Vec<Mutex<Option<Moto>>>> = OnceLock::new();
+    let pool = SHARED.get_or_init(|| {
+        let size = std::env::var("AWSRUN_TEST_MOTO_SERVERS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(POOL);
+        (0..size).map(|_| Mutex::new(None)).collect()
+    });
+    let mut slot = take(pool);
+    let moto = slot.get_or_insert_with(|| {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        Mutex::new(Moto {
+        Moto {
             server: MotoServer::start(),
             runtime,
-        })
+        }
     });
-    // A test that failed while holding the lock leaves nothing a reset
-    // does not clear.
-    let moto = shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     moto.reset();
-    moto
+    MotoGuard(slot)
+}
+
+/// The first free server of the pool (started ones first), waiting while
+/// every one is taken. A test that failed while holding one leaves nothing
+/// a reset does not clear.
+fn take(pool: &'static [Mutex<Option<Moto>>]) -> MutexGuard<'static, Option<Moto>> {
+    loop {
+        let mut unstarted = None;
+        for slot in pool {
+            let guard = match slot.try_lock() {
+                Ok(guard) => guard,
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => continue,
+            };
+            if guard.is_some() {
+                return guard;
+            }
+            unstarted.get_or_insert(guard);
+        }
+        if let Some(guard) = unstarted {
+            return guard;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 impl Moto {
@@ -379,6 +431,7 @@ impl Moto {
             .region(Region::new(REGION))
             .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "test"))
             .endpoint_url(endpoint)
+            .http_client(http_client())
     }
 
     /// An EC2 client of the test's own, independent of awsrun's code.
@@ -405,6 +458,7 @@ impl Moto {
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
             .endpoint_url(endpoint)
+            .http_client(http_client())
             .build();
         aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
     }
@@ -423,6 +477,7 @@ impl Moto {
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
             .endpoint_url(endpoint)
+            .http_client(http_client())
             .build();
         aws_sdk_autoscaling::Client::from_conf(config)
     }
@@ -437,6 +492,7 @@ impl Moto {
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
             .endpoint_url(self.endpoint())
+            .http_client(http_client())
             .force_path_style(true)
             .build();
         aws_sdk_s3::Client::from_conf(config)
@@ -480,6 +536,7 @@ impl Moto {
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
             .endpoint_url(endpoint)
+            .http_client(http_client())
             .build();
         aws_sdk_acm::Client::from_conf(config)
     }
@@ -498,6 +555,7 @@ impl Moto {
                 ACCESS_KEY, SECRET_KEY, None, None, "test",
             ))
             .endpoint_url(endpoint)
+            .http_client(http_client())
             .build();
         aws_sdk_route53::Client::from_conf(config)
     }

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_ec2::config::SharedHttpClient;
+use aws_smithy_http_client::tls;
 use aws_sdk_ec2::config::{Credentials, ProvideCredentials};
 
 use super::call::{Calls, causes};
@@ -67,8 +69,18 @@ fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(builder.build())
 }
 
+/// The HTTP(S) client every service client shares: hyper with rustls on
+/// ring, trusting the platform's root certificates (what the SDK's default
+/// client does, with aws-lc in place of ring).
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .build_https()
+}
+
 async fn load(opts: &AwsOptions, keys: Option<(&str, &str)>) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);

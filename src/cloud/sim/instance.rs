@@ -87,6 +87,7 @@ impl State {
             String::new()
         };
         let id = self.new_id(Kind::Instance);
+        self.note_user_data(&id, &spec.user_data);
         let resource = Resource::new(Kind::Instance, &tags.name, &id)
             .with("subnet", spec.subnet.as_str())
             .with("az", az)

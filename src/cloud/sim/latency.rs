@@ -24,10 +24,10 @@
 //! | instance `running` -> app answering | [`INSTANCE_BOOT`] = 45 | OS boot + cloud-init running the user data |
 //! | instance `shutting-down` -> `terminated` | [`INSTANCE_TERMINATED`] = 30 | |
 //! | certificate `PENDING_VALIDATION` -> `ISSUED` | [`CERTIFICATE_ISSUED`] = 60 | from its last validation record; Route 53 propagates within 60 s |
-//! | target `initial` -> `healthy` | healthy_threshold x interval | ELB defaults 5 x 30 s = 150 s |
-//! | target `draining` -> gone | [`DEREGISTRATION_DELAY`] = 300 | the target group's default `deregistration_delay` |
+//! | target `initial` -> `healthy` | the first passing check | see below: one `interval` after checks start, more if the app answered late |
+//! | target `draining` -> gone | the group's `deregistration_delay` | AWS's default [`DEREGISTRATION_DELAY`] = 300; `alb()` sets 30 |
 //! | Auto Scaling group instance `Pending` -> `InService` | [`INSTANCE_RUNNING`] = 30 | the group launches at once on `CreateAutoScalingGroup` or a higher desired capacity; the instance is `InService` once running and registered |
-//! | group instance serving (warm-up) | [`INSTANCE_BOOT`] + healthy_threshold x interval | boot and user data, then the target group's checks, as for any target |
+//! | group instance serving (warm-up) | [`INSTANCE_BOOT`] + the target's first passing check | boot and user data, then the target group's checks, as for any target |
 //! | forced group delete `deleting` -> `deleted` | [`INSTANCE_TERMINATED`] = 30 | until its instances are terminated |
 //!
 //! A group's instances move by these clocks when the group is refreshed; a
@@ -37,14 +37,27 @@
 //! [Instance lifecycle](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-lifecycle.html);
 //! the times are the instance's own).
 //!
-//! A target's health checks come from the load balancer's nodes, so they
-//! start once the target is registered, its instance has booted and the
-//! load balancer (the one whose listener forwards to the group, if any) is
-//! `active`; it turns `healthy` after `healthy_threshold` passing checks,
-//! `interval` seconds apart (the group's own health-check settings). AWS's
-//! guide says a *newly* registered target needs one passing check; the model
-//! keeps the threshold (what a live run of the tutorial usually shows, and
-//! the bound a recovering target needs), so estimates err on the long side.
+//! # Health checks and draining
+//!
+//! The timing of targets is in `target_timing.rs`; what it follows, from
+//! the ELB User Guide for Application Load Balancers
+//! ([Health checks for your target groups](https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html),
+//! [Deregistration delay](https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay)):
+//!
+//! - The load balancer's nodes check a target every `interval` seconds once
+//!   it is registered and the load balancer (the one whose listener
+//!   forwards to the group) is `active`; the model puts the first check one
+//!   interval after both.
+//! - A target's app answers [`INSTANCE_BOOT`] after its instance is
+//!   `running`; when its user data downloads (`user_data.rs` says how that
+//!   is seen) and its subnet reaches the internet through a NAT gateway,
+//!   only once that NAT gateway is also `available`.
+//! - "After your target is registered, it must pass one health check to be
+//!   considered healthy": the first check after the app answers makes it
+//!   `healthy`. If `unhealthy_threshold` checks failed before that (the app
+//!   was still booting), the target went `unhealthy` and needs
+//!   `healthy_threshold` passing checks in a row.
+//! - A deregistered target drains for its group's `deregistration_delay`.
 //!
 //! # The estimate
 //!
@@ -65,7 +78,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::state::State;
-use crate::cloud::{CloudResult, Kind, Resource, TargetHealth};
+use crate::cloud::{Kind, Resource};
 
 /// NAT gateway `pending` -> `available`, in AWS seconds.
 pub const NAT_GATEWAY_AVAILABLE: u64 = 100;
@@ -79,8 +92,8 @@ pub const INSTANCE_RUNNING: u64 = 30;
 pub const INSTANCE_BOOT: u64 = 45;
 /// Instance `shutting-down` -> `terminated`.
 pub const INSTANCE_TERMINATED: u64 = 30;
-/// A deregistered target is `draining` this long (ELB's default
-/// `deregistration_delay.timeout_seconds`), then gone.
+/// A deregistered target is `draining` this long unless its group says
+/// otherwise (ELB's default `deregistration_delay.timeout_seconds`).
 pub const DEREGISTRATION_DELAY: u64 = 300;
 /// ACM certificate `PENDING_VALIDATION` -> `ISSUED`, from the moment its
 /// last validation record is in the zone (Route 53 changes reach every
@@ -199,15 +212,15 @@ pub fn duration_text(secs: u64) -> String {
 
 /// A moment on both clocks, with the path that led to it.
 #[derive(Debug, Clone)]
-struct Mark {
-    real: Instant,
-    at: u64,
-    path: Vec<PathStep>,
+pub(super) struct Mark {
+    pub(super) real: Instant,
+    pub(super) at: u64,
+    pub(super) path: Vec<PathStep>,
 }
 
 impl Mark {
     /// This mark plus `secs` of `step` (scaled on the real clock).
-    fn then(&self, clock: &Clock, secs: u64, step: PathStep) -> Mark {
+    pub(super) fn then(&self, clock: &Clock, secs: u64, step: PathStep) -> Mark {
         let mut path = self.path.clone();
         path.push(step);
         Mark {
@@ -237,9 +250,12 @@ pub(super) struct Clock {
     cause: Vec<PathStep>,
     timers: HashMap<String, Timer>,
     /// (target group, instance) -> when it was registered.
-    registered: HashMap<(String, String), Mark>,
+    pub(super) registered: HashMap<(String, String), Mark>,
     /// (target group, instance) -> when it stops draining.
-    drained: HashMap<(String, String), Mark>,
+    pub(super) drained: HashMap<(String, String), Mark>,
+    /// Instance -> the command of its user data that downloads
+    /// ([`crate::cloud::user_data::internet_command`]).
+    pub(super) downloads: HashMap<String, String>,
 }
 
 impl Clock {
@@ -256,6 +272,7 @@ impl Clock {
             timers: HashMap::new(),
             registered: HashMap::new(),
             drained: HashMap::new(),
+            downloads: HashMap::new(),
         }
     }
 
@@ -272,7 +289,7 @@ impl Clock {
     }
 
     /// The virtual and real now, with the path that led here.
-    fn here(&self) -> Mark {
+    pub(super) fn here(&self) -> Mark {
         Mark {
             real: Instant::now(),
             at: self.now,
@@ -281,7 +298,7 @@ impl Clock {
     }
 
     /// The start of time for resources the clock never saw begin.
-    fn origin(&self) -> Mark {
+    pub(super) fn origin(&self) -> Mark {
         Mark {
             real: self.epoch,
             at: 0,
@@ -304,6 +321,23 @@ impl Clock {
         );
     }
 
+    /// Notes that `id` is in `state`: since the clock started if the clock
+    /// never saw it before (it was made or seeded before), else from now
+    /// on unless it already was.
+    pub(super) fn seen(&mut self, id: &str, state: &str) {
+        if self.timers.contains_key(id) {
+            return self.entered(id, state);
+        }
+        let entered = self.origin();
+        self.timers.insert(
+            id.to_string(),
+            Timer {
+                state: state.to_string(),
+                entered,
+            },
+        );
+    }
+
     /// Notes that `id` is in `state` from now on, even if it already was
     /// (a certificate whose validation starts only once its records exist).
     pub(super) fn restart(&mut self, id: &str, state: &str) {
@@ -313,7 +347,7 @@ impl Clock {
 
     /// The script saw `id` in its current state: a live run is at least at
     /// the moment that state began.
-    fn observe(&mut self, mark: &Mark) {
+    pub(super) fn observe(&mut self, mark: &Mark) {
         if mark.at > self.now {
             self.now = mark.at;
             self.cause = mark.path.clone();
@@ -322,7 +356,7 @@ impl Clock {
 
     /// When `resource` reaches (or reached) `target`, following its current
     /// transition; `None` if it is neither in `target` nor on its way.
-    fn reaches(&self, resource: &Resource, target: &str) -> Option<Mark> {
+    pub(super) fn reaches(&self, resource: &Resource, target: &str) -> Option<Mark> {
         let state = resource.state();
         let timer = self.timers.get(&resource.id);
         let entered = timer
@@ -386,7 +420,7 @@ impl State {
             let Some(next) = next_state(resource.kind, &state) else {
                 return;
             };
-            clock.entered(id, &state);
+            clock.seen(id, &state);
             let Some(due) = clock.reaches(&resource, next) else {
                 return;
             };
@@ -420,182 +454,5 @@ impl State {
         };
         let mark = timer.entered.clone();
         clock.observe(&mark);
-    }
-
-    /// Notes when targets were (newly) registered (latency model only).
-    pub(super) fn note_registered(&mut self, group: &str, ids: &[String]) {
-        let Some(clock) = self.clock.as_mut() else {
-            return;
-        };
-        let mark = clock.here();
-        for id in ids {
-            clock
-                .registered
-                .insert((group.to_string(), id.clone()), mark.clone());
-        }
-    }
-
-    /// Notes that targets of `group` started draining now (latency model only).
-    pub(super) fn note_draining(&mut self, group: &str, ids: &[String]) {
-        let Some(clock) = self.clock.as_mut() else {
-            return;
-        };
-        let name = self
-            .store
-            .get(group)
-            .map(|e| e.resource.name.clone())
-            .unwrap_or_default();
-        let here = clock.here();
-        for id in ids {
-            let step = PathStep {
-                kind: Kind::TargetGroup,
-                name: name.clone(),
-                id: id.clone(),
-                state: "drained".into(),
-                start: here.at,
-                seconds: DEREGISTRATION_DELAY,
-            };
-            let done = here.then(clock, DEREGISTRATION_DELAY, step);
-            clock.drained.insert((group.to_string(), id.clone()), done);
-        }
-    }
-
-    /// When target `id` of `group` turns healthy: `healthy_threshold x
-    /// interval` after it is registered, its instance has booted and the
-    /// group's load balancer is active, whichever comes last.
-    fn healthy_mark(&self, group: &str, id: &str) -> Option<Mark> {
-        let clock = self.clock.as_ref()?;
-        let slot = self.target_groups.get(group)?;
-        let instance = self.store.get(id)?.resource.clone();
-        let running = clock.reaches(&instance, "running")?;
-        let booted = running.then(
-            clock,
-            INSTANCE_BOOT,
-            PathStep {
-                kind: Kind::Instance,
-                name: instance.name.clone(),
-                id: instance.id.clone(),
-                state: "booted".into(),
-                start: running.at,
-                seconds: INSTANCE_BOOT,
-            },
-        );
-        let balancer = slot
-            .load_balancer
-            .as_deref()
-            .and_then(|arn| self.store.get(arn))
-            .and_then(|e| clock.reaches(&e.resource, "active"));
-        let registered = clock
-            .registered
-            .get(&(group.to_string(), id.to_string()))
-            .cloned()
-            .unwrap_or_else(|| clock.origin());
-        let mut start = balancer.unwrap_or_else(|| clock.origin());
-        let mut real = start.real;
-        for mark in [booted, registered] {
-            real = real.max(mark.real);
-            if mark.at > start.at {
-                start = mark;
-            }
-        }
-        start.real = real;
-        let check = &slot.health_check;
-        let secs = u64::from(check.healthy_threshold) * u64::from(check.interval);
-        let name = self
-            .store
-            .get(group)
-            .map(|e| e.resource.name.clone())
-            .unwrap_or_default();
-        let step = PathStep {
-            kind: Kind::TargetGroup,
-            name,
-            id: id.to_string(),
-            state: "healthy".into(),
-            start: start.at,
-            seconds: secs,
-        };
-        Some(start.then(clock, secs, step))
-    }
-
-    /// `DescribeTargetHealth` under the latency model: each target is
-    /// `initial` until its [healthy mark](State::healthy_mark), then
-    /// `healthy`; leaving targets are `draining` once, then gone.
-    pub(super) fn timed_target_health(&mut self, group: &str) -> CloudResult<Vec<TargetHealth>> {
-        let targets = self.target_groups[group].targets.clone();
-        let balancer = self.target_groups[group].load_balancer.clone();
-        // Every clock this report reads starts now if it has not yet.
-        for id in targets.iter().chain(&balancer) {
-            self.advance(id);
-        }
-        let terminated: Vec<String> = targets
-            .iter()
-            .filter(|id| !matches!(self.instance_state(id), "pending" | "running"))
-            .cloned()
-            .collect();
-        if !terminated.is_empty() {
-            // AWS deregisters terminated instances by itself.
-            self.drop_targets(group, &terminated.iter().collect());
-        }
-        let now = Instant::now();
-        let mut report = Vec::new();
-        let mut seen = Vec::new();
-        let slot = &self.target_groups[group];
-        for id in &slot.targets {
-            if let Some(why) = self.not_in_use(group, id) {
-                report.push(TargetHealth::unused(id, slot.port, why));
-                continue;
-            }
-            let mark = self.healthy_mark(group, id);
-            let healthy = mark.as_ref().is_some_and(|m| now >= m.real);
-            if let (true, Some(mark)) = (healthy, mark) {
-                seen.push(mark);
-            }
-            report.push(TargetHealth {
-                id: id.clone(),
-                port: slot.port,
-                state: if healthy { "healthy" } else { "initial" }.into(),
-                ..Default::default()
-            });
-        }
-        let port = slot.port;
-        let clock = self.clock.as_mut().expect("checked by the caller");
-        let slot = self
-            .target_groups
-            .get_mut(group)
-            .expect("checked by the caller");
-        // Draining targets stay until their delay is over; seeing one gone
-        // means a live run is past that moment.
-        slot.draining.retain(|id| {
-            let key = (group.to_string(), id.clone());
-            match clock.drained.get(&key) {
-                Some(mark) if now < mark.real => {
-                    report.push(TargetHealth {
-                        id: id.clone(),
-                        port,
-                        state: "draining".into(),
-                        ..Default::default()
-                    });
-                    true
-                }
-                Some(mark) => {
-                    seen.push(mark.clone());
-                    clock.drained.remove(&key);
-                    false
-                }
-                None => {
-                    report.push(TargetHealth {
-                        id: id.clone(),
-                        port,
-                        state: "draining".into(),
-                        ..Default::default()
-                    });
-                    false
-                }
-            }
-        });
-        for mark in &seen {
-            clock.observe(mark);
-        }
-        Ok(report)
     }
 }

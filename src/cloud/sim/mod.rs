@@ -66,6 +66,7 @@ mod state;
 mod store;
 mod subnet;
 mod target_group;
+mod target_timing;
 mod vpc;
 
 #[cfg(test)]

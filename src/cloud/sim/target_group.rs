@@ -21,6 +21,8 @@ pub(super) struct TargetGroupSlot {
     pub(super) port: u16,
     pub(super) protocol: String,
     pub(super) health_check: HealthCheck,
+    /// Seconds a deregistered target drains (`deregistration_delay.timeout_seconds`).
+    pub(super) deregistration_delay: u32,
     /// Registered instance ids, in registration order (mirrors `targets`).
     pub(super) targets: Vec<String>,
     pub(super) registered: HashSet<String>,
@@ -41,6 +43,7 @@ impl TargetGroupSlot {
             port,
             protocol: protocol.to_string(),
             health_check: HealthCheck::default(),
+            deregistration_delay: super::latency::DEREGISTRATION_DELAY as u32,
             targets: Vec::new(),
             registered: HashSet::new(),
             seen: HashSet::new(),
