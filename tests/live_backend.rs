@@ -139,6 +139,7 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             port: 3000,
             protocol: "HTTP".into(),
             health_check: HealthCheck::default(),
+            deregistration_delay: 300,
         };
         cloud
             .create(&Spec::TargetGroup(spec.clone()), &t("app"))
