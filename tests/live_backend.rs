@@ -139,6 +139,7 @@ fn create_stack(cloud: &AwsCloud, stack: &str, cidr: &str) -> Stack {
             port: 3000,
             protocol: "HTTP".into(),
             health_check: HealthCheck::default(),
+            deregistration_delay: 300,
         };
         cloud
             .create(&Spec::TargetGroup(spec.clone()), &t("app"))
@@ -487,8 +488,9 @@ fn the_stack_mirrors_into_a_simulated_account_for_planning() {
     // (launch templates and Auto Scaling groups among them; with no group,
     // no policies are read), and the region's certificates and hosted
     // zones (ACM and Route 53 list without a tag filter; with none, no
-    // tags or records are read).
-    assert_eq!(cloud.api_calls(), 20);
+    // tags or records are read), and the target group's attributes (its
+    // deregistration delay, which the plan compares with the script's).
+    assert_eq!(cloud.api_calls(), 21);
     assert_eq!(sim.whoami().unwrap(), cloud.whoami().unwrap());
     assert_eq!(sim.azs().unwrap(), cloud.azs().unwrap());
     assert_eq!(sim.default_vpc().unwrap().id, stack.vpc.id);
@@ -496,9 +498,19 @@ fn the_stack_mirrors_into_a_simulated_account_for_planning() {
         let found = sim.find(resource.kind, &Tags::new("shop", name)).unwrap();
         assert_eq!(found.map(|r| r.id), Some(resource.id.clone()), "{resource}");
     }
+    let mirrored = sim
+        .find(Kind::TargetGroup, &Tags::new("shop", "app"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(awsrun::cloud::deregistration_delay_of(&mirrored), Some(300));
+    assert_eq!(HealthCheck::of(&mirrored), Some(HealthCheck::default()));
     let calls = cloud.api_calls();
     cloud
         .find(Kind::Listener, &Tags::new("shop", "web-80"))
+        .unwrap()
+        .unwrap();
+    cloud
+        .find(Kind::TargetGroup, &Tags::new("shop", "app"))
         .unwrap()
         .unwrap();
     assert_eq!(

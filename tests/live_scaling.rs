@@ -112,6 +112,7 @@ fn a_group_launches_its_template_scales_detaches_and_is_deleted_with_nothing_lef
                 port: 3000,
                 protocol: "HTTP".into(),
                 health_check: HealthCheck::default(),
+                deregistration_delay: 300,
             }),
             &t("app"),
         )

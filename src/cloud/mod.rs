@@ -17,7 +17,7 @@
 //! | route_table | `vpc`, `routes` (`[{dest, target}]`), `subnets` (associated ids) |
 //! | security_group | `vpc`, `description`, `group_name`, `ingress` (`[{protocol, port, from}]`) |
 //! | instance | `subnet`, `az`, `image`, `instance_type`, `security_groups`, `private_ip`, `public_ip` ("" if none), `state` |
-//! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids) |
+//! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids), `health_check` (`{path, interval, timeout, healthy_threshold, unhealthy_threshold}`, see [`HealthCheck`]), `deregistration_delay` (seconds) |
 //! | load_balancer | `arn`, `dns_name`, `scheme`, `state`, `vpc`, `subnets`, `security_groups` |
 //! | load_balancer (also) | `zone_id` (`CanonicalHostedZoneId`, for alias records), `ip_address_type` |
 //! | listener | `arn`, `load_balancer`, `port`, `protocol`, `forward` (target group arn, "" for a redirect), `redirect` (`HTTPS:443:HTTP_301`, or ""), `certificate` and `ssl_policy` ("" for HTTP) |
@@ -111,6 +111,20 @@ pub trait Cloud {
     /// `ModifyListener`: gives an existing listener the protocol, default
     /// action, certificate and policy of `spec`. Returns it as it is now.
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource>;
+    /// `ModifyTargetGroup` and `ModifyTargetGroupAttributes`: gives an
+    /// existing target group the health check and deregistration delay of
+    /// `spec` (its name, VPC, port and protocol cannot change, and are not
+    /// read). Returns it as it is now.
+    ///
+    /// The default refuses: a backend that wraps another must forward it.
+    fn modify_target_group(&self, arn: &str, spec: &TargetGroupSpec) -> CloudResult<Resource> {
+        let _ = spec;
+        Err(CloudError::new(
+            "ModifyTargetGroup",
+            crate::diagnostic::code::Backend::UnsupportedKind,
+            format!("this backend cannot change target group {arn} in place"),
+        ))
+    }
 
     /// `CreateLaunchTemplateVersion` with `spec`'s settings, made the
     /// template's default version. Returns the template as it is now.

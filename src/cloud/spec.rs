@@ -5,7 +5,7 @@
 
 use super::Kind;
 use super::scaling::{AutoScalingGroupSpec, LaunchTemplateSpec, ScalingPolicySpec};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What to create: one variant per kind a script creates, each with its
 /// spec. `Cloud::create` takes one, so a new kind or option changes this
@@ -144,8 +144,9 @@ pub struct InstanceSpec {
 }
 
 /// A target group's health check, with AWS's defaults
-/// (ELBv2 API Reference, `CreateTargetGroup`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// (ELBv2 API Reference, `CreateTargetGroup`). A target group resource
+/// reports it as its `health_check` attribute, a map of these five fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthCheck {
     pub path: String,
     /// Seconds between two checks of a target (5 to 300).
@@ -184,6 +185,42 @@ impl Default for HealthCheck {
     }
 }
 
+impl HealthCheck {
+    /// The `health_check` attribute of a target group resource.
+    pub fn attr(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("a health check serializes")
+    }
+
+    /// The health check a target group resource reports (its
+    /// `health_check` attribute), if it has a complete one.
+    pub fn of(resource: &super::Resource) -> Option<HealthCheck> {
+        serde_json::from_value(resource.attr("health_check")?.clone()).ok()
+    }
+}
+
+/// AWS's deregistration delay of a new target group, in seconds
+/// (`deregistration_delay.timeout_seconds`, ELBv2 API Reference,
+/// `TargetGroupAttribute`: "The default value is 300 seconds"): the
+/// latency model's draining time, which is this fact's one place.
+pub const DEFAULT_DEREGISTRATION_DELAY: u32 = super::sim::latency::DEREGISTRATION_DELAY as u32;
+
+/// The longest deregistration delay AWS takes, in seconds
+/// (`TargetGroupAttribute`: "The range is 0-3600 seconds").
+pub const MAX_DEREGISTRATION_DELAY: u32 = 3600;
+
+/// The target group attribute that holds the deregistration delay.
+pub const DEREGISTRATION_DELAY_KEY: &str = "deregistration_delay.timeout_seconds";
+
+/// The deregistration delay a target group resource reports (its
+/// `deregistration_delay` attribute, seconds).
+pub fn deregistration_delay_of(resource: &super::Resource) -> Option<u32> {
+    let seconds = resource.attr("deregistration_delay")?.as_u64()?;
+    u32::try_from(seconds).ok()
+}
+
+/// A target group: `name`, `vpc`, `port` and `protocol` are fixed once it
+/// exists; the health check and the deregistration delay may change in
+/// place (`Cloud::modify_target_group`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetGroupSpec {
     pub name: String,
@@ -191,6 +228,10 @@ pub struct TargetGroupSpec {
     pub port: u16,
     pub protocol: String,
     pub health_check: HealthCheck,
+    /// Seconds a deregistered target drains before it is gone (0 to 3600):
+    /// AWS's target group attribute `deregistration_delay.timeout_seconds`
+    /// (ELBv2 API Reference, `TargetGroupAttribute`), default 300.
+    pub deregistration_delay: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

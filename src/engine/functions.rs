@@ -271,13 +271,14 @@ pub const HOST: &[Func] = &[
     Func {
         name: "target_group",
         signature: "target_group(name, OPTS) -> TargetGroup",
-        doc: "Ensures a target group (`.arn`); name at most 32 letters, digits and hyphens. `health_check` takes `path`, `interval` (5-300 s), `timeout` (2-120 s, shorter than the interval), `healthy_threshold` and `unhealthy_threshold` (2-10); what is left out is AWS's default (30 s, 6 s for HTTP or 10 s, 5, 2; a timeout left out under a short interval is one second less than it).",
-        example: "let tg = target_group(\"api-tg\", #{ port: 3000, protocol: \"HTTP\" });",
+        doc: "Ensures a target group (`.arn`); name at most 32 letters, digits and hyphens. `health_check` takes `path`, `interval` (5-300 s), `timeout` (2-120 s, shorter than the interval), `healthy_threshold` and `unhealthy_threshold` (2-10); what is left out is AWS's default (30 s, 6 s for HTTP or 10 s, 5, 2; a timeout left out under a short interval is one second less than it). `deregistration_delay` is how long a deregistered target drains, 0-3600 s (AWS's `deregistration_delay.timeout_seconds`, default 300). A group that exists with another health check or delay is changed in place (`~ change` in the plan); another VPC, port or protocol is an error.",
+        example: "let tg = target_group(\"api-tg\", #{ port: 3000, protocol: \"HTTP\", health_check: #{ path: \"/health\", interval: 10 }, deregistration_delay: 30 });",
         options: &[
             key("vpc"),
             key("port"),
             key("protocol"),
             nested("health_check", HEALTH_CHECK),
+            key("deregistration_delay"),
         ],
     },
     Func {

@@ -159,7 +159,7 @@ impl AwsCloud {
         let mut adopted = found;
         adopted.name = tags.name.clone();
         if kind == Kind::TargetGroup {
-            adopted = self.with_targets(adopted)?;
+            adopted = self.with_delay(self.with_targets(adopted)?)?;
         }
         self.cache().adopted(&tags.stack, adopted.clone());
         Ok(adopted)

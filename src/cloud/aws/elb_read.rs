@@ -50,7 +50,9 @@ pub(super) fn load_balancer(lb: &LoadBalancer, name: &str) -> Resource {
         .with("security_groups", lb.security_groups().to_vec())
 }
 
-/// A target group without `targets` (filled by [`AwsCloud::with_targets`]).
+/// A target group with its health check, without `targets` (filled by
+/// [`AwsCloud::with_targets`]) and `deregistration_delay` (filled by
+/// [`AwsCloud::with_delay`] where a run compares it).
 pub(super) fn target_group(tg: &TargetGroup, name: &str) -> Resource {
     let arn = text(tg.target_group_arn());
     Resource::new(Kind::TargetGroup, name, arn)
@@ -58,6 +60,7 @@ pub(super) fn target_group(tg: &TargetGroup, name: &str) -> Resource {
         .with("vpc", text(tg.vpc_id()))
         .with("port", tg.port().unwrap_or(0))
         .with("protocol", tg.protocol().map(|p| p.as_str()).unwrap_or(""))
+        .with("health_check", super::target_group::health_check(tg).attr())
 }
 
 pub(super) fn listener(l: &Listener, name: &str) -> Resource {
@@ -217,7 +220,15 @@ impl AwsCloud {
                 let request = self.elb.describe_target_groups().target_group_arns(arn);
                 let out = self.send(Service::Elb, "DescribeTargetGroups", request.send())?;
                 match out.target_groups().first() {
-                    Some(tg) => Some(self.with_targets(target_group(tg, name))?),
+                    Some(tg) => {
+                        // A refresh asks for the delay only when the run
+                        // does not know it yet.
+                        let mut fresh = target_group(tg, name);
+                        if let Some(delay) = resource.attr("deregistration_delay") {
+                            fresh.set("deregistration_delay", delay.clone());
+                        }
+                        Some(self.with_delay(self.with_targets(fresh)?)?)
+                    }
                     None => None,
                 }
             }

@@ -6,14 +6,13 @@ use aws_sdk_elasticloadbalancingv2::types::{
     ProtocolEnum, RedirectActionConfig, RedirectActionStatusCodeEnum, Tag, TargetDescription,
     TargetTypeEnum,
 };
-use serde_json::Value;
 
 use super::AwsCloud;
 use super::call::Service;
 use super::elb_read;
 use crate::cloud::{
-    CloudError, CloudResult, Kind, ListenerAction, ListenerSpec, LoadBalancerSpec, Resource,
-    STACK_TAG, Tags, TargetGroupSpec,
+    CloudError, CloudResult, DEFAULT_DEREGISTRATION_DELAY, Kind, ListenerAction, ListenerSpec,
+    LoadBalancerSpec, Resource, STACK_TAG, Tags, TargetGroupSpec,
 };
 use crate::diagnostic::code;
 
@@ -70,8 +69,17 @@ impl AwsCloud {
             .target_groups()
             .first()
             .ok_or_else(|| empty_response("CreateTargetGroup"))?;
-        let resource = elb_read::target_group(tg, &tags.name).with("targets", Vec::<Value>::new());
+        // AWS reports no attributes on a create: a new group has the default.
+        let mut resource = elb_read::target_group(tg, &tags.name)
+            .with("targets", Vec::<serde_json::Value>::new())
+            .with("deregistration_delay", DEFAULT_DEREGISTRATION_DELAY);
+        let delay = spec.deregistration_delay;
         self.cache().created(&tags.stack, resource.clone());
+        if delay != DEFAULT_DEREGISTRATION_DELAY {
+            // Attributes are not part of CreateTargetGroup.
+            self.set_delay(&resource.id, delay)?;
+            resource.set("deregistration_delay", delay);
+        }
         Ok(resource)
     }
 

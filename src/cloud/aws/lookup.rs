@@ -86,8 +86,13 @@ impl AwsCloud {
             .into_iter()
             .find(|r| r.name == tags.name);
         match found {
-            Some(tg) if kind == Kind::TargetGroup && tg.attr("targets").is_none() => {
-                Ok(Some(self.with_targets(tg)?))
+            // The ensure compares the group's settings with the script's.
+            Some(tg) if kind == Kind::TargetGroup => {
+                let tg = match tg.attr("targets") {
+                    None => self.with_targets(tg)?,
+                    Some(_) => tg,
+                };
+                Ok(Some(self.with_delay(tg)?))
             }
             found => Ok(found),
         }

@@ -40,8 +40,13 @@ impl AwsCloud {
                 for kind in &kinds {
                     let found = self.stack_kind(stack, *kind)?;
                     if *kind == Kind::TargetGroup {
-                        for tg in found.into_iter().filter(|tg| tg.attr("targets").is_none()) {
-                            self.with_targets(tg)?;
+                        // The plan compares each group's settings too.
+                        for tg in found {
+                            let tg = match tg.attr("targets") {
+                                None => self.with_targets(tg)?,
+                                Some(_) => tg,
+                            };
+                            self.with_delay(tg)?;
                         }
                     }
                 }
@@ -212,7 +217,7 @@ impl AwsCloud {
                     continue;
                 }
                 let r = match kind {
-                    Kind::TargetGroup => self.with_targets(r)?,
+                    Kind::TargetGroup => self.with_delay(self.with_targets(r)?)?,
                     Kind::LoadBalancer => {
                         lbs.insert(r.id.clone());
                         r

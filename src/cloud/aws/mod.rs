@@ -27,6 +27,7 @@
 //! | `ec2_write.rs`, `ec2_delete.rs` | EC2 creates and additive converges; EC2 deletes |
 //! | `fresh.rs` | retrying a NotFound for an id this run created (eventual consistency) |
 //! | `elb_read.rs`, `elb_write.rs` | the same for ELBv2 (ids are ARNs) |
+//! | `target_group.rs` | a target group's health check and deregistration delay: read, changed in place |
 //! | `launch_template.rs` | EC2 launch templates: create, new default versions, describe with the default version's data, delete |
 //! | `asg_read.rs`, `autoscaling.rs` | EC2 Auto Scaling groups (with instances) and target-tracking policies: describes; creates, changes, deletes |
 //! | `acm.rs` | certificates: request, describe (with tags), delete |
@@ -57,6 +58,7 @@ mod lookup;
 mod mirror;
 mod route53;
 mod state;
+mod target_group;
 
 use crate::cloud::Spec;
 use crate::diagnostic::code;
@@ -65,7 +67,7 @@ use std::time::Duration;
 
 use super::{
     Cloud, CloudError, CloudResult, GroupUpdate, Identity, IngressRule, Kind, LaunchTemplateSpec,
-    ListenerSpec, Mode, Resource, Route, Tags, TargetHealth,
+    ListenerSpec, Mode, Resource, Route, Tags, TargetGroupSpec, TargetHealth,
 };
 pub use state::{Put, ROLE_TAG, Stored};
 
@@ -296,6 +298,11 @@ impl Cloud for AwsCloud {
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
         self.before_write()?;
         self.change_listener(listener, spec)
+    }
+
+    fn modify_target_group(&self, arn: &str, spec: &TargetGroupSpec) -> CloudResult<Resource> {
+        self.before_write()?;
+        self.change_target_group(arn, spec)
     }
 
     fn new_template_version(

@@ -27,7 +27,7 @@
 //! | `store.rs` | resources by id, tags and stack |
 //! | `vpc.rs`, `subnet.rs`, `addresses.rs` | networks and their rules |
 //! | `nat.rs`, `route_table.rs`, `security_group.rs`, `instance.rs` | EC2 operations |
-//! | `target_group.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
+//! | `target_group.rs`, `target_group_settings.rs`, `load_balancer.rs`, `listener.rs` | ELBv2 operations |
 //! | `certificate.rs`, `dns.rs` | ACM certificates; Route 53 zones and records |
 //! | `launch_template.rs` | launch templates and their versions |
 //! | `auto_scaling.rs`, `scaling_changes.rs`, `scaling_activity.rs` | Auto Scaling groups: creating and updating; detaching, suspending, deleting; what a group does by itself |
@@ -66,6 +66,7 @@ mod state;
 mod store;
 mod subnet;
 mod target_group;
+mod target_group_settings;
 mod target_timing;
 mod vpc;
 
@@ -86,7 +87,7 @@ pub use latency::{Estimate, Latency, PathStep};
 
 use super::{
     Cloud, CloudError, CloudResult, GroupUpdate, Identity, IngressRule, Kind, LaunchTemplateSpec,
-    ListenerSpec, Mode, Resource, Route, Tags, TargetHealth, VpcSpec,
+    ListenerSpec, Mode, Resource, Route, Tags, TargetGroupSpec, TargetHealth, VpcSpec,
 };
 
 /// One simulated AWS account and region.
@@ -354,6 +355,10 @@ impl Cloud for SimAccount {
 
     fn modify_listener(&self, listener: &str, spec: &ListenerSpec) -> CloudResult<Resource> {
         self.state.borrow_mut().modify_listener(listener, spec)
+    }
+
+    fn modify_target_group(&self, arn: &str, spec: &TargetGroupSpec) -> CloudResult<Resource> {
+        self.state.borrow_mut().modify_target_group(arn, spec)
     }
 
     fn new_template_version(

@@ -4,7 +4,9 @@
 //! Seed parents first, in [`Kind`] order: VPCs, internet gateways, subnets,
 //! Elastic IPs, NAT gateways, route tables, security groups, instances,
 //! target groups, load balancers, listeners. Attributes follow the
-//! conventions of `crate::cloud`; a route table may carry `main: true`.
+//! conventions of `crate::cloud`; a route table may carry `main: true`; a
+//! target group without `health_check` or `deregistration_delay` takes
+//! AWS's defaults.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -15,7 +17,9 @@ use super::state::State;
 use super::store::Life;
 use super::target_group::TargetGroupSlot;
 use super::vpc::VpcSlot;
-use crate::cloud::{IngressRule, Kind, Resource, Source, Tags};
+use crate::cloud::{
+    HealthCheck, IngressRule, Kind, Resource, Source, Tags, deregistration_delay_of,
+};
 
 impl State {
     pub(super) fn seed(&mut self, resource: Resource, tags: Option<Tags>) {
@@ -120,6 +124,14 @@ impl State {
             .and_then(|p| u16::try_from(p).ok())
             .unwrap_or(0);
         let mut slot = TargetGroupSlot::new(&name, r.str("vpc"), port, r.str("protocol"));
+        // A mirrored group keeps its real settings, so a plan compares the
+        // script's with them.
+        if let Some(check) = HealthCheck::of(r) {
+            slot.health_check = check;
+        }
+        if let Some(delay) = deregistration_delay_of(r) {
+            slot.deregistration_delay = delay;
+        }
         slot.targets = r.strs("targets");
         slot.registered = slot.targets.iter().cloned().collect();
         self.target_group_names.insert(name, r.id.clone());

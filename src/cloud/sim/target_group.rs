@@ -1,4 +1,5 @@
-//! Target groups: `CreateTargetGroup`, target registration and health.
+//! Target groups: `CreateTargetGroup`, target registration and health
+//! (their settings, and changing them in place: `target_group_settings.rs`).
 
 use std::collections::HashSet;
 
@@ -8,8 +9,10 @@ use super::errors::{not_found, validation};
 use super::ids;
 use super::rules::{TARGET_PROTOCOLS, elb_name_hint, elb_name_problem};
 use super::state::State;
+use super::target_group_settings::{check_deregistration_delay, check_health_check};
 use crate::cloud::{
-    CloudError, CloudResult, HealthCheck, Kind, Resource, Tags, TargetGroupSpec, TargetHealth,
+    CloudError, CloudResult, DEFAULT_DEREGISTRATION_DELAY, HealthCheck, Kind, Resource, Tags,
+    TargetGroupSpec, TargetHealth,
 };
 use crate::diagnostic::code;
 
@@ -69,6 +72,10 @@ impl State {
     ) -> CloudResult<Resource> {
         const OP: &str = "CreateTargetGroup";
         check_target_group(spec)?;
+        // awsrun's create is CreateTargetGroup, then
+        // ModifyTargetGroupAttributes for a delay other than AWS's default:
+        // the delay is checked first, so a refused one creates nothing.
+        check_deregistration_delay(spec.deregistration_delay)?;
         if self.live(Kind::Vpc, &spec.vpc).is_none() {
             return Err(validation(
                 OP,
@@ -77,7 +84,10 @@ impl State {
             ));
         }
         if let Some(existing) = self.existing_target_group(spec)? {
-            return Ok(existing);
+            if spec.deregistration_delay == DEFAULT_DEREGISTRATION_DELAY {
+                return Ok(existing);
+            }
+            return self.set_target_group_settings(&existing.id, None, spec.deregistration_delay);
         }
         let seed = self.next_seed(Kind::TargetGroup);
         let arn = format!(
@@ -88,6 +98,7 @@ impl State {
         );
         let mut slot = TargetGroupSlot::new(&spec.name, &spec.vpc, spec.port, &spec.protocol);
         slot.health_check = spec.health_check.clone();
+        slot.deregistration_delay = spec.deregistration_delay;
         self.target_groups.insert(arn.clone(), slot);
         self.target_group_names
             .insert(spec.name.clone(), arn.clone());
@@ -96,6 +107,8 @@ impl State {
             .with("vpc", spec.vpc.as_str())
             .with("port", spec.port)
             .with("protocol", spec.protocol.as_str())
+            .with("health_check", spec.health_check.attr())
+            .with("deregistration_delay", spec.deregistration_delay)
             .with("targets", Vec::<Value>::new());
         Ok(self.create(resource, tags))
     }
@@ -396,55 +409,5 @@ fn check_target_group(spec: &TargetGroupSpec) -> CloudResult<()> {
             "use a port from 1 to 65535",
         ));
     }
-    let check = &spec.health_check;
-    if spec.protocol != "TCP" && !check.path.starts_with('/') {
-        return Err(validation(
-            OP,
-            format!("Health check path '{}' must begin with '/'", check.path),
-            "use a path such as `/` or `/health`",
-        ));
-    }
-    if !(5..=300).contains(&check.interval) {
-        return Err(validation(
-            OP,
-            format!(
-                "Health check interval '{}' must be between 5 and 300 seconds",
-                check.interval
-            ),
-            "use an interval from 5 to 300 seconds (default 30)",
-        ));
-    }
-    if !(2..=120).contains(&check.timeout) {
-        return Err(validation(
-            OP,
-            format!(
-                "Health check timeout '{}' must be between 2 and 120 seconds",
-                check.timeout
-            ),
-            "use a timeout from 2 to 120 seconds (default 6 for HTTP, 10 for HTTPS and TCP)",
-        ));
-    }
-    if check.timeout >= check.interval {
-        return Err(validation(
-            OP,
-            "Health check interval must be greater than the timeout.",
-            format!(
-                "make the timeout ({} s) shorter than the interval ({} s)",
-                check.timeout, check.interval
-            ),
-        ));
-    }
-    for (what, count, default) in [
-        ("Healthy", check.healthy_threshold, 5),
-        ("Unhealthy", check.unhealthy_threshold, 2),
-    ] {
-        if !(2..=10).contains(&count) {
-            return Err(validation(
-                OP,
-                format!("{what} threshold count '{count}' must be between 2 and 10"),
-                format!("use a threshold from 2 to 10 (default {default})"),
-            ));
-        }
-    }
-    Ok(())
+    check_health_check(OP, &spec.protocol, &spec.health_check)
 }

@@ -162,9 +162,12 @@ section! {
     }
     InvalidConfigurationRequest = "InvalidConfigurationRequest" {
         when: "CreateLoadBalancer with subnets in different VPCs, two subnets in one AZ, or \
-               fewer than two AZs; CreateListener forwarding to a target group of another VPC.",
+               fewer than two AZs; CreateListener forwarding to a target group of another VPC; \
+               ModifyTargetGroupAttributes with a deregistration delay outside 0 to 3600 \
+               seconds.",
         what_to_do: "Give one public subnet in each of two or more AZs of one VPC; keep the \
-                     target group in the load balancer's VPC.",
+                     target group in the load balancer's VPC; give `deregistration_delay` 0 to \
+                     3600.",
     }
     SubnetNotFound = "SubnetNotFound" {
         when: "CreateLoadBalancer: a subnet does not exist.",

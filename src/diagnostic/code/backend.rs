@@ -45,7 +45,9 @@ section! {
                      as untagged.",
     }
     UnsupportedKind = "UnsupportedKind" {
-        when: "The AWS backend was asked for a kind of resource it does not manage.",
+        when: "The AWS backend was asked for a kind of resource it does not manage, or a \
+               backend wrapping another was asked for a change it does not pass on (a target \
+               group's settings).",
         what_to_do: "Report it as a bug in awsrun.",
     }
     InvalidAmiNameNotFound = "InvalidAMIName.NotFound" {

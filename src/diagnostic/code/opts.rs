@@ -30,7 +30,8 @@ section! {
     Range = "awsrun::opts::range" {
         when: "A number option is outside its range: a port (1 to 65535; 0 to 65535 in ingress \
                rules), `count` or `first` (1 to 100000), `timeout` (1 to 86400 seconds), a \
-               health check's `interval` (5 to 300) or `healthy_threshold` (2 to 10).",
+               health check's `interval` (5 to 300) or `healthy_threshold` (2 to 10), a target \
+               group's `deregistration_delay` (0 to 3600 seconds).",
         what_to_do: "Give a value in the range the message states.",
     }
     Value = "awsrun::opts::value" {

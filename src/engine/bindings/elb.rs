@@ -1,13 +1,13 @@
-//! Elastic Load Balancing (v2): target groups, load balancers, listeners and
-//! target registration.
+//! Elastic Load Balancing (v2): load balancers, listeners and target
+//! registration (target groups: `target_group.rs`).
 
 use super::ec2::{instance_list, push_attr, wait_limit};
 use super::volatile;
 use super::wait::wait_all;
 use crate::cloud::Spec;
 use crate::cloud::{
-    DEFAULT_SSL_POLICY, HealthCheck, Kind, ListenerAction, ListenerSpec, LoadBalancerSpec, Poll,
-    Redirect, Resource, TargetGroupSpec,
+    DEFAULT_SSL_POLICY, Kind, ListenerAction, ListenerSpec, LoadBalancerSpec, Poll, Redirect,
+    Resource,
 };
 use crate::diagnostic::code;
 use crate::engine::host_error::{HostError, HostResult};
@@ -18,12 +18,7 @@ use rhai::{Array, Dynamic, Engine, Map};
 use std::rc::Rc;
 
 pub fn register(engine: &mut Engine, session: &Rc<Session>) {
-    let s = session.clone();
-    volatile("target_group").register_into_engine(engine, move |name: &str, opts: Map| {
-        let r = target_group(&s, name, opts);
-        s.flush();
-        r
-    });
+    super::target_group::register(engine, session);
     let s = session.clone();
     volatile("load_balancer").register_into_engine(engine, move |name: &str, opts: Map| {
         let r = load_balancer(&s, name, opts);
@@ -140,7 +135,7 @@ fn wait_drained(s: &Session, tg: &Dynamic, targets: &Dynamic, opts: Map) -> Host
     }
 }
 
-fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
+pub(super) fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
     let p = o
         .str(key)?
         .unwrap_or_else(|| default.to_string())
@@ -153,64 +148,6 @@ fn protocol(o: &Opts, key: &str, default: &str) -> HostResult<String> {
         ));
     }
     Ok(p)
-}
-
-fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
-    let o = Opts::of("target_group", opts)?;
-    let vpc = match o.resource("vpc", Kind::Vpc)? {
-        Some(vpc) => vpc,
-        None => s.default_vpc()?,
-    };
-    let port = o.int_in("port", 1, 65535)?.unwrap_or(80) as u16;
-    let protocol = protocol(&o, "protocol", "HTTP")?;
-    let health_check = match o.map("health_check")? {
-        None => HealthCheck::defaults(&protocol),
-        Some(map) => health(map, &protocol)?,
-    };
-    let spec = TargetGroupSpec {
-        name: name.to_string(),
-        vpc: vpc.id.clone(),
-        port,
-        protocol,
-        health_check,
-    };
-    let fixed = [
-        ("vpc", spec.vpc.clone()),
-        ("port", port.to_string()),
-        ("protocol", spec.protocol.clone()),
-    ];
-    let same = |r: &Resource| crate::cloud::adopt::elb_name(&r.id) == name;
-    let adoption = Some(Adoption::by(&same));
-    let (tg, _) = s.ensure_or_adopt(Kind::TargetGroup, name, &fixed, adoption, |tags| {
-        s.cloud
-            .create(&Spec::TargetGroup(spec.clone()), tags)
-            .map_err(|e| HostError::from(e).into())
-    })?;
-    Ok(tg)
-}
-
-/// A health check from its options; what is left out takes AWS's default,
-/// except a timeout left out under a short interval, which becomes one
-/// second less than the interval (AWS wants it shorter than the interval).
-fn health(map: Map, protocol: &str) -> HostResult<HealthCheck> {
-    let o = Opts::of("target_group(health_check)", map)?;
-    let default = HealthCheck::defaults(protocol);
-    let interval = o
-        .int_in("interval", 5, 300)?
-        .map_or(default.interval, |n| n as u16);
-    Ok(HealthCheck {
-        path: o.str("path")?.unwrap_or(default.path),
-        interval,
-        timeout: o
-            .int_in("timeout", 2, 120)?
-            .map_or(default.timeout.min(interval - 1), |n| n as u16),
-        healthy_threshold: o
-            .int_in("healthy_threshold", 2, 10)?
-            .map_or(default.healthy_threshold, |n| n as u16),
-        unhealthy_threshold: o
-            .int_in("unhealthy_threshold", 2, 10)?
-            .map_or(default.unhealthy_threshold, |n| n as u16),
-    })
 }
 
 fn load_balancer(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {

@@ -13,6 +13,7 @@ pub mod elb;
 pub mod resource;
 pub mod scaling;
 pub mod scaling_group;
+pub mod target_group;
 pub mod wait;
 
 use super::functions::{self, Func};

@@ -18,6 +18,7 @@ mod quotas;
 mod routes;
 mod seed;
 mod subnets;
+mod target_group_settings;
 mod target_groups;
 mod vpcs;
 
@@ -134,6 +135,7 @@ pub(super) fn tg_spec(name: &str, vpc: &str) -> TargetGroupSpec {
         port: 3000,
         protocol: "HTTP".into(),
         health_check: HealthCheck::default(),
+        deregistration_delay: 300,
     }
 }
 
