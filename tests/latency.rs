@@ -502,7 +502,7 @@ register(web.tg, app.instances);
 wait_healthy(web.tg);
 "#
     );
-    run_script(&cloud, "late-nat.rhai", &source).unwrap();
+    let _ = run_script(&cloud, "late-nat.rhai", &source).unwrap();
     cloud.estimate().unwrap()
 }
 
@@ -550,13 +550,15 @@ fn a_rolling_deploy_of_the_tutorial_is_estimated_at_five_minutes_at_most() {
     let built: Rc<dyn Cloud> = cloud.clone();
     let session = Rc::new(Session::new(built, "multi-server", Rc::new(Quiet)));
     let tutorial = Script::read(&root().join("scripts/multi-server.rhai")).unwrap();
-    engine::run(&session, &tutorial).unwrap();
+    let _ = engine::run(&session, &tutorial).unwrap();
     // The servers have long been healthy when the deploy starts.
     cloud.set_latency(Latency::Realistic { scale: 0.0 });
     let deploy: Rc<dyn Cloud> = cloud.clone();
     let session = Rc::new(Session::new(deploy, "multi-server", Rc::new(Quiet)));
     let script = Script::read(&root().join("scripts/rolling-deploy.rhai")).unwrap();
-    engine::run(&session, &script).unwrap();
+    let done = engine::run(&session, &script).unwrap();
+    let old = done.cast::<rhai::Map>()["old"].clone().into_array().unwrap();
+    assert_eq!(old.len(), 2, "both servers replaced");
     let estimate = cloud.estimate().unwrap();
     // Per batch: a new server runs (30 s), is registered, answers 45 s
     // later and passes 2 checks 10 s apart after failing meanwhile (60 s);
