@@ -346,10 +346,10 @@ fn a_new_run_finds_the_stack_with_one_describe_per_kind() {
         (instance.str("public_ip"), instance.str("state")),
         ("", "running")
     );
-    assert_eq!(
-        find(Kind::TargetGroup, "app").strs("targets"),
-        std::slice::from_ref(&stack.instance.id)
-    );
+    let tg = find(Kind::TargetGroup, "app");
+    assert_eq!(tg.strs("targets"), std::slice::from_ref(&stack.instance.id));
+    assert_eq!(awsrun::cloud::deregistration_delay_of(&tg), Some(300));
+    assert_eq!(HealthCheck::of(&tg), Some(HealthCheck::default()));
     let lb = find(Kind::LoadBalancer, "web");
     assert_eq!(
         (lb.str("scheme"), lb.str("vpc")),
@@ -361,16 +361,18 @@ fn a_new_run_finds_the_stack_with_one_describe_per_kind() {
         (stack.tg.id.as_str(), Some(&json!(80)))
     );
     // One describe per EC2 kind (6); ELB: load balancers, target groups,
-    // their tags, the group's targets and the listeners (5; a listener is
-    // known by its load balancer and port, so it needs no tag request).
-    assert_eq!(cloud.api_calls(), 11);
+    // their tags, the group's targets and attributes (its deregistration
+    // delay) and the listeners (6; a listener is known by its load balancer
+    // and port, so it needs no tag request).
+    assert_eq!(cloud.api_calls(), 12);
     assert!(
         cloud
             .find(Kind::Subnet, &Tags::new("shop", "nope"))
             .unwrap()
             .is_none()
     );
-    assert_eq!(cloud.api_calls(), 11);
+    find(Kind::TargetGroup, "app");
+    assert_eq!(cloud.api_calls(), 12);
 }
 
 #[test]

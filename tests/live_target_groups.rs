@@ -3,7 +3,10 @@
 //! by a re-run that asks for others, then left alone. Every setting is
 //! checked with the test's own ELBv2 client, never awsrun's.
 
+use crate::support::aws_timing::{AwsTiming, Windows};
 use crate::support::moto::{Moto, moto};
+use crate::support::proxy::Schedule;
+use std::time::Duration;
 
 const SCRIPT: &str = "tests/cases/tg-settings.rhai";
 const STACK: &str = "tg-settings";
@@ -89,4 +92,40 @@ fn a_live_group_gets_its_settings_changes_them_in_place_and_then_stays() {
         "a third run changes nothing:\n{stdout}"
     );
     assert_eq!(described(&m), (arn, 20, "/health".into(), 3, "60".into()));
+}
+
+/// ELBv2 may not know a group for a while after creating it: setting the
+/// new group's delay (ModifyTargetGroupAttributes, named by its ARN) is
+/// retried until it does.
+#[test]
+fn the_delay_of_a_new_group_is_set_once_elb_knows_the_group() {
+    let m = moto();
+    let none = Duration::ZERO;
+    let timing = AwsTiming::new(Windows {
+        unknown: Duration::from_secs(2),
+        pending: none,
+        initial: none,
+        nat_pending: none,
+        nat_deleting: none,
+        address_held: none,
+        lingering: none,
+        shutting_down: none,
+        acm_records: none,
+        issuing: none,
+        cert_in_use: none,
+        draining: none,
+        group_deleting: none,
+    });
+    let proxy = timing.proxy(m.port(), Schedule::none());
+    let (ok, stdout, stderr) = m.run_via(&proxy.endpoint(), &[SCRIPT, "--stack", STACK, "--yes"]);
+    assert!(ok, "--- stdout\n{stdout}\n--- stderr\n{stderr}");
+    assert!(stderr.contains("is not known to AWS yet"), "{stderr}");
+    let seen = timing.seen();
+    assert!(
+        seen.contains_key("NotFound ModifyTargetGroupAttributes"),
+        "{seen:?}"
+    );
+    assert_eq!(proxy.errors(), Vec::<String>::new());
+    let (_, interval, _, _, delay) = described(&m);
+    assert_eq!((interval, delay.as_str()), (10, "30"));
 }

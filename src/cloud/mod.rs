@@ -17,7 +17,7 @@
 //! | route_table | `vpc`, `routes` (`[{dest, target}]`), `subnets` (associated ids) |
 //! | security_group | `vpc`, `description`, `group_name`, `ingress` (`[{protocol, port, from}]`) |
 //! | instance | `subnet`, `az`, `image`, `instance_type`, `security_groups`, `private_ip`, `public_ip` ("" if none), `state` |
-//! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids), `health_check` (`{path, interval, timeout, healthy_threshold, unhealthy_threshold}`, see [`HealthCheck`]), `deregistration_delay` (seconds) |
+//! | target_group | `arn`, `vpc`, `port`, `protocol`, `targets` (instance ids), `health_check` (`{path, interval, timeout, healthy_threshold, unhealthy_threshold}`, see [`HealthCheck`]), `deregistration_delay` (seconds; the AWS backend reads it where a run compares it: `find`, `refresh`, a plan's mirror, `--adopt`, not a `status` or `destroy` listing) |
 //! | load_balancer | `arn`, `dns_name`, `scheme`, `state`, `vpc`, `subnets`, `security_groups` |
 //! | load_balancer (also) | `zone_id` (`CanonicalHostedZoneId`, for alias records), `ip_address_type` |
 //! | listener | `arn`, `load_balancer`, `port`, `protocol`, `forward` (target group arn, "" for a redirect), `redirect` (`HTTPS:443:HTTP_301`, or ""), `certificate` and `ssl_policy` ("" for HTTP) |

@@ -87,6 +87,18 @@ mod tests {
             Some(&["vpc", "cidr", "az", "public_ip"][..])
         );
         assert_eq!(
+            OptionKeys::lookup("target_group", &[]),
+            Some(
+                &[
+                    "vpc",
+                    "port",
+                    "protocol",
+                    "health_check",
+                    "deregistration_delay"
+                ][..]
+            )
+        );
+        assert_eq!(
             OptionKeys::lookup("private_subnet", &[]),
             Some(&["name", "vpc", "nat"][..])
         );

@@ -48,10 +48,11 @@ fn target_group(s: &Session, name: &str, opts: Map) -> HostResult<Resource> {
     // The group exists with other settings: ModifyTargetGroup and
     // ModifyTargetGroupAttributes, in place.
     s.checkpoint()?;
-    let changed = s
+    let mut changed = s
         .cloud
         .modify_target_group(&tg.id, &spec)
         .map_err(HostError::from)?;
+    changed.name.clone_from(&tg.name);
     for change in changes {
         s.change(index, change);
     }
