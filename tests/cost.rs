@@ -81,7 +81,7 @@ fn the_tutorials_plan_says_what_it_costs_per_line_and_in_all() {
     }
     // Time too, without --sim-latency.
     assert!(
-        text.contains("Estimate: about 5m00s for a live run"),
+        text.contains("Estimate: about 2m40s for a live run"),
         "{text}"
     );
 }
@@ -107,7 +107,7 @@ fn the_json_plan_carries_the_same_figures() {
         .unwrap();
     assert_eq!(nat["cost"]["cost"], "usd");
     assert_eq!(nat["cost"]["usd"].as_f64().unwrap(), price("nat_gateway"));
-    assert!(doc["estimate"]["seconds"].as_u64().unwrap() >= 300);
+    assert!(doc["estimate"]["seconds"].as_u64().unwrap() >= 160);
 }
 
 #[test]
