@@ -471,10 +471,7 @@ fn drains_for(delay_secs: u32) {
     );
     let estimate = a.estimate().unwrap();
     // The instance ran first (RegisterTargets takes running ones), then drained.
-    assert_eq!(
-        estimate.seconds,
-        INSTANCE_RUNNING + u64::from(delay_secs)
-    );
+    assert_eq!(estimate.seconds, INSTANCE_RUNNING + u64::from(delay_secs));
     assert_eq!(estimate.critical_path.last().unwrap().state, "drained");
 }
 
@@ -512,9 +509,11 @@ fn a_server_whose_user_data_downloads_answers_only_once_its_nat_gateway_is_avail
     // The demo app needs nothing from the internet: it answers 45 s after
     // running (registered at 180 s; checks at 190..220 fail, so it needs
     // 2 passing checks: 230 s and 240 s).
-    let plain = servers_behind_a_late_nat("#!/bin/bash
+    let plain = servers_behind_a_late_nat(
+        "#!/bin/bash
 python3 -m http.server 3000
-");
+",
+    );
     assert_eq!(plain.seconds, lb + INSTANCE_RUNNING + 50 + 10);
     assert!(
         !plain.path_text().contains("nat_gateway"),
@@ -523,11 +522,16 @@ python3 -m http.server 3000
     );
     // `dnf install` waits for the NAT gateway (available at 250 s), then
     // boots: the app answers at 295 s, passes checks at 300 s and 310 s.
-    let downloads = servers_behind_a_late_nat("#!/bin/bash
+    let downloads = servers_behind_a_late_nat(
+        "#!/bin/bash
 dnf install -y nodejs
 node /srv/app.js
-");
-    assert_eq!(downloads.seconds, lb + NAT_GATEWAY_AVAILABLE + INSTANCE_BOOT + 5 + 10);
+",
+    );
+    assert_eq!(
+        downloads.seconds,
+        lb + NAT_GATEWAY_AVAILABLE + INSTANCE_BOOT + 5 + 10
+    );
     let path: Vec<String> = downloads
         .critical_path
         .iter()
@@ -557,7 +561,10 @@ fn a_rolling_deploy_of_the_tutorial_is_estimated_at_five_minutes_at_most() {
     let session = Rc::new(Session::new(deploy, "multi-server", Rc::new(Quiet)));
     let script = Script::read(&root().join("scripts/rolling-deploy.rhai")).unwrap();
     let done = engine::run(&session, &script).unwrap();
-    let old = done.cast::<rhai::Map>()["old"].clone().into_array().unwrap();
+    let old = done.cast::<rhai::Map>()["old"]
+        .clone()
+        .into_array()
+        .unwrap();
     assert_eq!(old.len(), 2, "both servers replaced");
     let estimate = cloud.estimate().unwrap();
     // Per batch: a new server runs (30 s), is registered, answers 45 s

@@ -22,8 +22,14 @@ const DOWNLOADERS: &[&str] = &["curl", "wget"];
 
 /// Programs that download with one of these subcommands.
 const SUBCOMMANDS: &[(&str, &[&str])] = &[
-    ("dnf", &["install", "update", "upgrade", "groupinstall", "makecache"]),
-    ("yum", &["install", "update", "upgrade", "groupinstall", "makecache"]),
+    (
+        "dnf",
+        &["install", "update", "upgrade", "groupinstall", "makecache"],
+    ),
+    (
+        "yum",
+        &["install", "update", "upgrade", "groupinstall", "makecache"],
+    ),
     ("apt-get", &["install", "update", "upgrade", "dist-upgrade"]),
     ("apt", &["install", "update", "upgrade"]),
     ("zypper", &["install", "in", "update", "up", "refresh"]),
@@ -95,9 +101,18 @@ mod tests {
     fn package_installs_and_downloads_need_the_internet() {
         for (script, found) in [
             ("#!/bin/bash\ndnf install -y nodejs\n", "dnf install"),
-            ("sudo yum -y update && sudo yum -y install git", "yum update"),
-            ("DEBIAN_FRONTEND=noninteractive apt-get install -y nginx", "apt-get install"),
-            ("cd /srv && curl -fsSL https://example.com/app.tgz | tar xz", "curl"),
+            (
+                "sudo yum -y update && sudo yum -y install git",
+                "yum update",
+            ),
+            (
+                "DEBIAN_FRONTEND=noninteractive apt-get install -y nginx",
+                "apt-get install",
+            ),
+            (
+                "cd /srv && curl -fsSL https://example.com/app.tgz | tar xz",
+                "curl",
+            ),
             ("/usr/bin/wget -q https://example.com/x", "wget"),
             ("python3 -m pip install flask", "pip install"),
             ("git clone https://github.com/org/app /srv/app", "git clone"),
@@ -115,8 +130,14 @@ mod tests {
                     cat > /etc/systemd/system/app.service <<'UNIT'\n[Service]\nExecStart=/usr/bin/python3 -m http.server 3000\nUNIT\n\
                     systemctl daemon-reload\nsystemctl enable --now app.service\n";
         assert_eq!(internet_command(demo), None);
-        assert_eq!(internet_command("# curl https://example.com (a comment)\n"), None);
-        assert_eq!(internet_command("echo dnf install is how you would do it"), None);
+        assert_eq!(
+            internet_command("# curl https://example.com (a comment)\n"),
+            None
+        );
+        assert_eq!(
+            internet_command("echo dnf install is how you would do it"),
+            None
+        );
         assert_eq!(internet_command("git status"), None);
         assert_eq!(internet_command(""), None);
     }

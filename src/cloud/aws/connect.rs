@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ec2::config::SharedHttpClient;
-use aws_smithy_http_client::tls;
 use aws_sdk_ec2::config::{Credentials, ProvideCredentials};
+use aws_smithy_http_client::tls;
 
 use super::call::{Calls, causes};
 use super::{AwsCloud, AwsOptions, Cache};
@@ -74,7 +74,9 @@ fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
 /// client does, with aws-lc in place of ring).
 fn https_client() -> SharedHttpClient {
     aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
         .build_https()
 }
 
