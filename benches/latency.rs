@@ -58,7 +58,7 @@ fn account(tutorial: Option<&Script>) -> Rc<SimAccount> {
     if let Some(script) = tutorial {
         let cloud: Rc<dyn Cloud> = sim.clone();
         let session = Rc::new(Session::new(cloud, "multi-server", Rc::new(Quiet)));
-        engine::run(&session, script).expect("the tutorial runs");
+        let _ = engine::run(&session, script).expect("the tutorial runs");
     }
     sim
 }
