@@ -169,6 +169,19 @@ impl State {
         Ok(())
     }
 
+    /// AWS deregisters the targets of terminated instances by itself.
+    pub(super) fn drop_terminated_targets(&mut self, group: &str) {
+        let terminated: Vec<String> = self.target_groups[group]
+            .targets
+            .iter()
+            .filter(|id| !matches!(self.instance_state(id), "pending" | "running"))
+            .cloned()
+            .collect();
+        if !terminated.is_empty() {
+            self.drop_targets(group, &terminated.iter().collect());
+        }
+    }
+
     /// Moves registered targets to `draining` and out of `targets`.
     pub(super) fn drop_targets(&mut self, group: &str, leaving: &HashSet<&String>) {
         let slot = self
@@ -290,16 +303,7 @@ impl State {
         if self.clock.is_some() {
             return self.timed_target_health(group);
         }
-        let terminated: Vec<String> = self.target_groups[group]
-            .targets
-            .iter()
-            .filter(|id| !matches!(self.instance_state(id), "pending" | "running"))
-            .cloned()
-            .collect();
-        if !terminated.is_empty() {
-            // AWS deregisters terminated instances by itself.
-            self.drop_targets(group, &terminated.iter().collect());
-        }
+        self.drop_terminated_targets(group);
         let states: Vec<bool> = self.target_groups[group]
             .targets
             .iter()

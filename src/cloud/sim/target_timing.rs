@@ -187,15 +187,7 @@ impl State {
         for id in targets.iter().chain(&balancer) {
             self.advance(id);
         }
-        let terminated: Vec<String> = targets
-            .iter()
-            .filter(|id| !matches!(self.instance_state(id), "pending" | "running"))
-            .cloned()
-            .collect();
-        if !terminated.is_empty() {
-            // AWS deregisters terminated instances by itself.
-            self.drop_targets(group, &terminated.iter().collect());
-        }
+        self.drop_terminated_targets(group);
         let now = Instant::now();
         let mut report = Vec::new();
         let mut seen = Vec::new();
